@@ -1,0 +1,35 @@
+using CollapseLab.Specs;
+
+namespace CollapseLab.Data.Sources;
+
+/// <summary>The registry of real-data sources named by <c>data.source</c>: "gaussian", "csv:path", ….</summary>
+public static class DataSources
+{
+    /// <summary>Reads the data section; the returned loader makes the experiment's data for a seed.</summary>
+    public delegate Func<ulong, ExperimentData> Reader(SpecReader data, string argument, string baseDirectory);
+
+    private static readonly Dictionary<string, Reader> Registry = new()
+    {
+        ["gaussian"] = (data, _, _) => GaussianSource.Read(data),
+        ["csv"] = CsvSource.Read,
+    };
+
+    public static IReadOnlyCollection<string> Names => Registry.Keys;
+
+    public static Func<ulong, ExperimentData> Read(SpecReader data, string baseDirectory)
+    {
+        var source = data.String("source", "gaussian");
+        var colon = source.IndexOf(':', StringComparison.Ordinal);
+        var name = colon < 0 ? source : source[..colon];
+        var argument = colon < 0 ? "" : source[(colon + 1)..];
+        if (!Registry.TryGetValue(name, out var reader))
+        {
+            throw data.Error("source", $"unknown data source '{name}'; choose one of: {string.Join(", ", Registry.Keys.Select(k => k == "gaussian" ? k : k + ":path"))}.{Suggestions.DidYouMean(name, Registry.Keys)}");
+        }
+        if (name == "csv" && argument.Length == 0)
+        {
+            throw data.Error("source", "a CSV source needs a path: source: csv:path/to/file.csv");
+        }
+        return reader(data, argument, baseDirectory);
+    }
+}

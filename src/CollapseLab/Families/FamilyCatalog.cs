@@ -1,0 +1,21 @@
+using CollapseLab.Families.Gaussian;
+using CollapseLab.Specs;
+
+namespace CollapseLab.Families;
+
+/// <summary>The registry of families named by <c>model.family</c>; each reads its own options.</summary>
+public static class FamilyCatalog
+{
+    private static readonly Dictionary<string, Func<SpecReader, IFamily>> Registry = new()
+    {
+        ["gaussian"] = GaussianFamily.Read,
+    };
+
+    public static IReadOnlyCollection<string> Names => Registry.Keys;
+
+    public static IFamily Read(SpecReader model)
+    {
+        var name = model.Choice("family", null, Registry.Keys);
+        return Registry[name](model);
+    }
+}

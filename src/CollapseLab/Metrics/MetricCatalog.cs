@@ -1,0 +1,31 @@
+using CollapseLab.Data;
+using CollapseLab.Families;
+
+namespace CollapseLab.Metrics;
+
+/// <summary>The registry of metrics by name.</summary>
+public static class MetricCatalog
+{
+    private static readonly Metric[] All =
+    [
+        new MeanSquaredErrorMetric(),
+        new TraceRatioMetric(),
+        new LogDetRatioMetric(),
+        new VarianceMetric(),
+        new W2Metric(),
+        new KlMetric(),
+        new TailMassMetric(),
+        new TestNllMetric(),
+        new CollapsedMetric(),
+    ];
+
+    private static readonly Dictionary<string, Metric> ByName = All.ToDictionary(m => m.Name);
+
+    public static IReadOnlyCollection<string> Names => ByName.Keys;
+
+    public static Metric? Find(string name) => ByName.GetValueOrDefault(name);
+
+    /// <summary>Names of the metrics that can be computed for this family and data.</summary>
+    public static IEnumerable<string> Available(IFamily family, ExperimentData data) =>
+        All.Where(m => m.Unsupported(family, data) is null).Select(m => m.Name);
+}
