@@ -23,8 +23,11 @@ public interface IFamily
     IModel Fit(DataBatch train, FitContext context);
 }
 
-/// <summary>What a fit may use besides the data: its own random stream, the thread budget, earlier models.</summary>
-public sealed record FitContext(int Generation, StreamKey Stream, int Threads, IModel? Previous, IModel? Model0);
+/// <summary>
+/// What a fit may use besides the data: its own random stream, the thread budget, earlier models (for warm
+/// starts), and the chain's real pool (e.g. the fixed design of a regression).
+/// </summary>
+public sealed record FitContext(int Generation, StreamKey Stream, int Threads, IModel? Previous, IModel? Model0, DataBatch RealPool);
 
 /// <summary>A fitted, immutable member of a family.</summary>
 public interface IModel

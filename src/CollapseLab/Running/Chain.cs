@@ -45,7 +45,7 @@ public sealed class Chain
         IModel? previous = null;
         if (result.Completed > 0)
         {
-            model0 = _arm.Family.Fit(pool, new FitContext(0, Key(0, Purpose.Fit), _threads, null, null));
+            model0 = _arm.Family.Fit(pool, new FitContext(0, Key(0, Purpose.Fit), _threads, null, null, pool));
         }
 
         for (var g = result.Completed; g <= generations; g++)
@@ -58,7 +58,7 @@ public sealed class Chain
             var train = g == 0
                 ? new TrainingSet(pool, Composition.AllReal(pool.Count))
                 : _arm.Policy.Compose(new PolicyInput(g, pool, synthetic, n => _arm.Data.Fresh(n, Key(g, Purpose.FreshReal)), policyStream));
-            var model = _arm.Family.Fit(train.Data, new FitContext(g, Key(g, Purpose.Fit), _threads, previous, model0));
+            var model = _arm.Family.Fit(train.Data, new FitContext(g, Key(g, Purpose.Fit), _threads, previous, model0, pool));
             model0 ??= model;
             var samples = model.Sample(_arm.SamplesPerGeneration, Key(g, Purpose.Sample), _threads);
 
