@@ -3,12 +3,12 @@ namespace CollapseLab.Numerics;
 /// <summary>Special functions the theory and metrics need; each accurate to about 1e-12 or better where used.</summary>
 public static class SpecialFunctions
 {
-    /// <summary>ψ(x), the digamma function, for x &gt; 0 (recurrence up to x ≥ 6, then the asymptotic series).</summary>
+    /// <summary>ψ(x), the digamma function, for x &gt; 0 (recurrence up to x ≥ 10, then the asymptotic series).</summary>
     public static double Digamma(double x)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(x);
         var result = 0.0;
-        while (x < 6)
+        while (x < 10)
         {
             result -= 1 / x;
             x += 1;

@@ -28,6 +28,9 @@ public sealed class ExperimentRunner
 
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Called on the worker thread after every generation of every chain, with the total done so far.</summary>
+    public Action<long>? AfterGeneration { get; init; }
+
     /// <summary>Generations to run in all (chains × (G+1)).</summary>
     public long TotalSteps => (long)_spec.ChainCount * (_spec.Generations + 1);
 
@@ -92,7 +95,7 @@ public sealed class ExperimentRunner
         var chain = new Chain(_spec, armSpec, replicate, innerThreads);
         var state = chain.Run(resume, s =>
         {
-            Interlocked.Increment(ref _completedSteps);
+            AfterGeneration?.Invoke(Interlocked.Increment(ref _completedSteps));
             var finished = s.Result.Completed == _spec.Generations + 1;
             if (_folder is not null && !finished && lastSave.Elapsed >= CheckpointInterval)
             {

@@ -15,14 +15,18 @@ public sealed class RunSession
     private readonly string _specYaml;
     private RunInfo _info;
 
-    private RunSession(ExperimentSpec spec, RunFolder folder, SqliteIndex index, RunInfo info, int threads)
+    private RunSession(ExperimentSpec spec, RunFolder folder, SqliteIndex index, RunInfo info, int threads, RunnerOptions? options)
     {
         Spec = spec;
         Folder = folder;
         _index = index;
         _info = info;
         _specYaml = File.ReadAllText(folder.File(RunFolder.SpecFile));
-        Runner = new ExperimentRunner(spec, folder, threads);
+        Runner = new ExperimentRunner(spec, folder, threads)
+        {
+            CheckpointInterval = options?.CheckpointInterval ?? TimeSpan.FromSeconds(10),
+            AfterGeneration = options?.AfterGeneration,
+        };
     }
 
     public ExperimentSpec Spec { get; }
@@ -38,7 +42,7 @@ public sealed class RunSession
     /// <summary>Hooks run after results are exported, e.g. the HTML report.</summary>
     public static List<Action<RunFolder, RunSummary>> AfterComplete { get; } = [];
 
-    public static RunSession Start(ExperimentSpec spec, string runsDirectory, int threads)
+    public static RunSession Start(ExperimentSpec spec, string runsDirectory, int threads, RunnerOptions? options = null)
     {
         var folder = RunFolder.Create(runsDirectory, spec.Name, DateTime.UtcNow);
         var yaml = $"# Resolved spec of run {folder.Id}: every default and seed filled in. Rerun it with 'collapse run {RunFolder.SpecFile}'.\n"
@@ -47,12 +51,12 @@ public sealed class RunSession
         var info = new RunInfo { Id = folder.Id, Name = spec.Name, Status = "running", Started = DateTime.UtcNow, Threads = threads };
         info.Save(folder);
         var index = new SqliteIndex(runsDirectory);
-        var session = new RunSession(spec, folder, index, info, threads);
+        var session = new RunSession(spec, folder, index, info, threads, options);
         index.RecordRun(info, folder, session._specYaml, spec);
         return session;
     }
 
-    public static RunSession Resume(RunFolder folder, string runsDirectory, int threads)
+    public static RunSession Resume(RunFolder folder, string runsDirectory, int threads, RunnerOptions? options = null)
     {
         var spec = SpecLoader.LoadFile(folder.File(RunFolder.SpecFile));
         var info = RunInfo.Load(folder) ?? throw new SpecException($"{folder.Path}: no {RunFolder.InfoFile}; this folder is not a CollapseLab run.");
@@ -62,7 +66,7 @@ public sealed class RunSession
         }
         info = info with { Status = "running", Threads = threads };
         info.Save(folder);
-        return new RunSession(spec, folder, new SqliteIndex(runsDirectory), info, threads);
+        return new RunSession(spec, folder, new SqliteIndex(runsDirectory), info, threads, options);
     }
 
     /// <summary>Runs what is left; true when the run completed, false when it was stopped (and can be resumed).</summary>
@@ -106,3 +110,6 @@ public sealed class RunSession
         _index.RecordRun(_info, Folder, _specYaml, Spec);
     }
 }
+
+/// <summary>How often unfinished chains are checkpointed, and a callback after every generation.</summary>
+public sealed record RunnerOptions(TimeSpan CheckpointInterval, Action<long>? AfterGeneration = null);
