@@ -13,24 +13,7 @@ public static class Moments
     public static double[] Mean(RowBatch x, int threads)
     {
         var d = x.Dim;
-        var partials = ForChunks(x, threads, d, (rows, acc) =>
-        {
-            for (var i = 0; i < rows.Length; i += d)
-            {
-                for (var j = 0; j < d; j++)
-                {
-                    acc[j] += rows[i + j];
-                }
-            }
-        });
-        var mean = new double[d];
-        foreach (var p in partials)
-        {
-            for (var j = 0; j < d; j++)
-            {
-                mean[j] += p[j];
-            }
-        }
+        var mean = Reduce(x, threads, d, (rows, acc) => SumRows(rows, d, acc));
         for (var j = 0; j < d; j++)
         {
             mean[j] /= x.Count;
@@ -42,45 +25,7 @@ public static class Moments
     public static double[] Covariance(RowBatch x, double[] mean, int ddof, int threads)
     {
         var d = x.Dim;
-        var partials = ForChunks(x, threads, d * d, (rows, acc) =>
-        {
-            if (d == 1)
-            {
-                var m = mean[0];
-                var s = 0.0;
-                foreach (var v in rows)
-                {
-                    var c = v - m;
-                    s += c * c;
-                }
-                acc[0] += s;
-                return;
-            }
-            Span<double> centred = stackalloc double[d];
-            for (var i = 0; i < rows.Length; i += d)
-            {
-                for (var j = 0; j < d; j++)
-                {
-                    centred[j] = rows[i + j] - mean[j];
-                }
-                for (var a = 0; a < d; a++)
-                {
-                    var ca = centred[a];
-                    for (var b = 0; b <= a; b++)
-                    {
-                        acc[a * d + b] += ca * centred[b];
-                    }
-                }
-            }
-        });
-        var cov = new double[d * d];
-        foreach (var p in partials)
-        {
-            for (var k = 0; k < cov.Length; k++)
-            {
-                cov[k] += p[k];
-            }
-        }
+        var cov = Reduce(x, threads, d * d, (rows, acc) => SumOuterProducts(rows, mean, acc));
         var denominator = Math.Max(x.Count - ddof, 1);
         for (var a = 0; a < d; a++)
         {
@@ -93,10 +38,74 @@ public static class Moments
         return cov;
     }
 
-    private static double[][] ForChunks(RowBatch x, int threads, int width, Action<ReadOnlySpan<double>, double[]> body)
+    private static void SumRows(ReadOnlySpan<double> rows, int d, Span<double> acc)
+    {
+        if (d == 1)
+        {
+            var s = 0.0;
+            foreach (var v in rows)
+            {
+                s += v;
+            }
+            acc[0] += s;
+            return;
+        }
+        for (var i = 0; i < rows.Length; i += d)
+        {
+            for (var j = 0; j < d; j++)
+            {
+                acc[j] += rows[i + j];
+            }
+        }
+    }
+
+    /// <summary>acc (lower triangle) += Σ (x−μ)(x−μ)ᵀ over the rows.</summary>
+    private static void SumOuterProducts(ReadOnlySpan<double> rows, double[] mean, Span<double> acc)
+    {
+        var d = mean.Length;
+        if (d == 1)
+        {
+            var m = mean[0];
+            var s = 0.0;
+            foreach (var v in rows)
+            {
+                var c = v - m;
+                s += c * c;
+            }
+            acc[0] += s;
+            return;
+        }
+        Span<double> centred = stackalloc double[d];
+        for (var i = 0; i < rows.Length; i += d)
+        {
+            for (var j = 0; j < d; j++)
+            {
+                centred[j] = rows[i + j] - mean[j];
+            }
+            for (var a = 0; a < d; a++)
+            {
+                var ca = centred[a];
+                var row = acc.Slice(a * d, a + 1);
+                for (var b = 0; b <= a; b++)
+                {
+                    row[b] += ca * centred[b];
+                }
+            }
+        }
+    }
+
+    private delegate void ChunkSum(ReadOnlySpan<double> rows, Span<double> acc);
+
+    private static double[] Reduce(RowBatch x, int threads, int width, ChunkSum body)
     {
         var n = x.Count;
         var chunks = Math.Max(1, (n + ChunkRows - 1) / ChunkRows);
+        var total = new double[width];
+        if (chunks == 1)
+        {
+            body(x.Values, total);
+            return total;
+        }
         var partials = new double[chunks][];
         void Run(int c)
         {
@@ -105,7 +114,7 @@ public static class Moments
             partials[c] = new double[width];
             body(x.Values.AsSpan(start * x.Dim, count * x.Dim), partials[c]);
         }
-        if (chunks == 1 || threads <= 1)
+        if (threads <= 1)
         {
             for (var c = 0; c < chunks; c++)
             {
@@ -116,6 +125,13 @@ public static class Moments
         {
             Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, Run);
         }
-        return partials;
+        foreach (var p in partials)
+        {
+            for (var k = 0; k < width; k++)
+            {
+                total[k] += p[k];
+            }
+        }
+        return total;
     }
 }

@@ -21,7 +21,7 @@ public sealed record AccumulatePolicy : Policy
         }
         var data = input.RealPool.Compose(parts);
         var counts = Enumerable.Range(0, input.Generation).Select(k => (k, input.Synthetic[k]!.Count));
-        return new TrainingSet(data, Composition.Of(input.RealPool.Count, input.Generation, counts));
+        return new TrainingSet(data, Composition.Of(input.RealPool.Count, counts));
     }
 
     public override string Describe() => "accumulate";

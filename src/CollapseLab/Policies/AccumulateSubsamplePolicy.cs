@@ -55,7 +55,7 @@ public sealed record AccumulateSubsamplePolicy(int Size) : Policy
             }
         }
         var data = input.RealPool.Compose(parts);
-        return new TrainingSet(data, Composition.Of(real, input.Generation, counts));
+        return new TrainingSet(data, Composition.Of(real, counts));
     }
 
     public override string Describe() => $"accumulate-subsample size={Size}";

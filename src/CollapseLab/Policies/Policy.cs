@@ -53,8 +53,13 @@ public sealed record PolicyInput(
     DataBatch RealPool,
     IReadOnlyList<DataBatch?> Synthetic,
     Func<int, DataBatch> FreshReal,
-    RandomStream Rng)
+    StreamKey RngKey)
 {
+    private RandomStream? _rng;
+
+    /// <summary>The policy's own stream, opened on first use (replace and accumulate draw nothing).</summary>
+    public RandomStream Rng => _rng ??= RngKey.Open();
+
     public DataBatch Last => Synthetic[Generation - 1] ?? throw new InvalidOperationException("previous generation's samples were dropped");
 }
 
@@ -62,25 +67,25 @@ public sealed record PolicyInput(
 public sealed record TrainingSet(DataBatch Data, Composition Composition);
 
 /// <summary>
-/// Items by origin: <see cref="Real"/> from real data (the pool or fresh), <see cref="FromGeneration"/>[k] from the
-/// samples of generation k.
+/// Items by origin: <see cref="Real"/> from real data (the pool or fresh), and for each earlier generation whose
+/// samples are used, how many (sparse and sorted, so a long chain under replace stores one entry a generation).
 /// </summary>
-public sealed record Composition(int Real, IReadOnlyList<int> FromGeneration)
+public sealed record Composition(int Real, IReadOnlyList<OriginCount> Synthetic)
 {
-    public int Total => Real + FromGeneration.Sum();
+    public int Total => Real + Synthetic.Sum(o => o.Count);
 
     public double RealShare => Total == 0 ? 0 : (double)Real / Total;
+
+    /// <summary>How many items came from generation <paramref name="generation"/>'s samples.</summary>
+    public int FromGeneration(int generation) => Synthetic.FirstOrDefault(o => o.Generation == generation).Count;
 
     public static Composition AllReal(int count) => new(count, []);
 
     /// <summary>Counts by generation for a set made of whole or partial batches of the given generations.</summary>
-    public static Composition Of(int real, int generations, IEnumerable<(int Generation, int Count)> parts)
-    {
-        var counts = new int[generations];
-        foreach (var (g, c) in parts)
-        {
-            counts[g] += c;
-        }
-        return new Composition(real, counts);
-    }
+    public static Composition Of(int real, IEnumerable<(int Generation, int Count)> parts) =>
+        new(real, parts.Where(p => p.Count > 0).GroupBy(p => p.Generation)
+            .Select(g => new OriginCount(g.Key, g.Sum(p => p.Count))).OrderBy(o => o.Generation).ToArray());
 }
+
+/// <summary>Items of a training set that came from one generation's samples.</summary>
+public readonly record struct OriginCount(int Generation, int Count);

@@ -31,9 +31,17 @@ internal static class Ziggurat
         }
     }
 
+    /// <summary>First elements, for bounds-check-free indexing with a layer number known to be 0…255.</summary>
+    public static ref double XStart => ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(X);
+
+    public static ref double RatioStart => ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Ratio);
+
+    /// <summary>u uniform in (−1, 1) from the 53 high bits.</summary>
+    public static double Signed(ulong bits) => ((long)(bits >> 11) - (1L << 52) + 0.5) * (1.0 / (1L << 52));
+
     private static double Density(double x) => Math.Exp(-0.5 * x * x);
 
-    public static double Slow(RandomStream rng, int i, double u)
+    public static double Slow(ref Xoshiro256 rng, int i, double u)
     {
         while (true)
         {
@@ -58,9 +66,9 @@ internal static class Ziggurat
                 return xCandidate;
             }
 
-            var bits = rng.NextUInt64();
+            var bits = rng.Next();
             i = (int)(bits & 0xFF);
-            u = ((long)(bits >> 11) - (1L << 52) + 0.5) * (1.0 / (1L << 52));
+            u = Signed(bits);
             if (Math.Abs(u) < Ratio[i])
             {
                 return u * X[i];

@@ -54,10 +54,9 @@ public sealed class Chain
             {
                 break;
             }
-            var policyStream = Key(g, Purpose.Policy).Open();
-            var train = g == 0
+                        var train = g == 0
                 ? new TrainingSet(pool, Composition.AllReal(pool.Count))
-                : _arm.Policy.Compose(new PolicyInput(g, pool, synthetic, n => _arm.Data.Fresh(n, Key(g, Purpose.FreshReal)), policyStream));
+                : _arm.Policy.Compose(new PolicyInput(g, pool, synthetic, n => _arm.Data.Fresh(n, Key(g, Purpose.FreshReal)), Key(g, Purpose.Policy)));
             var model = _arm.Family.Fit(train.Data, new FitContext(g, Key(g, Purpose.Fit), _threads, previous, model0, pool));
             model0 ??= model;
             var samples = model.Sample(_arm.SamplesPerGeneration, Key(g, Purpose.Sample), _threads);

@@ -56,10 +56,11 @@ public sealed class ChainResult
         {
             var c = Compositions[g];
             w.Write(c.Real);
-            w.Write(c.FromGeneration.Count);
-            foreach (var n in c.FromGeneration)
+            w.Write(c.Synthetic.Count);
+            foreach (var o in c.Synthetic)
             {
-                w.Write(n);
+                w.Write(o.Generation);
+                w.Write(o.Count);
             }
         }
         w.Write(Degenerate is not null);
@@ -105,12 +106,12 @@ public sealed class ChainResult
         for (var g = 0; g < result.Completed; g++)
         {
             var real = r.ReadInt32();
-            var counts = new int[r.ReadInt32()];
-            for (var k = 0; k < counts.Length; k++)
+            var origins = new OriginCount[r.ReadInt32()];
+            for (var k = 0; k < origins.Length; k++)
             {
-                counts[k] = r.ReadInt32();
+                origins[k] = new OriginCount(r.ReadInt32(), r.ReadInt32());
             }
-            result.Compositions[g] = new Composition(real, counts);
+            result.Compositions[g] = new Composition(real, origins);
         }
         if (r.ReadBoolean())
         {

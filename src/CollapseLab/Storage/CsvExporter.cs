@@ -126,13 +126,9 @@ public static class CsvExporter
         {
             for (var g = 0; g <= spec.Generations; g++)
             {
-                var shares = summary.Composition[arm.Index, g];
-                for (var o = 0; o < shares.Length; o++)
+                foreach (var (origin, share) in summary.Composition[arm.Index, g])
                 {
-                    if (shares[o] > 0)
-                    {
-                        w.WriteLine(string.Join(',', Quote(arm.Name), g, o == 0 ? "real" : $"gen{o - 1}", Numbers.Format(shares[o])));
-                    }
+                    w.WriteLine(string.Join(',', Quote(arm.Name), g, origin < 0 ? "real" : $"gen{origin}", Numbers.Format(share)));
                 }
             }
         }

@@ -84,14 +84,12 @@ public sealed class SqliteIndex
             for (var g = 0; g <= spec.Generations; g++)
             {
                 var shares = summary.Composition[arm.Index, g];
-                Run(insertGeneration, ("$r", info.Id), ("$a", arm.Index), ("$g", g), ("$real", shares[0]),
+                var realShare = shares.FirstOrDefault(s => s.Origin < 0).Share;
+                Run(insertGeneration, ("$r", info.Id), ("$a", arm.Index), ("$g", g), ("$real", realShare),
                     ("$collapsed", collapsedIndex >= 0 ? Db(summary.Stats[arm.Index, g, collapsedIndex].Mean) : null));
-                for (var o = 0; o < shares.Length; o++)
+                foreach (var (origin, share) in shares)
                 {
-                    if (shares[o] > 0)
-                    {
-                        Run(insertComposition, ("$r", info.Id), ("$a", arm.Index), ("$g", g), ("$o", o - 1), ("$s", shares[o]));
-                    }
+                    Run(insertComposition, ("$r", info.Id), ("$a", arm.Index), ("$g", g), ("$o", origin), ("$s", share));
                 }
                 for (var m = 0; m < spec.Metrics.Count; m++)
                 {

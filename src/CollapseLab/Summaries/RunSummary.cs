@@ -16,7 +16,7 @@ public sealed class RunSummary
         var g1 = spec.Generations + 1;
         var k = spec.Metrics.Count;
         Stats = new Statistic[spec.Arms.Count, g1, k];
-        Composition = new double[spec.Arms.Count, g1][];
+        Composition = new IReadOnlyList<(int Origin, double Share)>[spec.Arms.Count, g1];
         Collapsed = new (int Chains, double MedianGeneration)[spec.Arms.Count];
         foreach (var arm in spec.Arms)
         {
@@ -33,17 +33,18 @@ public sealed class RunSummary
                     }
                     Stats[arm.Index, g, m] = Statistic.Of(column, theories[m]?[g]);
                 }
-                var shares = new double[g + 1];
+                var shares = new SortedDictionary<int, double>();
                 foreach (var chain in mine)
                 {
                     var c = chain.Compositions[g];
-                    shares[0] += (double)c.Real / c.Total;
-                    for (var o = 0; o < c.FromGeneration.Count; o++)
+                    var total = (double)c.Total;
+                    shares[-1] = shares.GetValueOrDefault(-1) + c.Real / total;
+                    foreach (var o in c.Synthetic)
                     {
-                        shares[o + 1] += (double)c.FromGeneration[o] / c.Total;
+                        shares[o.Generation] = shares.GetValueOrDefault(o.Generation) + o.Count / total;
                     }
                 }
-                Composition[arm.Index, g] = shares.Select(s => s / mine.Length).ToArray();
+                Composition[arm.Index, g] = shares.Where(kv => kv.Value > 0).Select(kv => (kv.Key, kv.Value / mine.Length)).ToArray();
             }
             var onsets = mine.Where(c => c.Degenerate is not null).Select(c => (double)c.Degenerate!.Value.Generation).Order().ToArray();
             Collapsed[arm.Index] = (onsets.Length, onsets.Length == 0 ? double.NaN : onsets[onsets.Length / 2]);
@@ -55,8 +56,8 @@ public sealed class RunSummary
     /// <summary>[arm, generation, metric].</summary>
     public Statistic[,,] Stats { get; }
 
-    /// <summary>[arm, generation] → mean share of the training set by origin: [0] real, [k+1] generation k.</summary>
-    public double[,][] Composition { get; }
+    /// <summary>[arm, generation] → mean share of the training set by origin (−1 real, k generation k), sorted.</summary>
+    public IReadOnlyList<(int Origin, double Share)>[,] Composition { get; }
 
     /// <summary>Per arm: how many chains degenerated, and the median generation at which they did.</summary>
     public (int Chains, double MedianGeneration)[] Collapsed { get; }

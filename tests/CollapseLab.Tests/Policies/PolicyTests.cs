@@ -18,7 +18,7 @@ public class PolicyTests
             synthetic[k] = keepAll || k == generation - 1 ? Rows(M, k) : null;
         }
         var fresh = 0;
-        return new PolicyInput(generation, Rows(Pool, -1), synthetic, n => { fresh += n; return Rows(n, -2); }, new RandomStream(5));
+        return new PolicyInput(generation, Rows(Pool, -1), synthetic, n => { fresh += n; return Rows(n, -2); }, new StreamKey(5, 0, generation, Purpose.Policy));
     }
 
     private static RowBatch Rows(int count, double value) => new(Enumerable.Repeat(value, count).ToArray(), 1);
@@ -32,7 +32,7 @@ public class PolicyTests
         var set = new ReplacePolicy().Compose(Input(3));
         Assert.Equal(new Dictionary<double, int> { [2] = M }, Origins(set));
         Assert.Equal(0, set.Composition.Real);
-        Assert.Equal([0, 0, M], set.Composition.FromGeneration);
+        Assert.Equal([new OriginCount(2, M)], set.Composition.Synthetic);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public class PolicyTests
     {
         var set = new AccumulatePolicy().Compose(Input(3));
         Assert.Equal(new Dictionary<double, int> { [-1] = Pool, [0] = M, [1] = M, [2] = M }, Origins(set));
-        Assert.Equal([M, M, M], set.Composition.FromGeneration);
+        Assert.Equal([new OriginCount(0, M), new OriginCount(1, M), new OriginCount(2, M)], set.Composition.Synthetic);
         Assert.Equal(Pool + 3 * M, new AccumulatePolicy().TrainingSize(3, Pool, M));
     }
 
@@ -63,10 +63,10 @@ public class PolicyTests
         Assert.Equal(set.Composition.Real, origins.GetValueOrDefault(-1));
         for (var k = 0; k < 3; k++)
         {
-            Assert.Equal(set.Composition.FromGeneration[k], origins.GetValueOrDefault(k));
+            Assert.Equal(set.Composition.FromGeneration(k), origins.GetValueOrDefault(k));
         }
         // Uniform over 110 items: the expected real count is 40·20/110 ≈ 7.3; over many draws the mean matches.
-        var reals = Enumerable.Range(0, 2000).Select(s => policy.Compose(Input(3) with { Rng = new RandomStream((ulong)s) }).Composition.Real).ToArray();
+        var reals = Enumerable.Range(0, 2000).Select(s => policy.Compose(Input(3) with { RngKey = new StreamKey((ulong)s, 0, 3, Purpose.Policy) }).Composition.Real).ToArray();
         var (mean, se) = TestSpecs.MeanAndError(reals.Select(r => (double)r).ToArray());
         Assert.InRange(40.0 * Pool / (Pool + 3 * M), mean - 4 * se, mean + 4 * se);
         // Fewer items than the size: all of them.
@@ -88,6 +88,6 @@ public class PolicyTests
         Assert.Equal(new Dictionary<double, int> { [-1] = Pool, [1] = 10 }, Origins(set));
         // λ·|real| larger than one generation: topped up with replacement.
         var big = new MixPolicy(2).Compose(Input(2, keepAll: false));
-        Assert.Equal(2 * Pool, big.Composition.FromGeneration[1]);
+        Assert.Equal(2 * Pool, big.Composition.FromGeneration(1));
     }
 }
