@@ -13,7 +13,7 @@ internal static class ShowCommand
     {
         var run = new Argument<string>("run") { Description = "Run folder or id (see 'collapse list')." };
         var metric = new Option<string[]>("--metric", "-m") { Description = "Metric(s) to show (default: all).", Arity = ArgumentArity.ZeroOrMore };
-        var every = new Option<int?>("--every") { Description = "Show every k-th generation (default: about ten rows)." };
+        var every = new Option<int?>("--every") { Description = "Show every k-th generation (default: six columns, 0 to the last)." };
         var format = new Option<string>("--format") { Description = "table, csv or json.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "csv", "json");
         var runs = CommonOptions.Runs();
@@ -36,7 +36,7 @@ internal static class ShowCommand
                 throw new SpecException($"--metric {m}: this run has no such metric.{Suggestions.DidYouMean(m, metrics)} It has: {string.Join(", ", metrics)}.");
             }
             var last = rows.Max(r => r.Generation);
-            var step = parsed.GetValue(every) ?? Math.Max(1, last / 10);
+            var step = parsed.GetValue(every) ?? Math.Max(1, last / 5);
             if (step < 1)
             {
                 throw new SpecException($"--every must be at least 1, got {step}.");
@@ -65,32 +65,36 @@ internal static class ShowCommand
         return command;
     }
 
+    /// <summary>One table per metric: a row per arm (and its theory, where it exists), a column per generation shown.</summary>
     private static void WriteTables(IAnsiConsole console, RunFolder folder, List<SummaryRow> rows, IEnumerable<string> metrics)
     {
-        console.MarkupLine($"[bold]{Markup.Escape(folder.Id)}[/] ({RunInfo.Load(folder)?.Status})");
+        console.MarkupLine($"[bold]{Markup.Escape(folder.Id)}[/] ({RunInfo.Load(folder)?.Status}): mean ± 95% interval across replicates");
         var arms = rows.Select(r => r.Arm).Distinct().ToList();
         foreach (var metric in metrics)
         {
-            var mine = rows.Where(r => r.Metric == metric).ToList();
-            var table = new Table().Title($"[bold]{Markup.Escape(metric)}[/]: mean ± 95% interval [theory]");
-            table.AddColumn("generation");
+            var mine = rows.Where(r => r.Metric == metric).ToDictionary(r => (r.Arm, r.Generation));
+            var generations = mine.Keys.Select(k => k.Generation).Distinct().Order().ToList();
+            var table = new Table().Title($"[bold]{Markup.Escape(metric)}[/] by generation");
+            table.AddColumn("arm");
+            foreach (var g in generations)
+            {
+                table.AddColumn(new TableColumn(g.ToString(CultureInfo.InvariantCulture)).RightAligned());
+            }
             foreach (var arm in arms)
             {
-                table.AddColumn(new TableColumn(Markup.Escape(arm)).RightAligned());
-            }
-            foreach (var g in mine.Select(r => r.Generation).Distinct().Order())
-            {
-                var cells = new List<string> { g.ToString(CultureInfo.InvariantCulture) };
-                foreach (var arm in arms)
+                var cells = generations.Select(g => mine[(arm, g)]).ToList();
+                table.AddRow([Markup.Escape(arm), .. cells.Select(r => Markup.Escape(ResultTables.Cell(Stat(r) with { Theory = null })))]);
+                if (cells.Any(r => r.Theory is not null))
                 {
-                    var r = mine.First(x => x.Arm == arm && x.Generation == g);
-                    cells.Add(Markup.Escape(ResultTables.Cell(new Summaries.Statistic(r.Count, r.Finite, r.Mean, r.StdDev, r.CiLow, r.CiHigh, r.Median, r.QuantileLow, r.QuantileHigh, r.Theory))));
+                    table.AddRow(["  [dim]theory[/]", .. cells.Select(r => $"[dim]{Numbers.Short(r.Theory ?? double.NaN)}[/]")]);
                 }
-                table.AddRow(cells.ToArray());
             }
             console.Write(table);
         }
     }
+
+    private static Summaries.Statistic Stat(SummaryRow r) =>
+        new(r.Count, r.Finite, r.Mean, r.StdDev, r.CiLow, r.CiHigh, r.Median, r.QuantileLow, r.QuantileHigh, r.Theory);
 
     private static void WriteJson(TextWriter output, RunFolder folder, List<SummaryRow> rows)
     {

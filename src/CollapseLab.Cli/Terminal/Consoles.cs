@@ -8,12 +8,18 @@ internal static class Consoles
     public static IAnsiConsole For(TextWriter writer)
     {
         var interactive = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
-        return AnsiConsole.Create(new AnsiConsoleSettings
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(writer),
             Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
         });
+        if (!interactive)
+        {
+            // Files and pipes have no width; wide tables should not wrap into columns of single characters.
+            console.Profile.Width = 200;
+        }
+        return console;
     }
 }

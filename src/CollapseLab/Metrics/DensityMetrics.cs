@@ -34,7 +34,7 @@ public sealed class TestNllMetric : Metric
 /// </summary>
 public sealed class TailMassMetric : Metric
 {
-    public const int Draws = 20_000;
+    public const int Draws = 8_192;
 
     public override string Name => "tail_mass";
 

@@ -91,7 +91,7 @@ public static class SpecLoader
         }
 
         var policyReader = reader.Map("policy");
-        var policy = PolicyCatalog.Read(policyReader);
+        var policy = PolicyCatalog.Read(policyReader, data.PoolSize);
         reader.Adopt("policy", policyReader);
 
         var samples = reader.Int("samples_per_generation", data.PoolSize, min: 1, max: 100_000_000);

@@ -10,12 +10,13 @@ public static class TheoryCatalog
 {
     public static double[]? Predict(string metric, ArmSpec arm, int generations)
     {
-        if (arm.Family is not GaussianFamily gaussian || arm.Policy is not ReplacePolicy ||
+        if (arm.Family is not GaussianFamily gaussian || arm.Policy is not (ReplacePolicy or AccumulatePolicy) ||
             arm.Data is not RowData { ReferenceIsExactGaussian: true } real)
         {
             return null;
         }
-        var theory = new GaussianTheory(real.PoolSize, arm.SamplesPerGeneration, real.Dim, gaussian.Estimator == GaussianEstimator.Unbiased);
+        var theory = new GaussianTheory(real.PoolSize, arm.SamplesPerGeneration, real.Dim,
+            gaussian.Estimator == GaussianEstimator.Unbiased, Accumulate: arm.Policy is AccumulatePolicy);
         var trace = 0.0;
         for (var i = 0; i < real.Dim; i++)
         {
