@@ -10,6 +10,8 @@ namespace CollapseLab.Cli.Commands;
 
 internal static class TheoryCommand
 {
+    private static readonly string[] Headers = ["generation", "E[tr Σ̂/tr Σ]", "E[ln det Σ̂ − ln det Σ]", "E‖μ̂−μ‖² / tr Σ"];
+
     public static Command Build()
     {
         var samples = new Option<int>("--samples", "-M") { Description = "Samples per generation M.", DefaultValueFactory = _ => 100 };
@@ -37,7 +39,7 @@ internal static class TheoryCommand
             var theory = new GaussianTheory(n, m, d, unbiased);
             var console = Consoles.For(parsed.InvocationConfiguration.Output);
             var table = new Table().Title($"Gaussian, d={d}, n={n}, M={m}, estimator {(unbiased ? "unbiased" : "mle")}, policy replace")
-                .AddColumns("generation", "E[tr Σ̂/tr Σ]", "E[ln det Σ̂ − ln det Σ]", "E‖μ̂−μ‖² / tr Σ");
+                .AddColumns(Headers.Select(Markup.Escape).ToArray());
             foreach (var g in ResultTables.Checkpoints(t))
             {
                 table.AddRow(g.ToString(CultureInfo.InvariantCulture), Numbers.Short(theory.TraceRatio(g)),
