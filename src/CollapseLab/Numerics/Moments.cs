@@ -13,7 +13,7 @@ public static class Moments
     public static double[] Mean(RowBatch x, int threads)
     {
         var d = x.Dim;
-        var mean = Reduce(x, threads, d, (rows, acc) => SumRows(rows, d, acc));
+        var mean = Reduce(x, threads, d, null, static (rows, _, acc) => SumRows(rows, acc.Length, acc));
         for (var j = 0; j < d; j++)
         {
             mean[j] /= x.Count;
@@ -25,7 +25,7 @@ public static class Moments
     public static double[] Covariance(RowBatch x, double[] mean, int ddof, int threads)
     {
         var d = x.Dim;
-        var cov = Reduce(x, threads, d * d, (rows, acc) => SumOuterProducts(rows, mean, acc));
+        var cov = Reduce(x, threads, d * d, mean, static (rows, m, acc) => SumOuterProducts(rows, m!, acc));
         var denominator = Math.Max(x.Count - ddof, 1);
         for (var a = 0; a < d; a++)
         {
@@ -94,16 +94,16 @@ public static class Moments
         }
     }
 
-    private delegate void ChunkSum(ReadOnlySpan<double> rows, Span<double> acc);
+    private delegate void ChunkSum(ReadOnlySpan<double> rows, double[]? mean, Span<double> acc);
 
-    private static double[] Reduce(RowBatch x, int threads, int width, ChunkSum body)
+    private static double[] Reduce(RowBatch x, int threads, int width, double[]? mean, ChunkSum body)
     {
         var n = x.Count;
         var chunks = Math.Max(1, (n + ChunkRows - 1) / ChunkRows);
         var total = new double[width];
         if (chunks == 1)
         {
-            body(x.Values, total);
+            body(x.Values, mean, total);
             return total;
         }
         var partials = new double[chunks][];
@@ -112,7 +112,7 @@ public static class Moments
             var start = c * ChunkRows;
             var count = Math.Min(ChunkRows, n - start);
             partials[c] = new double[width];
-            body(x.Values.AsSpan(start * x.Dim, count * x.Dim), partials[c]);
+            body(x.Values.AsSpan(start * x.Dim, count * x.Dim), mean, partials[c]);
         }
         if (threads <= 1)
         {

@@ -20,7 +20,7 @@ public sealed record AccumulatePolicy : Policy
             parts.Add(new BatchPart(input.Synthetic[k]!, null));
         }
         var data = input.RealPool.Compose(parts);
-        var counts = Enumerable.Range(0, input.Generation).Select(k => (k, input.Synthetic[k]!.Count));
+        var counts = Enumerable.Range(0, input.Generation).Select(k => (k, input.Synthetic[k]!.Count)).ToList();
         return new TrainingSet(data, Composition.Of(input.RealPool.Count, counts));
     }
 

@@ -82,9 +82,23 @@ public sealed record Composition(int Real, IReadOnlyList<OriginCount> Synthetic)
     public static Composition AllReal(int count) => new(count, []);
 
     /// <summary>Counts by generation for a set made of whole or partial batches of the given generations.</summary>
-    public static Composition Of(int real, IEnumerable<(int Generation, int Count)> parts) =>
-        new(real, parts.Where(p => p.Count > 0).GroupBy(p => p.Generation)
-            .Select(g => new OriginCount(g.Key, g.Sum(p => p.Count))).OrderBy(o => o.Generation).ToArray());
+    public static Composition Of(int real, IReadOnlyList<(int Generation, int Count)> parts)
+    {
+        if (parts.Count == 1)
+        {
+            // The common case (every policy but the accumulating ones), kept free of sorting and grouping.
+            return new Composition(real, parts[0].Count > 0 ? [new OriginCount(parts[0].Generation, parts[0].Count)] : []);
+        }
+        var byGeneration = new SortedDictionary<int, int>();
+        foreach (var (g, c) in parts)
+        {
+            if (c > 0)
+            {
+                byGeneration[g] = byGeneration.GetValueOrDefault(g) + c;
+            }
+        }
+        return new Composition(real, byGeneration.Select(kv => new OriginCount(kv.Key, kv.Value)).ToArray());
+    }
 }
 
 /// <summary>Items of a training set that came from one generation's samples.</summary>

@@ -29,7 +29,7 @@ public static class Numbers
         double.PositiveInfinity => "∞",
         double.NegativeInfinity => "−∞",
         _ when double.IsNaN(x) => "–",
-        _ when x != 0 && (Math.Abs(x) >= 1e5 || Math.Abs(x) < 1e-3) => x.ToString("0.###e+0", CultureInfo.InvariantCulture),
+        _ when x != 0 && (Math.Abs(x) >= 1e4 || Math.Abs(x) < 1e-3) => x.ToString("0.###e+0", CultureInfo.InvariantCulture),
         _ => x.ToString("G4", CultureInfo.InvariantCulture),
     };
 }

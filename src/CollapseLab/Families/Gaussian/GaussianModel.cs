@@ -48,27 +48,27 @@ public sealed class GaussianModel : IDensityModel, Metrics.IMomentModel
 
     public DataBatch Sample(int count, StreamKey stream, int threads)
     {
-        var d = Dim;
-        var values = new double[count * d];
+        var values = new double[count * Dim];
         var chunks = (count + SampleChunk - 1) / SampleChunk;
-        void Fill(int c)
-        {
-            var start = c * SampleChunk;
-            var rows = Math.Min(SampleChunk, count - start);
-            FillRows(values.AsSpan(start * d, rows * d), stream.WithChunk(c).Open());
-        }
         if (chunks <= 1 || threads <= 1)
         {
             for (var c = 0; c < chunks; c++)
             {
-                Fill(c);
+                FillChunk(values, count, c, stream);
             }
         }
         else
         {
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, Fill);
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c => FillChunk(values, count, c, stream));
         }
-        return new RowBatch(values, d);
+        return new RowBatch(values, Dim);
+    }
+
+    private void FillChunk(double[] values, int count, int chunk, StreamKey stream)
+    {
+        var start = chunk * SampleChunk;
+        var rows = Math.Min(SampleChunk, count - start);
+        FillRows(values.AsSpan(start * Dim, rows * Dim), stream.WithChunk(chunk).Open());
     }
 
     private void FillRows(Span<double> destination, RandomStream rng)
