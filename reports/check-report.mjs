@@ -56,6 +56,8 @@ try {
       injected: window.__collapselabInjected ?? null,
       sampleText: [...document.querySelectorAll('pre.sample')].map(p => p.textContent),
       images: document.querySelectorAll('img').length,
+      drawMs: Number(document.body.getAttribute('data-draw-ms')),
+      firstScreenMs: Number(document.body.getAttribute('data-first-screen-ms')),
     };
   }));
   await page.screenshot({ path: screenshot, fullPage: true });

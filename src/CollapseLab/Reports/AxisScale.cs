@@ -4,11 +4,14 @@ namespace CollapseLab.Reports;
 /// How one chart's value axis is drawn, and where values the axis cannot show go. A log axis is used when the
 /// finite positive values span at least <see cref="LogDecades"/> decades and none is negative. Values a chart
 /// cannot place are pinned to an edge and flagged rather than dropped: +∞ at the top, −∞ at the bottom, and on a
-/// log axis 0 at the bottom (the floor is the smallest positive value shown). Nothing ever takes log of ≤ 0.
+/// log axis 0 and anything more than <see cref="MaxDecades"/> decades below the largest value at the bottom. Nothing ever takes log of ≤ 0.
 /// </summary>
 public sealed record AxisScale(bool Log, double Floor, double Ceiling)
 {
     public const double LogDecades = 2.5;
+
+    /// <summary>A log axis shows at most this many decades below the largest value; smaller values sit on the floor, flagged.</summary>
+    public const double MaxDecades = 12;
 
     public static AxisScale Choose(IEnumerable<double> values)
     {
@@ -25,7 +28,7 @@ public sealed record AxisScale(bool Log, double Floor, double Ceiling)
             var smallest = positive.Min();
             if (Math.Log10(max / smallest) >= LogDecades)
             {
-                return new AxisScale(true, smallest, max);
+                return new AxisScale(true, Math.Max(smallest, max * Math.Pow(10, -MaxDecades)), max);
             }
         }
         if (min == max)
@@ -51,7 +54,7 @@ public sealed record AxisScale(bool Log, double Floor, double Ceiling)
         {
             return (Floor, "−∞");
         }
-        if (Log && value <= 0)
+        if (Log && value < Floor)
         {
             return (Floor, value == 0 ? "0" : Storage.Numbers.Short(value));
         }

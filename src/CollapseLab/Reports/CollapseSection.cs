@@ -66,7 +66,7 @@ public static class CollapseSection
                 .Select(c => c.Value).OrderBy(o => o.Generation).ToList();
             var what = left.Count == 0
                 ? "every metric stays within (or returns to) the real data's interval"
-                : $"{left.Count} metric(s) leave the real data's interval for good, first {string.Join(", ", left.Take(4).Select(o => $"{Escaping.Html(o.Metric)} at generation {o.Generation}"))}{(left.Count > 4 ? ", …" : "")}";
+                : $"{left.Count} metric(s) leave the real data's interval for good, first {string.Join(", ", left.Take(4).Select(o => $"{Escaping.Html(o.Metric)} at generation {o.Generation}"))}{(left.Count > 4 ? $" and {left.Count - 4} more" : "")}";
             var a = arm.Arm;
             var chains = a.CollapsedChains > 0
                 ? $"; {a.CollapsedChains} of {arm.Run.Replicates} chains degenerated (no spread left), at median generation {Escaping.Html(Numbers.Short(a.MedianCollapseGeneration))}"

@@ -81,28 +81,52 @@ public sealed class HtmlWriter
     private static string Slug(string name) =>
         new(name.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-').ToArray());
 
-    // Draws every chart; records on <body> how many drew and how many failed (the browser test reads these).
+    // Draws the charts on the first screen at once, then the rest one by one (those scrolled to first), yielding to
+    // the browser between charts so the page stays responsive. Records on <body> when the first screen and when all
+    // charts were drawn (ms since navigation started), and how many failed (the browser test reads these).
     private const string DrawScript = """
         (function () {
           var charts = JSON.parse(document.getElementById('chart-specs').textContent);
-          var drawn = 0, failed = 0;
+          var ids = Object.keys(charts), jobs = {}, drawn = 0, failed = 0, left = ids.length;
+          var body = document.body;
           document.getElementById('chart-libraries').textContent =
             'Vega ' + vega.version + ', Vega-Lite ' + vegaLite.version + ', vega-embed ' + vegaEmbed.version;
-          var jobs = Object.keys(charts).map(function (id) {
+          function finish() {
+            body.setAttribute('data-charts-drawn', String(drawn));
+            body.setAttribute('data-charts-failed', String(failed));
+            body.setAttribute('data-draw-ms', String(Math.round(performance.now())));
+            body.setAttribute('data-ready', 'true');
+          }
+          function draw(id) {
+            if (jobs[id]) return jobs[id];
             var options = {
               mode: 'vega-lite', renderer: 'canvas', downloadFileName: charts[id].name,
               actions: { export: true, source: false, compiled: false, editor: false }
             };
-            return vegaEmbed('#' + id, charts[id].spec, options).then(function () { drawn++; }, function (error) {
+            jobs[id] = vegaEmbed('#' + id, charts[id].spec, options).then(function () { drawn++; }, function (error) {
               failed++;
               console.error('chart ' + id + ' could not be drawn: ' + error);
               document.getElementById(id).textContent = 'This chart could not be drawn: ' + error;
-            });
-          });
-          Promise.all(jobs).then(function () {
-            document.body.setAttribute('data-charts-drawn', String(drawn));
-            document.body.setAttribute('data-charts-failed', String(failed));
-            document.body.setAttribute('data-ready', 'true');
+            }).then(function () { if (--left === 0) finish(); });
+            return jobs[id];
+          }
+          function onScreen(id) {
+            var box = document.getElementById(id).getBoundingClientRect();
+            return box.bottom > -200 && box.top < window.innerHeight + 200;
+          }
+          if (ids.length === 0) { finish(); }
+          Promise.all(ids.filter(onScreen).map(draw)).then(function () {
+            body.setAttribute('data-first-screen-ms', String(Math.round(performance.now())));
+            var rest = ids.filter(function (id) { return !jobs[id]; });
+            if ('IntersectionObserver' in window) {
+              var watcher = new IntersectionObserver(function (entries) {
+                entries.forEach(function (e) { if (e.isIntersecting) draw(e.target.id); });
+              }, { rootMargin: '300px' });
+              rest.forEach(function (id) { watcher.observe(document.getElementById(id)); });
+            }
+            (function next(i) {
+              if (i < rest.length) draw(rest[i]).then(function () { setTimeout(function () { next(i + 1); }, 0); });
+            })(0);
           });
         })();
         """;
