@@ -15,6 +15,9 @@ public static class ChartSpecs
     public static readonly string[] ArmColours =
         ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#eeca3b", "#ff9da6", "#9d755d", "#bab0ac"];
 
+    /// <summary>Characters per subtitle line: Vega cuts longer lines at the chart width.</summary>
+    private const int SubtitleWidth = 88;
+
     private const string Font = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 
     /// <summary>
@@ -61,8 +64,8 @@ public static class ChartSpecs
             }
         }
         var lineName = useMedian ? "median" : "mean";
-        var subtitle = Wrap(metric.Description, 95);
-        subtitle.Add($"line: {lineName} of {replicates} replicates{(useMedian ? " (some are ±∞, so the mean is not shown)" : "")} · band: middle 95% of replicates{(hasTheory ? " · dashed: theory" : "")}");
+        var subtitle = Wrap(metric.Description, SubtitleWidth);
+        subtitle.Add($"line: {lineName} of {replicates} replicates{(useMedian ? " (some are ±∞)" : "")} · band: middle 95% of replicates{(hasTheory ? " · dashed: theory" : "")}");
         if (values.Any(v => v!["edge"] is not null || v["note"] is not null))
         {
             subtitle.Add(scale.Log ? "▲ ±∞, 0 and values below the axis floor are drawn at the axis edge; hover for the true values" : "▲ values of ±∞ are drawn at the axis edge; hover for the true values");
@@ -73,20 +76,7 @@ public static class ChartSpecs
             : new JsonObject { ["zero"] = false, ["nice"] = true };
         var x = new JsonObject { ["field"] = "g", ["type"] = "quantitative", ["title"] = "generation", ["scale"] = new JsonObject { ["domain"] = new JsonArray(0, Math.Max(1, lastGeneration)), ["nice"] = false } };
         var colour = ArmColour(armDomain);
-        var tooltip = new JsonArray(Field("arm", "nominal", "arm"), Field("g", "quantitative", "generation"));
-        if (!useMedian)
-        {
-            tooltip.Add(Number("mean", "mean"));
-        }
-        tooltip.Add(Number("med", "median"));
-        tooltip.Add(Number("lo", "2.5% of replicates"));
-        tooltip.Add(Number("hi", "97.5% of replicates"));
-        tooltip.Add(Field("nf", "quantitative", $"finite values (of {replicates})"));
-        if (hasTheory)
-        {
-            tooltip.Add(Number("th", "theory"));
-        }
-        tooltip.Add(Field("note", "nominal", "note"));
+        var tooltip = MetricTooltip(useMedian, hasTheory, replicates);
         var layers = new JsonArray
         {
             new JsonObject
@@ -141,12 +131,11 @@ public static class ChartSpecs
         // An invisible rule per generation carries the tooltip, so hovering anywhere over a generation shows it.
         layers.Add(new JsonObject
         {
-            ["mark"] = new JsonObject { ["type"] = "point", ["opacity"] = 0, ["size"] = 60 },
+            ["mark"] = new JsonObject { ["type"] = "point", ["opacity"] = 0, ["size"] = 60, ["tooltip"] = new JsonObject { ["expr"] = tooltip } },
             ["encoding"] = new JsonObject
             {
                 ["x"] = x.DeepClone(),
                 ["y"] = new JsonObject { ["field"] = "y", ["type"] = "quantitative" },
-                ["tooltip"] = tooltip,
             },
         });
         return Chart(metric.Name, subtitle, values, layers);
@@ -200,9 +189,9 @@ public static class ChartSpecs
         }
         var colour = GenerationColour(histograms.Select(h => h.Group).ToList());
         var subtitle = new JsonArray("share of values per bin (bins shared by all generations; first recorded replicate)");
-        foreach (var note in notes)
+        foreach (var line in notes.SelectMany(n => Wrap(n, SubtitleWidth)))
         {
-            subtitle.Add(note);
+            subtitle.Add(line?.DeepClone());
         }
         var xScale = log ? new JsonObject { ["type"] = "log" } : new JsonObject { ["zero"] = false };
         var layers = new JsonArray(new JsonObject
@@ -282,6 +271,28 @@ public static class ChartSpecs
         ["view"] = new JsonObject { ["stroke"] = "#ddd" },
     };
 
+    /// <summary>
+    /// The hover text of a metric chart as a Vega expression, so the note on values pinned to an axis edge appears
+    /// only where there is one (a tooltip field list would print "null" everywhere else).
+    /// </summary>
+    private static string MetricTooltip(bool useMedian, bool hasTheory, int replicates)
+    {
+        var parts = new List<string> { "'arm': datum.arm", "'generation': datum.g" };
+        if (!useMedian)
+        {
+            parts.Add("'mean': format(datum.mean, '.4~g')");
+        }
+        parts.Add("'median': format(datum.med, '.4~g')");
+        parts.Add("'95% of replicates': format(datum.lo, '.4~g') + ' … ' + format(datum.hi, '.4~g')");
+        parts.Add($"'finite values': datum.nf + ' of {replicates}'");
+        if (hasTheory)
+        {
+            parts.Add("'theory': isValid(datum.th) ? format(datum.th, '.4~g') : '–'");
+        }
+        var common = string.Join(", ", parts);
+        return $"isValid(datum.note) ? {{{common}, 'note': datum.note}} : {{{common}}}";
+    }
+
     /// <summary>Log axes spanning many decades label powers of ten as 1e−6 rather than 0.000001.</summary>
     private static JsonObject YAxis(AxisScale scale) =>
         scale.Log && scale.Ceiling / scale.Floor > 1e4 ? new JsonObject { ["format"] = "~e" } : new JsonObject { ["format"] = "~g" };
@@ -325,7 +336,6 @@ public static class ChartSpecs
 
     private static JsonObject Field(string field, string type, string title) => new() { ["field"] = field, ["type"] = type, ["title"] = title };
 
-    private static JsonObject Number(string field, string title) => new() { ["field"] = field, ["type"] = "quantitative", ["title"] = title, ["format"] = ".4~g" };
 
     /// <summary>Six significant digits: enough to read, a third of the bytes of round-trip form.</summary>
     public static JsonNode? Num(double? value) =>

@@ -79,20 +79,20 @@ public static class DistributionSection
 
     private static List<string> Notes(List<Histogram> histograms)
     {
-        var notes = new List<string>();
+        var parts = new List<string>();
         foreach (var h in histograms.Where(h => h.PositiveInfinite + h.NegativeInfinite > 0))
         {
-            var parts = new List<string>();
+            var counts = new List<string>();
             if (h.PositiveInfinite > 0)
             {
-                parts.Add($"{h.PositiveInfinite} are +∞");
+                counts.Add($"{h.PositiveInfinite} +∞");
             }
             if (h.NegativeInfinite > 0)
             {
-                parts.Add($"{h.NegativeInfinite} are −∞");
+                counts.Add($"{h.NegativeInfinite} −∞");
             }
-            notes.Add($"{h.Group}: {string.Join(" and ", parts)} of {h.Total} values (not binned; shares are of all {h.Total})");
+            parts.Add($"{h.Group}: {string.Join(", ", counts)} of {h.Total}");
         }
-        return notes;
+        return parts.Count == 0 ? [] : [$"not binned (infinite; shares are of all values): {string.Join("; ", parts)}"];
     }
 }

@@ -47,14 +47,32 @@ public static class GallerySection
         }
         page.Section("samples", "Samples",
             "What the models generated, at a few generations (first replicate). Text is shown exactly as generated, as plain text.");
-        foreach (var (arm, preview) in texts)
+        if (texts.Count > 0)
         {
-            page.Raw($"<h3>{context.Swatch(arm)}</h3>");
-            var sb = new StringBuilder("<table class=\"samples\"><thead><tr><th>generation</th><th>samples</th></tr></thead><tbody>");
-            foreach (var (g, items) in preview.ByGeneration)
+            page.Raw(TextTable(context, texts));
+        }
+        if (images.Count > 0)
+        {
+            WriteImages(page, context, images);
+        }
+    }
+
+    /// <summary>One row per generation, one column per arm, so arms compare side by side.</summary>
+    private static string TextTable(ReportContext context, List<(ReportArm Arm, SamplePreview Preview)> texts)
+    {
+        var sb = new StringBuilder("<div class=\"scroll\"><table class=\"samples\"><thead><tr><th>generation</th>");
+        foreach (var (arm, _) in texts)
+        {
+            sb.Append($"<th>{context.Swatch(arm)}</th>");
+        }
+        sb.Append("</tr></thead><tbody>");
+        foreach (var g in texts.SelectMany(t => t.Preview.ByGeneration.Keys).Distinct().Order())
+        {
+            sb.Append($"<tr><td class=\"num\">{g.ToString(CultureInfo.InvariantCulture)}</td>");
+            foreach (var (_, preview) in texts)
             {
-                sb.Append($"<tr><td class=\"num\">{g.ToString(CultureInfo.InvariantCulture)}</td><td>");
-                foreach (var item in items)
+                sb.Append("<td>");
+                foreach (var item in preview.ByGeneration.GetValueOrDefault(g) ?? [])
                 {
                     var (text, cut) = Escaping.Excerpt(item, ExcerptLength);
                     sb.Append("<pre class=\"sample\">").Append(Escaping.Html(text));
@@ -64,15 +82,12 @@ public static class GallerySection
                     }
                     sb.Append("</pre>");
                 }
-                sb.Append("</td></tr>");
+                sb.Append("</td>");
             }
-            sb.Append("</tbody></table>");
-            page.Raw(sb.ToString());
+            sb.Append("</tr>");
         }
-        if (images.Count > 0)
-        {
-            WriteImages(page, context, images);
-        }
+        sb.Append("</tbody></table></div>");
+        return sb.ToString();
     }
 
     private static void WriteImages(HtmlWriter page, ReportContext context, List<(RunRecord Run, string Path)> images)

@@ -154,7 +154,9 @@ public sealed class HtmlWriter
         td.out-above, td.out-below { background: #fdecea; }
         td.within { background: #eef7ee; }
         .swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
-        .samples td { max-width: 420px; }
+        .scroll { overflow-x: auto; }
+        .samples td { min-width: 240px; max-width: 460px; }
+        .samples td.num { min-width: 0; width: 6em; }
         pre.sample { margin: 0 0 6px; padding: 6px 8px; background: #f6f8fa; border: 1px solid var(--line); border-radius: 4px;
           white-space: pre-wrap; word-break: break-word; font: 12.5px/1.4 ui-monospace, 'DejaVu Sans Mono', monospace; }
         .cut { color: var(--muted); font-style: italic; }

@@ -9,8 +9,7 @@ public sealed class ReportBrowserTests(ITestOutputHelper log)
     [ChromiumFact]
     public void DefaultRunReport_DrawsEveryChart_WithoutErrorsOrNetwork()
     {
-        var runs = RunFolders.NewDirectory("browser-default");
-        var folder = RunFolders.DefaultRun(runs);
+        var folder = RunFolders.SharedDefault;
         var report = folder.File(ReportBuilder.FileName);
         Assert.True(File.Exists(report), "collapse run should leave report.html in the run folder");
 

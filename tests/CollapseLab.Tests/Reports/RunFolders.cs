@@ -19,6 +19,11 @@ internal static class RunFolders
         return path;
     }
 
+    private static readonly Lazy<RunFolder> Default = new(() => DefaultRun(NewDirectory("default")));
+
+    /// <summary>One shortened default run shared by the tests that only read it.</summary>
+    public static RunFolder SharedDefault => Default.Value;
+
     /// <summary>The built-in default experiment, shortened, run through `collapse run` (which writes report.html).</summary>
     public static RunFolder DefaultRun(string runs, int generations = 30, int replicates = 8)
     {
