@@ -24,6 +24,7 @@ public static class CollapseCli
         root.Subcommands.Add(ShowCommand.Build());
         root.Subcommands.Add(ReportCommand.Build());
         root.Subcommands.Add(CompareCommand.Build());
+        root.Subcommands.Add(ExportCommand.Build());
         return root;
     }
 
