@@ -11,6 +11,9 @@ public static class CollapseCli
     public const int InternalError = 1;
     public const int BadInput = 2;
 
+    // Every run the program completes leaves report.html in its folder.
+    static CollapseCli() => Running.RunSession.AfterComplete.Add(ReportCommand.AfterRun);
+
     public static RootCommand Build()
     {
         var root = new RootCommand("CollapseLab: run model-collapse experiments (generative models trained on their own output), measure them against real data and theory, and report.");
@@ -19,6 +22,9 @@ public static class CollapseCli
         root.Subcommands.Add(TheoryCommand.Build());
         root.Subcommands.Add(ListCommand.Build());
         root.Subcommands.Add(ShowCommand.Build());
+        root.Subcommands.Add(ReportCommand.Build());
+        root.Subcommands.Add(CompareCommand.Build());
+        root.Subcommands.Add(ExportCommand.Build());
         return root;
     }
 

@@ -93,13 +93,14 @@ public sealed class RunSession
         _info = _info with { MetricsFile = CsvExporter.MetricsFileName(Summary) };
         JsonExporter.Write(Folder, _info, Summary);
         _index.RecordResults(_info, Summary);
+        Finish("complete", clock.Elapsed);
+        Folder.DeleteCheckpoints();
+        File.Delete(Folder.File("chains.bin"));
+        // After Finish, so hooks (the report) see the run as complete with its timings.
         foreach (var hook in AfterComplete)
         {
             hook(Folder, Summary);
         }
-        Finish("complete", clock.Elapsed);
-        Folder.DeleteCheckpoints();
-        File.Delete(Folder.File("chains.bin"));
         return true;
     }
 
