@@ -61,7 +61,7 @@ public sealed class ExportTests
         var folder = RunFolders.Synthetic(runs, "bare", last: 2, replicates: 2, arms: 1);
         File.Delete(folder.File("sample_values.csv"));
         var (code, _, error) = ReportContentTests.Cli("export", "bare", "sample-values", "--runs", runs);
-        Assert.Equal(Cli.CollapseCli.BadInput, code);
+        Assert.Equal(global::CollapseLab.Cli.CollapseCli.BadInput, code);
         Assert.Contains("no sample_values.csv", error, StringComparison.Ordinal);
         Assert.Throws<Specs.SpecException>(() => TableExport.Locate(folder, "sumary"));
     }
