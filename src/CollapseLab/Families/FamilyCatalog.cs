@@ -9,6 +9,7 @@ public static class FamilyCatalog
     private static readonly Dictionary<string, Func<SpecReader, IFamily>> Registry = new()
     {
         ["gaussian"] = GaussianFamily.Read,
+        ["kde"] = Families.Kde.KdeFamily.Read,
     };
 
     public static IReadOnlyCollection<string> Names => Registry.Keys;
