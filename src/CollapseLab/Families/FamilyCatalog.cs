@@ -10,6 +10,7 @@ public static class FamilyCatalog
     {
         ["gaussian"] = GaussianFamily.Read,
         ["kde"] = Families.Kde.KdeFamily.Read,
+        ["linear_regression"] = Families.Regression.LinearRegressionFamily.Read,
     };
 
     public static IReadOnlyCollection<string> Names => Registry.Keys;

@@ -17,6 +17,8 @@ public static class MetricCatalog
         new TailMassMetric(),
         new TestNllMetric(),
         new CollapsedMetric(),
+        new TestMseMetric(),
+        new WeightErrorMetric(),
     ];
 
     private static readonly Dictionary<string, Metric> ByName = All.ToDictionary(m => m.Name);
