@@ -9,6 +9,8 @@ public static class FamilyCatalog
     private static readonly Dictionary<string, Func<SpecReader, IFamily>> Registry = new()
     {
         ["gaussian"] = GaussianFamily.Read,
+        ["kde"] = Families.Kde.KdeFamily.Read,
+        ["linear_regression"] = Families.Regression.LinearRegressionFamily.Read,
     };
 
     public static IReadOnlyCollection<string> Names => Registry.Keys;

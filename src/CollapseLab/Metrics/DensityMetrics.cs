@@ -18,6 +18,12 @@ public sealed class TestNllMetric : Metric
     {
         var model = (IDensityModel)context.Model;
         var test = (RowBatch)context.Data.Test;
+        if (model is IBatchDensityModel batch)
+        {
+            var logDensities = new double[test.Count];
+            batch.LogDensities(test, logDensities, context.Threads);
+            return -logDensities.Sum() / test.Count;
+        }
         var sum = 0.0;
         for (var i = 0; i < test.Count; i++)
         {

@@ -17,6 +17,15 @@ public static class MetricCatalog
         new TailMassMetric(),
         new TestNllMetric(),
         new CollapsedMetric(),
+        new TestMseMetric(),
+        new WeightErrorMetric(),
+        new Samples.SlicedWassersteinMetric(),
+        new Samples.MmdMetric(),
+        new Samples.PrecisionMetric(),
+        new Samples.RecallMetric(),
+        new Samples.PrecisionMetric(5),
+        new Samples.RecallMetric(5),
+        new Samples.ModeCoverageMetric(),
     ];
 
     private static readonly Dictionary<string, Metric> ByName = All.ToDictionary(m => m.Name);

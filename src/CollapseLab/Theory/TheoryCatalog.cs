@@ -10,6 +10,10 @@ public static class TheoryCatalog
 {
     public static double[]? Predict(string metric, ArmSpec arm, int generations)
     {
+        if (RegressionTheory.Predict(metric, arm, generations) is { } regression)
+        {
+            return regression;
+        }
         if (arm.Family is not GaussianFamily gaussian || arm.Policy is not (ReplacePolicy or AccumulatePolicy) ||
             arm.Data is not RowData { ReferenceIsExactGaussian: true } real)
         {

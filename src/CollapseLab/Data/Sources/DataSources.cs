@@ -12,6 +12,7 @@ public static class DataSources
     {
         ["gaussian"] = (data, _, _) => GaussianSource.Read(data),
         ["csv"] = CsvSource.Read,
+        ["linear"] = (data, _, _) => LinearSource.Read(data),
     };
 
     public static IReadOnlyCollection<string> Names => Registry.Keys;
