@@ -1,4 +1,5 @@
 using CollapseLab.Families.Gaussian;
+using CollapseLab.Families.Mixture;
 using CollapseLab.Specs;
 
 namespace CollapseLab.Families;
@@ -9,6 +10,7 @@ public static class FamilyCatalog
     private static readonly Dictionary<string, Func<SpecReader, IFamily>> Registry = new()
     {
         ["gaussian"] = GaussianFamily.Read,
+        ["gmm"] = MixtureFamily.Read,
     };
 
     public static IReadOnlyCollection<string> Names => Registry.Keys;
