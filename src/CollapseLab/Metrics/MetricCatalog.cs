@@ -17,6 +17,16 @@ public static class MetricCatalog
         new TailMassMetric(),
         new TestNllMetric(),
         new CollapsedMetric(),
+        new L2ToRealMetric(),
+        new L2ToModel0Metric(),
+        new MinComponentWeightMetric(),
+        new MaxWeightErrorMetric(),
+        new MaxMeanShiftMetric(),
+        new MinSpreadRatioMetric(),
+        new MaxSpreadRatioMetric(),
+        new EmptyComponentsMetric(),
+        new ActiveComponentsMetric(),
+        new EmIterationsMetric(),
     ];
 
     private static readonly Dictionary<string, Metric> ByName = All.ToDictionary(m => m.Name);
