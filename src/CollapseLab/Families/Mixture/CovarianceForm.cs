@@ -1,4 +1,7 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using CollapseLab.Numerics;
 
 namespace CollapseLab.Families.Mixture;
@@ -35,12 +38,8 @@ internal abstract class CovarianceForm
 
     protected static readonly double HalfLogTwoPi = 0.5 * Math.Log(2 * Math.PI);
 
-    /// <summary>destination = −½·sq − (d/2)·ln 2π + ln det(Σ)^(−½).</summary>
-    protected static void Finish(ReadOnlySpan<double> sq, double halfLogDetPrecision, int d, Span<double> destination)
-    {
-        TensorPrimitives.Multiply(sq, -0.5, destination);
-        TensorPrimitives.Add(destination, halfLogDetPrecision - d * HalfLogTwoPi, destination);
-    }
+    /// <summary>Above this dimension the vector kernels' per-row register block would not fit the stack comfortably.</summary>
+    protected const int MaxVectorDim = 512;
 }
 
 /// <summary>
@@ -59,13 +58,14 @@ internal readonly record struct ColumnBlock(double[] Columns, int N, int Start, 
 /// <summary>Per-worker buffers for one chunk of rows; reused across chunks so the hot loop never allocates.</summary>
 internal sealed class EmScratch(int d, int components, int rows)
 {
-    public double[][] Diff { get; } = Enumerable.Range(0, d).Select(_ => new double[rows]).ToArray();
+    /// <summary>Per-column differences, for the dot-product scatter of large d.</summary>
+    public double[][] Diff { get; } = d > WeightedScatter.MaxVectorDim ? Enumerable.Range(0, d).Select(_ => new double[rows]).ToArray() : [];
+
+    public Vector256<double>[] Accumulators { get; } = new Vector256<double>[d <= WeightedScatter.MaxVectorDim ? d * d : 0];
 
     public double[][] LogProb { get; } = Enumerable.Range(0, components).Select(_ => new double[rows]).ToArray();
 
     public double[] Y { get; } = new double[rows];
-
-    public double[] Sq { get; } = new double[rows];
 
     public double[] Max { get; } = new double[rows];
 
@@ -100,30 +100,60 @@ internal abstract class CholeskyForm : CovarianceForm
         return new ComponentPrecision(inverse, -0.5 * chol.LogDeterminant, false);
     }
 
+    /// <summary>
+    /// destination[r] = −½‖L⁻¹(x_r − μ)‖² + c. Four rows at a time in 256-bit registers (the d differences stay in
+    /// registers or L1 while y_j = Σ_{i≤j} L⁻¹[j,i]·diff_i is accumulated), then a scalar tail.
+    /// </summary>
     public override void LogGaussian(ComponentPrecision precision, ReadOnlySpan<double> mean, in ColumnBlock x, Span<double> destination, EmScratch scratch)
     {
         var d = mean.Length;
         var rows = x.Rows;
         var inverse = precision.Factor;
-        // diff_i = x_i − μ_i, each a column of the chunk.
-        for (var i = 0; i < d; i++)
+        var constant = precision.HalfLogDetPrecision - d * HalfLogTwoPi;
+        ref var columns = ref MemoryMarshal.GetArrayDataReference(x.Columns);
+        var r = 0;
+        if (Vector256.IsHardwareAccelerated && d <= MaxVectorDim)
         {
-            TensorPrimitives.Subtract(x.Column(i), mean[i], scratch.Diff[i].AsSpan(0, rows));
-        }
-        var sq = scratch.Sq.AsSpan(0, rows);
-        var y = scratch.Y.AsSpan(0, rows);
-        sq.Clear();
-        for (var j = 0; j < d; j++)
-        {
-            // y = Σ_{i≤j} L⁻¹[j,i]·diff_i, then sq += y².
-            TensorPrimitives.Multiply(scratch.Diff[0].AsSpan(0, rows), inverse[j * d], y);
-            for (var i = 1; i <= j; i++)
+            Span<Vector256<double>> diff = stackalloc Vector256<double>[d];
+            for (; r + 4 <= rows; r += 4)
             {
-                TensorPrimitives.MultiplyAdd(scratch.Diff[i].AsSpan(0, rows), inverse[j * d + i], y, y);
+                for (var i = 0; i < d; i++)
+                {
+                    diff[i] = Vector256.LoadUnsafe(ref columns, (nuint)(i * x.N + x.Start + r)) - Vector256.Create(mean[i]);
+                }
+                var sq = Vector256<double>.Zero;
+                for (var j = 0; j < d; j++)
+                {
+                    var row = j * d;
+                    var y = Vector256.Create(inverse[row]) * diff[0];
+                    for (var i = 1; i <= j; i++)
+                    {
+                        y = Vector256.FusedMultiplyAdd(Vector256.Create(inverse[row + i]), diff[i], y);
+                    }
+                    sq = Vector256.FusedMultiplyAdd(y, y, sq);
+                }
+                Vector256.FusedMultiplyAdd(sq, Vector256.Create(-0.5), Vector256.Create(constant)).StoreUnsafe(ref destination[r]);
             }
-            TensorPrimitives.MultiplyAdd(y, y, sq, sq);
         }
-        Finish(sq, precision.HalfLogDetPrecision, d, destination);
+        Span<double> tail = stackalloc double[d];
+        for (; r < rows; r++)
+        {
+            for (var i = 0; i < d; i++)
+            {
+                tail[i] = Unsafe.Add(ref columns, i * x.N + x.Start + r) - mean[i];
+            }
+            var sq = 0.0;
+            for (var j = 0; j < d; j++)
+            {
+                var y = 0.0;
+                for (var i = 0; i <= j; i++)
+                {
+                    y += inverse[j * d + i] * tail[i];
+                }
+                sq += y * y;
+            }
+            destination[r] = -0.5 * sq + constant;
+        }
     }
 
     protected static double[] Symmetric(double[] lower, double scale, double regCovar, int d)
@@ -201,22 +231,39 @@ internal abstract class DiagonalForm : CovarianceForm
         return new ComponentPrecision(precision, covariance.Length == 1 ? d * halfLogDet : halfLogDet, false);
     }
 
+    /// <summary>destination[r] = −½ Σ_j (x_rj − μ_j)²/σ_j² + c, four rows at a time, then a scalar tail.</summary>
     public override void LogGaussian(ComponentPrecision precision, ReadOnlySpan<double> mean, in ColumnBlock x, Span<double> destination, EmScratch scratch)
     {
         var d = mean.Length;
         var rows = x.Rows;
-        var sq = scratch.Sq.AsSpan(0, rows);
-        var y = scratch.Y.AsSpan(0, rows);
-        sq.Clear();
         var p = precision.Factor;
-        for (var j = 0; j < d; j++)
+        var spherical = p.Length == 1;
+        var constant = precision.HalfLogDetPrecision - d * HalfLogTwoPi;
+        ref var columns = ref MemoryMarshal.GetArrayDataReference(x.Columns);
+        var r = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            // sq += (x_j − μ_j)² / σ_j².
-            TensorPrimitives.Subtract(x.Column(j), mean[j], y);
-            TensorPrimitives.Multiply(y, y, y);
-            TensorPrimitives.MultiplyAdd(y, p.Length == 1 ? p[0] : p[j], sq, sq);
+            for (; r + 4 <= rows; r += 4)
+            {
+                var sq = Vector256<double>.Zero;
+                for (var j = 0; j < d; j++)
+                {
+                    var e = Vector256.LoadUnsafe(ref columns, (nuint)(j * x.N + x.Start + r)) - Vector256.Create(mean[j]);
+                    sq = Vector256.FusedMultiplyAdd(e * e, Vector256.Create(spherical ? p[0] : p[j]), sq);
+                }
+                Vector256.FusedMultiplyAdd(sq, Vector256.Create(-0.5), Vector256.Create(constant)).StoreUnsafe(ref destination[r]);
+            }
         }
-        Finish(sq, precision.HalfLogDetPrecision, d, destination);
+        for (; r < rows; r++)
+        {
+            var sq = 0.0;
+            for (var j = 0; j < d; j++)
+            {
+                var e = Unsafe.Add(ref columns, j * x.N + x.Start + r) - mean[j];
+                sq += e * e * (spherical ? p[0] : p[j]);
+            }
+            destination[r] = -0.5 * sq + constant;
+        }
     }
 }
 

@@ -290,33 +290,12 @@ public sealed class ExpectationMaximization
         ForChunks(k, (c, scratch) =>
         {
             var block = Block(c);
-            var rows = block.Rows;
             var acc = new double[k * width];
-            var w = scratch.Y.AsSpan(0, rows);
             for (var j = 0; j < k; j++)
             {
-                if (empty.Contains(j))
+                if (!empty.Contains(j))
                 {
-                    continue;
-                }
-                var r = Resp(j, block);
-                for (var a = 0; a < _d; a++)
-                {
-                    TensorPrimitives.Subtract(block.Column(a), means[j * _d + a], scratch.Diff[a].AsSpan(0, rows));
-                }
-                for (var a = 0; a < _d; a++)
-                {
-                    var da = scratch.Diff[a].AsSpan(0, rows);
-                    TensorPrimitives.Multiply(r, da, w);
-                    if (_form.DiagonalScatter)
-                    {
-                        acc[j * width + a] = TensorPrimitives.Dot<double>(w, da);
-                        continue;
-                    }
-                    for (var b = 0; b <= a; b++)
-                    {
-                        acc[j * width + a * _d + b] = TensorPrimitives.Dot<double>(w, scratch.Diff[b].AsSpan(0, rows));
-                    }
+                    WeightedScatter.Accumulate(block, Resp(j, block), means.AsSpan(j * _d, _d), _form.DiagonalScatter, acc.AsSpan(j * width, width), scratch);
                 }
             }
             partial[c] = acc;
