@@ -1,4 +1,5 @@
 using CollapseLab.Families.Gaussian;
+using CollapseLab.Families.Mixture;
 using CollapseLab.Specs;
 
 namespace CollapseLab.Families;
@@ -11,6 +12,7 @@ public static class FamilyCatalog
         ["gaussian"] = GaussianFamily.Read,
         ["kde"] = Families.Kde.KdeFamily.Read,
         ["linear_regression"] = Families.Regression.LinearRegressionFamily.Read,
+        ["gmm"] = MixtureFamily.Read,
     };
 
     public static IReadOnlyCollection<string> Names => Registry.Keys;

@@ -26,6 +26,16 @@ public static class MetricCatalog
         new Samples.PrecisionMetric(5),
         new Samples.RecallMetric(5),
         new Samples.ModeCoverageMetric(),
+        new L2ToRealMetric(),
+        new L2ToModel0Metric(),
+        new MinComponentWeightMetric(),
+        new MaxWeightErrorMetric(),
+        new MaxMeanShiftMetric(),
+        new MinSpreadRatioMetric(),
+        new MaxSpreadRatioMetric(),
+        new EmptyComponentsMetric(),
+        new ActiveComponentsMetric(),
+        new EmIterationsMetric(),
     ];
 
     private static readonly Dictionary<string, Metric> ByName = All.ToDictionary(m => m.Name);

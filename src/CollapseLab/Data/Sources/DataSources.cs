@@ -13,6 +13,12 @@ public static class DataSources
         ["gaussian"] = (data, _, _) => GaussianSource.Read(data),
         ["csv"] = CsvSource.Read,
         ["linear"] = (data, _, _) => LinearSource.Read(data),
+        ["npy"] = NpySource.Read,
+        ["blobs"] = (data, _, _) => BlobsSource.Read(data),
+        ["moons"] = (data, _, _) => ShapeSources.Moons(data),
+        ["circles"] = (data, _, _) => ShapeSources.Circles(data),
+        ["swiss_roll"] = (data, _, _) => ShapeSources.SwissRoll(data),
+        ["mixture"] = (data, _, _) => MixtureSource.Read(data),
     };
 
     public static IReadOnlyCollection<string> Names => Registry.Keys;
