@@ -9,6 +9,8 @@ public static class FamilyCatalog
     private static readonly Dictionary<string, Func<SpecReader, IFamily>> Registry = new()
     {
         ["gaussian"] = GaussianFamily.Read,
+        ["categorical"] = Categorical.CategoricalFamily.Read,
+        ["ngram"] = NGram.NGramFamily.Read,
     };
 
     public static IReadOnlyCollection<string> Names => Registry.Keys;

@@ -12,6 +12,10 @@ public static class DataSources
     {
         ["gaussian"] = (data, _, _) => GaussianSource.Read(data),
         ["csv"] = CsvSource.Read,
+        ["text"] = TextSources.ReadText,
+        ["wikitext"] = TextSources.ReadWikiText,
+        ["kjv"] = TextSources.ReadKjv,
+        ["zipf"] = (data, _, _) => ZipfSource.Read(data),
     };
 
     public static IReadOnlyCollection<string> Names => Registry.Keys;
