@@ -10,6 +10,7 @@ public static class TheoryCatalog
 {
     public static double[]? Predict(string metric, ArmSpec arm, int generations)
     {
+        if (CategoricalTheory.Predict(metric, arm, generations) is { } categorical) return categorical;
         if (arm.Family is not GaussianFamily gaussian || arm.Policy is not ReplacePolicy ||
             arm.Data is not RowData { ReferenceIsExactGaussian: true } real)
         {
