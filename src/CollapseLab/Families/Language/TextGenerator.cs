@@ -74,6 +74,7 @@ internal sealed class SequenceSampler
     private readonly List<int> _e = [];
     private readonly List<double> _w = [];
     private readonly List<(int Token, double Weight)> _candidates = [];
+    private readonly List<int> _ranked = [];
     private double[]? _cachedBase;
     private double[] _powBase = [];
     private double[] _cumPow = [];
@@ -292,7 +293,7 @@ internal sealed class SequenceSampler
             explicitPow += _powBase[t];
             var p = _dist.Probability(t);
             var exponent = _invT * (_inHistory[t] > 0 ? _o.RepetitionPenalty : 1);
-            var w = (masked && t == boundary) || p <= 0 ? 0 : Math.Exp(exponent * Math.Log(p));
+            var w = (masked && t == boundary) || p <= 0 ? 0 : exponent == 1 ? p : Math.Exp(exponent * Math.Log(p));
             _w.Add(w);
             explicitMass += w;
         }
@@ -326,7 +327,7 @@ internal sealed class SequenceSampler
         var (explicitMass, implicitMass) = Weigh(history, masked);
         var total = explicitMass + implicitMass;
         _candidates.Clear();
-        var order = Enumerable.Range(0, _e.Count).Where(j => _w[j] > 0).OrderByDescending(j => _w[j]).ThenBy(j => _e[j]).ToArray();
+        var order = Ranked(k);
         var scale = _dist.Lambda <= 0 ? 0 : Math.Pow(_dist.Lambda, _invT);
         var limit = k > 0 ? k : int.MaxValue;
         var target = p * total;
@@ -338,7 +339,7 @@ internal sealed class SequenceSampler
             {
                 b++;
             }
-            var we = a < order.Length ? _w[order[a]] : -1;
+            var we = a < order.Count ? _w[order[a]] : -1;
             var wi = b < _powOrder.Length && scale > 0 ? scale * _powBase[_powOrder[b]] : -1;
             if (we < 0 && wi < 0)
             {
@@ -357,6 +358,46 @@ internal sealed class SequenceSampler
         }
         ClearExplicit();
         return total;
+    }
+
+    /// <summary>
+    /// Indices into the explicit lists of positive weight, heaviest first (ties: smaller token id): only the top
+    /// <paramref name="k"/> by insertion into a short sorted list when k is small, else a full sort.
+    /// </summary>
+    private List<int> Ranked(int k)
+    {
+        _ranked.Clear();
+        bool Before(int x, int y) => _w[x] > _w[y] || (_w[x] == _w[y] && _e[x] < _e[y]);
+        if (k > 0 && k <= 64)
+        {
+            for (var j = 0; j < _e.Count; j++)
+            {
+                if (_w[j] <= 0 || (_ranked.Count == k && !Before(j, _ranked[^1])))
+                {
+                    continue;
+                }
+                var at = _ranked.Count;
+                while (at > 0 && Before(j, _ranked[at - 1]))
+                {
+                    at--;
+                }
+                _ranked.Insert(at, j);
+                if (_ranked.Count > k)
+                {
+                    _ranked.RemoveAt(k);
+                }
+            }
+            return _ranked;
+        }
+        for (var j = 0; j < _e.Count; j++)
+        {
+            if (_w[j] > 0)
+            {
+                _ranked.Add(j);
+            }
+        }
+        _ranked.Sort((x, y) => Before(x, y) ? -1 : Before(y, x) ? 1 : 0);
+        return _ranked;
     }
 
     private void EnsureCache()

@@ -55,8 +55,11 @@ public sealed record NGramFamily(int Order, NGramSmoothing Smoothing, double Alp
     /// <summary>
     /// Chen &amp; Goodman's modified Kneser–Ney discounts per context length d from the count-of-counts n₁…n₄ of that
     /// order: Y = n₁/(n₁ + 2n₂), D₁ = 1 − 2Y·n₂/n₁, D₂ = 2 − 3Y·n₃/n₂, D₃₊ = 3 − 4Y·n₄/n₃. Collapse makes count-of-counts
-    /// degenerate (zeros), so each D_k is clamped to [0, k] and is 0 where its count class is empty.
+    /// degenerate: where one of n₁…n₄ is zero the estimate is undefined and plain absolute discounting
+    /// (D₁ = D₂ = D₃₊ = <see cref="FallbackDiscount"/>) is used instead; otherwise each D_k is clamped to [0, k].
     /// </summary>
+    public const double FallbackDiscount = 0.75;
+
     internal static double[][] KneserNeyDiscounts(NGramTable table)
     {
         var n = new long[table.Order, 5];
@@ -76,12 +79,17 @@ public sealed record NGramFamily(int Order, NGramSmoothing Smoothing, double Alp
         for (var d = 0; d < table.Order; d++)
         {
             double n1 = n[d, 1], n2 = n[d, 2], n3 = n[d, 3], n4 = n[d, 4];
-            var y = n1 + 2 * n2 > 0 ? n1 / (n1 + 2 * n2) : 0;
+            if (n1 == 0 || n2 == 0 || n3 == 0 || n4 == 0)
+            {
+                result[d] = [FallbackDiscount, FallbackDiscount, FallbackDiscount];
+                continue;
+            }
+            var y = n1 / (n1 + 2 * n2);
             result[d] =
             [
-                n1 > 0 ? Math.Clamp(1 - 2 * y * n2 / n1, 0, 1) : 0,
-                n2 > 0 ? Math.Clamp(2 - 3 * y * n3 / n2, 0, 2) : 0,
-                n3 > 0 ? Math.Clamp(3 - 4 * y * n4 / n3, 0, 3) : 0,
+                Math.Clamp(1 - 2 * y * n2 / n1, 0, 1),
+                Math.Clamp(2 - 3 * y * n3 / n2, 0, 2),
+                Math.Clamp(3 - 4 * y * n4 / n3, 0, 3),
             ];
         }
         return result;
