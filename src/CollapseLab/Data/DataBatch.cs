@@ -33,6 +33,7 @@ public abstract class DataBatch
     public static DataBatch Read(BinaryReader reader) => (DataKind)reader.ReadInt32() switch
     {
         DataKind.Rows => RowBatch.ReadBody(reader),
+        DataKind.Tokens => Text.TokenBatch.ReadBody(reader),
         var kind => throw new InvalidDataException($"checkpoint holds a batch of unknown kind {kind}"),
     };
 

@@ -13,6 +13,8 @@ public static class FamilyCatalog
         ["kde"] = Families.Kde.KdeFamily.Read,
         ["linear_regression"] = Families.Regression.LinearRegressionFamily.Read,
         ["gmm"] = MixtureFamily.Read,
+        ["categorical"] = Categorical.CategoricalFamily.Read,
+        ["ngram"] = NGram.NGramFamily.Read,
     };
 
     public static IReadOnlyCollection<string> Names => Registry.Keys;

@@ -36,6 +36,20 @@ public static class MetricCatalog
         new EmptyComponentsMetric(),
         new ActiveComponentsMetric(),
         new EmIterationsMetric(),
+        new TestPerplexityMetric(),
+        new PerplexityUnderModel0Metric(),
+        new DistinctMetric(1),
+        new DistinctMetric(2),
+        new DistinctMetric(3),
+        new TypeTokenRatioMetric(),
+        new VocabularyCoverageMetric(),
+        new UnigramEntropyMetric(),
+        new ZipfExponentMetric(),
+        new TailShareMetric(),
+        new TailProbabilityMetric(),
+        new TypesLostMetric(),
+        new GiniImpurityMetric(),
+        new KlToTruthMetric(),
     ];
 
     private static readonly Dictionary<string, Metric> ByName = All.ToDictionary(m => m.Name);

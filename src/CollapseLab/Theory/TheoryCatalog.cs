@@ -14,6 +14,10 @@ public static class TheoryCatalog
         {
             return regression;
         }
+        if (CategoricalTheory.Predict(metric, arm, generations) is { } categorical)
+        {
+            return categorical;
+        }
         if (arm.Family is not GaussianFamily gaussian || arm.Policy is not (ReplacePolicy or AccumulatePolicy) ||
             arm.Data is not RowData { ReferenceIsExactGaussian: true } real)
         {

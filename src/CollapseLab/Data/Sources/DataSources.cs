@@ -19,6 +19,10 @@ public static class DataSources
         ["circles"] = (data, _, _) => ShapeSources.Circles(data),
         ["swiss_roll"] = (data, _, _) => ShapeSources.SwissRoll(data),
         ["mixture"] = (data, _, _) => MixtureSource.Read(data),
+        ["text"] = TextSources.ReadText,
+        ["wikitext"] = TextSources.ReadWikiText,
+        ["kjv"] = TextSources.ReadKjv,
+        ["zipf"] = (data, _, _) => ZipfSource.Read(data),
     };
 
     public static IReadOnlyCollection<string> Names => Registry.Keys;
