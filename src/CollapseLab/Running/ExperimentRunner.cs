@@ -95,7 +95,8 @@ public sealed class ExperimentRunner
         var chain = new Chain(_spec, armSpec, replicate, innerThreads);
         var state = chain.Run(resume, s =>
         {
-            AfterGeneration?.Invoke(Interlocked.Increment(ref _completedSteps));
+            var done = Interlocked.Increment(ref _completedSteps);
+            AfterGeneration?.Invoke(done);
             var finished = s.Result.Completed == _spec.Generations + 1;
             if (_folder is not null && !finished && lastSave.Elapsed >= CheckpointInterval)
             {

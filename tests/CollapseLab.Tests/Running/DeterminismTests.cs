@@ -40,6 +40,16 @@ public class DeterminismTests
     }
 
     [Fact]
+    public void Progress_counts_every_generation_without_a_callback()
+    {
+        var spec = TestSpecs.Load(Spec, "replicates=2");
+        var runner = new ExperimentRunner(spec, null, 2);
+        runner.Run(CancellationToken.None);
+        Assert.Equal(runner.TotalSteps, runner.CompletedSteps);
+        Assert.Equal(7 * 2 * 7, runner.TotalSteps);
+    }
+
+    [Fact]
     public void Arms_share_real_data_so_generation_zero_is_identical_across_arms()
     {
         var spec = TestSpecs.Load(Spec);
