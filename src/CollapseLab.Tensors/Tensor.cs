@@ -61,7 +61,7 @@ public sealed class Tensor
         {
             if (gradStorage is null)
             {
-                gradStorage = new float[Length];
+                gradStorage = Autodiff.Tape.Rent(Length, clear: true);
                 gradOffset = 0;
             }
 
@@ -100,7 +100,7 @@ public sealed class Tensor
 
     /// <summary>A tensor whose storage is not cleared, for outputs that a kernel overwrites in full.</summary>
     internal static Tensor Uninitialized(params int[] shape) =>
-        new(GC.AllocateUninitializedArray<float>(Shapes.Count(shape)), 0, shape);
+        new(Autodiff.Tape.Rent(Shapes.Count(shape), clear: false), 0, shape);
 
     /// <summary>A fresh tensor with a copy of the data, outside any tape.</summary>
     public Tensor Clone()

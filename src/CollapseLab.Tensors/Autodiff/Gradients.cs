@@ -42,7 +42,7 @@ internal static class Gradients
 
         if (b.RequiresGrad)
         {
-            var negated = new float[y.Length];
+            var negated = Tape.Rent(y.Length, clear: false);
             TensorPrimitives.Negate(y.Grad, negated);
             Broadcast.SumInto(negated, y.Shape, b.Grad, b.Shape);
         }
@@ -51,7 +51,8 @@ internal static class Gradients
     // y = a · b (broadcast): da = g·b, db = g·a, each summed back to its shape
     public static void Mul(Tensor a, Tensor b, Tensor y)
     {
-        var g = Tensor.FromArray(y.Grad.ToArray(), y.ShapeArray);
+        var (gArray, gOffset) = y.GradArray();
+        var g = new Tensor(gArray, gOffset, y.ShapeArray);
         var t = Tensor.Uninitialized(y.ShapeArray);
         if (a.RequiresGrad)
         {
@@ -69,7 +70,8 @@ internal static class Gradients
     // y = a / b (broadcast): da = g/b, db = −g·y/b
     public static void Div(Tensor a, Tensor b, Tensor y)
     {
-        var g = Tensor.FromArray(y.Grad.ToArray(), y.ShapeArray);
+        var (gArray, gOffset) = y.GradArray();
+        var g = new Tensor(gArray, gOffset, y.ShapeArray);
         var t = Tensor.Uninitialized(y.ShapeArray);
         Broadcast.Binary(Broadcast.Op.Divide, g, b, t);
         if (a.RequiresGrad)
@@ -94,7 +96,7 @@ internal static class Gradients
     // y = log(x): dx = g/x
     public static void Log(Tensor x, Tensor y)
     {
-        var t = new float[x.Length];
+        var t = Tape.Rent(x.Length, clear: false);
         TensorPrimitives.Divide(y.Grad, x.Data, t);
         TensorPrimitives.Add(x.Grad, t, x.Grad);
     }
@@ -102,7 +104,7 @@ internal static class Gradients
     // y = tanh(x): dx = g·(1 − y²)
     public static void Tanh(Tensor x, Tensor y)
     {
-        var t = new float[x.Length];
+        var t = Tape.Rent(x.Length, clear: false);
         TensorPrimitives.Multiply(y.Data, y.Data, t);
         TensorPrimitives.Subtract(1f, t, t);
         TensorPrimitives.MultiplyAdd(t, y.Grad, x.Grad, x.Grad);
@@ -111,7 +113,7 @@ internal static class Gradients
     // y = sigmoid(x): dx = g·y·(1 − y)
     public static void Sigmoid(Tensor x, Tensor y)
     {
-        var t = new float[x.Length];
+        var t = Tape.Rent(x.Length, clear: false);
         TensorPrimitives.Subtract(1f, y.Data, t);
         TensorPrimitives.Multiply(t, y.Data, t);
         TensorPrimitives.MultiplyAdd(t, y.Grad, x.Grad, x.Grad);
@@ -133,8 +135,12 @@ internal static class Gradients
     }
 
     // y = gelu(x)
-    public static void Gelu(Tensor x, Tensor y, GeluApproximation approximation) =>
-        GeluKernels.BackwardAdd(x.Data, y.Grad, x.Grad, approximation);
+    public static void Gelu(Tensor x, Tensor y, GeluApproximation approximation)
+    {
+        var (dy, dyOffset) = y.GradArray();
+        var (dx, dxOffset) = x.GradArray();
+        GeluKernels.BackwardAdd(x.Storage, x.Offset, dy, dyOffset, dx, dxOffset, x.Length, approximation);
+    }
 
     // y = scale·Σ x (all elements)
     public static void SumAll(Tensor x, Tensor y, float scale) => TensorPrimitives.Add(x.Grad, y.Grad[0] * scale, x.Grad);
@@ -246,7 +252,7 @@ internal static class Gradients
             var db = bias.Grad;
             for (var r = 0; r < rows; r++)
             {
-                TensorPrimitives.Add(db, g.Slice(r * oc, oc), db);
+                Simd.AddTo(g.Slice(r * oc, oc), db);
             }
         }
     }
@@ -254,7 +260,7 @@ internal static class Gradients
     // y = transpose(x): dx = the inverse permutation of g (a swap is its own inverse)
     public static void Transpose(Tensor x, Tensor y, int[] perm)
     {
-        var t = new float[x.Length];
+        var t = Tape.Rent(x.Length, clear: false);
         Ops.Permute(y.Grad, y.ShapeArray, perm, t);
         TensorPrimitives.Add(x.Grad, t, x.Grad);
     }
@@ -346,7 +352,7 @@ internal static class Gradients
         var s = y.Grad[0] * scale;
         if (logits.RequiresGrad)
         {
-            var t = new float[logits.Length];
+            var t = Tape.Rent(logits.Length, clear: false);
             TensorPrimitives.Sigmoid(logits.Data, t);
             TensorPrimitives.Subtract(t, targets.Data, t);
             TensorPrimitives.MultiplyAdd(t, s, logits.Grad, logits.Grad);
@@ -361,9 +367,10 @@ internal static class Gradients
     // y = layer_norm(x, weight, bias) with the saved mean and rstd
     public static void LayerNorm(Tensor x, Tensor weight, Tensor bias, Tensor y, float[] mean, float[] rstd)
     {
-        LayerNormKernels.Backward(x.Data, weight.Data, mean, rstd, y.Grad,
-            x.RequiresGrad ? x.Grad : default, weight.RequiresGrad ? weight.Grad : default, bias.RequiresGrad ? bias.Grad : default,
-            x.Shape[^1], x.RequiresGrad, weight.RequiresGrad, bias.RequiresGrad);
+        var (dy, dyOffset) = y.GradArray();
+        var (dx, dxOffset) = x.RequiresGrad ? x.GradArray() : (null, 0);
+        LayerNormKernels.Backward(x.Storage, x.Offset, weight.Storage, weight.Offset, mean, rstd, dy, dyOffset, dx, dxOffset,
+            weight.RequiresGrad ? weight.Grad : default, bias.RequiresGrad ? bias.Grad : default, x.Shape[^1]);
     }
 
     // y[i] = weight[ids[i]]: dweight[ids[i]] += g[i], in order, so repeated ids sum deterministically
@@ -374,8 +381,7 @@ internal static class Gradients
         var dw = weight.Grad;
         for (var i = 0; i < ids.Length; i++)
         {
-            var d = dw.Slice(ids[i] * c, c);
-            TensorPrimitives.Add(d, g.Slice(i * c, c), d);
+            Simd.AddTo(g.Slice(i * c, c), dw.Slice(ids[i] * c, c));
         }
     }
 

@@ -13,14 +13,25 @@ public sealed class Tape : IDisposable
     [ThreadStatic]
     private static int noGradDepth;
 
+    [ThreadStatic]
+    private static Dictionary<int, Stack<float[]>>? pool;
+
     private readonly Tape? previous;
     private readonly List<Record> records = [];
+    private readonly List<float[]>? rented;
     private bool disposed;
 
-    public Tape()
+    /// <summary>
+    /// Starts recording on this thread. With <paramref name="recycleBuffers"/>, the storage of every tensor and
+    /// gradient that ops create while this tape records is handed back to a per-thread pool on
+    /// <see cref="Dispose"/> and reused by the next tape, as llm.c reuses its activation buffers: a training step
+    /// then allocates nothing. Such tensors must not be used after disposal; copy out what you keep (e.g. the loss).
+    /// </summary>
+    public Tape(bool recycleBuffers = false)
     {
         previous = current;
         current = this;
+        rented = recycleBuffers ? [] : null;
     }
 
     /// <summary>The tape ops record on, or null outside any tape or inside <see cref="NoGrad"/>.</summary>
@@ -75,6 +86,52 @@ public sealed class Tape : IDisposable
 
         records.Clear();
         current = previous;
+        if (rented is not null)
+        {
+            pool ??= [];
+            foreach (var a in rented)
+            {
+                if (!pool.TryGetValue(a.Length, out var stack))
+                {
+                    stack = new Stack<float[]>();
+                    pool[a.Length] = stack;
+                }
+
+                stack.Push(a);
+            }
+
+            rented.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Storage for an op's output or temporary: from the pool while a recycling tape records, else a new array.
+    /// Unless <paramref name="clear"/>, the contents are arbitrary and the caller overwrites them in full.
+    /// </summary>
+    internal static float[] Rent(int length, bool clear)
+    {
+        var tape = Current;
+        if (tape?.rented is null)
+        {
+            return clear ? new float[length] : GC.AllocateUninitializedArray<float>(length);
+        }
+
+        float[] a;
+        if (pool is not null && pool.TryGetValue(length, out var stack) && stack.Count > 0)
+        {
+            a = stack.Pop();
+            if (clear)
+            {
+                Array.Clear(a);
+            }
+        }
+        else
+        {
+            a = clear ? new float[length] : GC.AllocateUninitializedArray<float>(length);
+        }
+
+        tape.rented.Add(a);
+        return a;
     }
 
     /// <summary>True when an op on these inputs must be recorded.</summary>

@@ -25,6 +25,18 @@ internal static class Broadcast
             return;
         }
 
+        if (Shapes.Equal(x.Shape, destination.Shape) && IsTrailingBlock(y.Shape, destination.Shape))
+        {
+            // y repeats along the leading axes of x, as a bias (C) or positions (T,C) added to (B,T,C)
+            var block = y.Length;
+            for (var start = 0; start < destination.Length; start += block)
+            {
+                Row(op, x.Data.Slice(start, block), y.Data, destination.Data.Slice(start, block));
+            }
+
+            return;
+        }
+
         var d = Pad(destination.Shape);
         var sx = Strides(x.Shape, d);
         var sy = Strides(y.Shape, d);
@@ -74,6 +86,17 @@ internal static class Broadcast
             return;
         }
 
+        if (IsTrailingBlock(shape, gShape))
+        {
+            var block = grad.Length;
+            for (var start = 0; start < g.Length; start += block)
+            {
+                Simd.AddTo(g.Slice(start, block), grad);
+            }
+
+            return;
+        }
+
         var d = Pad(gShape);
         var s = Strides(shape, d);
         var n = d[3];
@@ -100,6 +123,19 @@ internal static class Broadcast
                 }
             }
         }
+    }
+
+    /// <summary>True when <paramref name="shape"/>, minus leading 1s, is a non-empty suffix of <paramref name="target"/>.</summary>
+    private static bool IsTrailingBlock(ReadOnlySpan<int> shape, ReadOnlySpan<int> target)
+    {
+        var start = 0;
+        while (start < shape.Length && shape[start] == 1)
+        {
+            start++;
+        }
+
+        var core = shape[start..];
+        return core.Length > 0 && core.Length <= target.Length && core.SequenceEqual(target[^core.Length..]);
     }
 
     private static void Row(Op op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d)

@@ -10,84 +10,90 @@ namespace CollapseLab.Tensors.Kernels;
 /// </summary>
 internal static class GeluKernels
 {
-    private const int Chunk = 512;
+    private const int Chunk = 2048;
     private const float InvSqrt2 = 0.70710678118654752f;
     private const float InvSqrt2Pi = 0.39894228040143268f;
     private const float Sqrt2OverPi = 0.79788456080286536f;
     private const float Cubic = 0.044715f;
 
     /// <summary>y = x·Φ(x) (erf) or 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³))).</summary>
-    public static void Forward(ReadOnlySpan<float> x, Span<float> y, GeluApproximation approx)
+    public static void Forward(float[] x, int xOffset, float[] y, int yOffset, int length, GeluApproximation approx) =>
+        Parallelism.For(Parallelism.Pieces(length, Chunk), Chunk * 8, piece =>
+        {
+            var s = piece * Chunk;
+            var n = Math.Min(Chunk, length - s);
+            ForwardChunk(x.AsSpan(xOffset + s, n), y.AsSpan(yOffset + s, n), approx);
+        });
+
+    /// <summary>dx += dy · gelu'(x), in parallel chunks.</summary>
+    public static void BackwardAdd(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int length, GeluApproximation approx) =>
+        Parallelism.For(Parallelism.Pieces(length, Chunk), Chunk * 12, piece =>
+        {
+            var s = piece * Chunk;
+            var n = Math.Min(Chunk, length - s);
+            BackwardChunk(x.AsSpan(xOffset + s, n), dy.AsSpan(dyOffset + s, n), dx.AsSpan(dxOffset + s, n), approx);
+        });
+
+    private static void ForwardChunk(ReadOnlySpan<float> xs, Span<float> ys, GeluApproximation approx)
     {
         Span<float> t = stackalloc float[Chunk];
-        for (var s = 0; s < x.Length; s += Chunk)
+        var n = xs.Length;
+        var ts = t[..n];
+        if (approx == GeluApproximation.Tanh)
         {
-            var n = Math.Min(Chunk, x.Length - s);
-            var xs = x.Slice(s, n);
-            var ys = y.Slice(s, n);
-            var ts = t[..n];
-            if (approx == GeluApproximation.Tanh)
-            {
-                TanhArgument(xs, ts);
-                TensorPrimitives.Tanh(ts, ts);
-                TensorPrimitives.Add(ts, 1f, ts);
-            }
-            else
-            {
-                TensorPrimitives.Multiply(xs, InvSqrt2, ts);
-                Erf(ts, ts);
-                TensorPrimitives.Add(ts, 1f, ts);
-            }
-
-            TensorPrimitives.Multiply(ts, xs, ts);
-            TensorPrimitives.Multiply(ts, 0.5f, ys);
+            TanhArgument(xs, ts);
+            TensorPrimitives.Tanh(ts, ts);
+            TensorPrimitives.Add(ts, 1f, ts);
         }
+        else
+        {
+            TensorPrimitives.Multiply(xs, InvSqrt2, ts);
+            Erf(ts, ts);
+            TensorPrimitives.Add(ts, 1f, ts);
+        }
+
+        TensorPrimitives.Multiply(ts, xs, ts);
+        TensorPrimitives.Multiply(ts, 0.5f, ys);
     }
 
-    /// <summary>dx += dy · gelu'(x).</summary>
-    public static void BackwardAdd(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, GeluApproximation approx)
+    private static void BackwardChunk(ReadOnlySpan<float> xs, ReadOnlySpan<float> dy, Span<float> dx, GeluApproximation approx)
     {
         Span<float> t = stackalloc float[Chunk];
         Span<float> u = stackalloc float[Chunk];
-        for (var s = 0; s < x.Length; s += Chunk)
+        var n = xs.Length;
+        var ts = t[..n];
+        var us = u[..n];
+        if (approx == GeluApproximation.Tanh)
         {
-            var n = Math.Min(Chunk, x.Length - s);
-            var xs = x.Slice(s, n);
-            var ts = t[..n];
-            var us = u[..n];
-            if (approx == GeluApproximation.Tanh)
+            // d/dx 0.5x(1+th) = 0.5(1+th) + 0.5x(1-th²)·√(2/π)(1+3·0.044715x²)
+            TanhArgument(xs, ts);
+            TensorPrimitives.Tanh(ts, ts);
+            TensorPrimitives.Multiply(xs, xs, us);
+            TensorPrimitives.Multiply(us, 3f * Cubic, us);
+            TensorPrimitives.Add(us, 1f, us);
+            TensorPrimitives.Multiply(us, xs, us);
+            TensorPrimitives.Multiply(us, Sqrt2OverPi, us);
+            for (var i = 0; i < n; i++)
             {
-                // d/dx 0.5x(1+th) = 0.5(1+th) + 0.5x(1-th²)·√(2/π)(1+3·0.044715x²)
-                TanhArgument(xs, ts);
-                TensorPrimitives.Tanh(ts, ts);
-                TensorPrimitives.Multiply(xs, xs, us);
-                TensorPrimitives.Multiply(us, 3f * Cubic, us);
-                TensorPrimitives.Add(us, 1f, us);
-                TensorPrimitives.Multiply(us, xs, us);
-                TensorPrimitives.Multiply(us, Sqrt2OverPi, us);
-                for (var i = 0; i < n; i++)
-                {
-                    var th = ts[i];
-                    ts[i] = 0.5f * (1f + th + ((1f - (th * th)) * us[i]));
-                }
+                var th = ts[i];
+                ts[i] = 0.5f * (1f + th + ((1f - (th * th)) * us[i]));
             }
-            else
-            {
-                // d/dx xΦ(x) = Φ(x) + x·φ(x)
-                TensorPrimitives.Multiply(xs, xs, us);
-                TensorPrimitives.Multiply(us, -0.5f, us);
-                TensorPrimitives.Exp(us, us);
-                TensorPrimitives.Multiply(us, xs, us);
-                TensorPrimitives.Multiply(xs, InvSqrt2, ts);
-                Erf(ts, ts);
-                TensorPrimitives.Multiply(ts, 0.5f, ts);
-                TensorPrimitives.Add(ts, 0.5f, ts);
-                TensorPrimitives.MultiplyAdd(us, InvSqrt2Pi, ts, ts);
-            }
-
-            var dxs = dx.Slice(s, n);
-            TensorPrimitives.MultiplyAdd(ts, dy.Slice(s, n), dxs, dxs);
         }
+        else
+        {
+            // d/dx xΦ(x) = Φ(x) + x·φ(x)
+            TensorPrimitives.Multiply(xs, xs, us);
+            TensorPrimitives.Multiply(us, -0.5f, us);
+            TensorPrimitives.Exp(us, us);
+            TensorPrimitives.Multiply(us, xs, us);
+            TensorPrimitives.Multiply(xs, InvSqrt2, ts);
+            Erf(ts, ts);
+            TensorPrimitives.Multiply(ts, 0.5f, ts);
+            TensorPrimitives.Add(ts, 0.5f, ts);
+            TensorPrimitives.MultiplyAdd(us, InvSqrt2Pi, ts, ts);
+        }
+
+        TensorPrimitives.MultiplyAdd(ts, dy, dx, dx);
     }
 
     /// <summary>destination = √(2/π)(x + 0.044715x³).</summary>

@@ -72,7 +72,7 @@ public sealed class TransformerLm
     public float TrainStep(IOptimizer optimizer, ReadOnlySpan<int> idx, ReadOnlySpan<int> targets, int b, int t, float clip = 1f)
     {
         Parameters.ZeroGrad();
-        using var tape = new Tape();
+        using var tape = new Tape(recycleBuffers: true);
         var loss = Loss(idx, targets, b, t);
         tape.Backward(loss);
         if (clip > 0f)

@@ -73,7 +73,7 @@ public sealed class Vae
     public float TrainStep(IOptimizer optimizer, Tensor x, ulong seed)
     {
         Parameters.ZeroGrad();
-        using var tape = new Tape();
+        using var tape = new Tape(recycleBuffers: true);
         var loss = Loss(x, seed);
         tape.Backward(loss);
         optimizer.Step();

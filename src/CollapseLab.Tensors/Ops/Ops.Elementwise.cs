@@ -80,7 +80,7 @@ public static partial class Ops
     public static Tensor Gelu(Tensor x, GeluApproximation approximation = GeluApproximation.Erf)
     {
         var y = Tensor.Uninitialized(x.ShapeArray);
-        GeluKernels.Forward(x.Data, y.Data, approximation);
+        GeluKernels.Forward(x.Storage, x.Offset, y.Storage, y.Offset, x.Length, approximation);
         return Tape.Add(y, [x], () => Gradients.Gelu(x, y, approximation));
     }
 

@@ -17,9 +17,9 @@ public static partial class Ops
 
         var rows = x.Length / Math.Max(c, 1);
         var y = Tensor.Uninitialized(x.ShapeArray);
-        var mean = new float[rows];
-        var rstd = new float[rows];
-        LayerNormKernels.Forward(x.Data, weight.Data, bias.Data, y.Data, mean, rstd, c, eps);
+        var mean = Tape.Rent(rows, clear: false);
+        var rstd = Tape.Rent(rows, clear: false);
+        LayerNormKernels.Forward(x.Storage, x.Offset, weight.Storage, weight.Offset, bias.Storage, bias.Offset, y.Storage, y.Offset, mean, rstd, c, eps);
         return Tape.Add(y, [x, weight, bias], () => Gradients.LayerNorm(x, weight, bias, y, mean, rstd));
     }
 
@@ -63,7 +63,7 @@ public static partial class Ops
 
         var c = c3 / 3;
         var y = Tensor.Uninitialized(b, t, c);
-        var att = GC.AllocateUninitializedArray<float>(b * heads * t * t);
+        var att = Tape.Rent(b * heads * t * t, clear: false);
         AttentionKernels.Forward(qkv.Storage, qkv.Offset, y.Storage, y.Offset, att, b, t, c, heads, Gemm.Threads);
         return Tape.Add(y, [qkv], () => Gradients.CausalSelfAttention(qkv, y, att, heads));
     }
@@ -80,7 +80,7 @@ public static partial class Ops
         }
 
         var rng = new SeededRandom(seed);
-        var mask = new float[x.Length];
+        var mask = Tape.Rent(x.Length, clear: false);
         var keep = 1f / (1f - p);
         for (var i = 0; i < mask.Length; i++)
         {

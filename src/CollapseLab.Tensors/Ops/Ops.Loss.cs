@@ -51,7 +51,7 @@ public static partial class Ops
             throw new ArgumentException($"cross_entropy: logits {Shapes.Format(logits.Shape)} have {rows} rows but there are {targets.Length} targets");
         }
 
-        var probs = new float[logits.Length];
+        var probs = Tape.Rent(logits.Length, clear: false);
         var total = 0.0;
         for (var r = 0; r < rows; r++)
         {

@@ -81,9 +81,10 @@ public static partial class Ops
         if (bias is not null)
         {
             // y starts as the bias in every row, then the product is added to it.
+            var bs = bias.Data;
             for (var r = 0; r < rows; r++)
             {
-                bias.Data.CopyTo(ys.Slice(r * oc, oc));
+                bs.CopyTo(ys.Slice(r * oc, oc));
             }
 
             beta = 1f;

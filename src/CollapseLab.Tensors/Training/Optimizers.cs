@@ -91,7 +91,7 @@ public sealed class Adam(ParameterBlock parameters, float learningRate, float be
 
         var p = parameters.Data;
         var g = parameters.Gradient;
-        const int Chunk = 1024;
+        const int Chunk = 4096;
         Span<float> denom = stackalloc float[Chunk];
         for (var s = 0; s < p.Length; s += Chunk)
         {
