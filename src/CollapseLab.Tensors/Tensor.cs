@@ -61,7 +61,8 @@ public sealed class Tensor
         {
             if (gradStorage is null)
             {
-                gradStorage = Autodiff.Tape.Rent(Length, clear: true);
+                // Only tensors an op produced on a recycling tape borrow their gradient from its pool; a leaf keeps its own.
+                gradStorage = Tape is { } tape ? tape.RentFor(Length) : new float[Length];
                 gradOffset = 0;
             }
 

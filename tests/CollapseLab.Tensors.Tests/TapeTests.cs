@@ -73,6 +73,25 @@ public class TapeTests
     }
 
     [Fact]
+    public void A_leaf_keeps_its_gradient_after_a_recycling_tape_is_disposed()
+    {
+        var x = Tensor.FromArray([1f, 2f], 2).WithGrad();
+        using (var tape = new Tape(recycleBuffers: true))
+        {
+            tape.Backward(Ops.Sum(Ops.Scale(x, 3f)));
+        }
+
+        // the next tape must not be handed x's gradient as scratch space
+        using (var tape = new Tape(recycleBuffers: true))
+        {
+            var y = Ops.Scale(Tensor.FromArray([5f, 5f], 2), 2f);
+            Assert.Equal([10f, 10f], y.ToArray());
+        }
+
+        Assert.Equal([3f, 3f], x.Grad.ToArray());
+    }
+
+    [Fact]
     public void Backward_needs_a_scalar_loss()
     {
         var x = Tensor.FromArray([1f, 2f], 2).WithGrad();

@@ -108,12 +108,20 @@ public sealed class Tape : IDisposable
     /// Storage for an op's output or temporary: from the pool while a recycling tape records, else a new array.
     /// Unless <paramref name="clear"/>, the contents are arbitrary and the caller overwrites them in full.
     /// </summary>
-    internal static float[] Rent(int length, bool clear)
+    internal static float[] Rent(int length, bool clear) =>
+        Current is { } tape ? tape.Take(length, clear) : Fresh(length, clear);
+
+    /// <summary>A zeroed gradient buffer for a tensor this tape produced.</summary>
+    internal float[] RentFor(int length) => Take(length, clear: true);
+
+    private static float[] Fresh(int length, bool clear) =>
+        clear ? new float[length] : GC.AllocateUninitializedArray<float>(length);
+
+    private float[] Take(int length, bool clear)
     {
-        var tape = Current;
-        if (tape?.rented is null)
+        if (rented is null || disposed)
         {
-            return clear ? new float[length] : GC.AllocateUninitializedArray<float>(length);
+            return Fresh(length, clear);
         }
 
         float[] a;
@@ -127,10 +135,10 @@ public sealed class Tape : IDisposable
         }
         else
         {
-            a = clear ? new float[length] : GC.AllocateUninitializedArray<float>(length);
+            a = Fresh(length, clear);
         }
 
-        tape.rented.Add(a);
+        rented.Add(a);
         return a;
     }
 

@@ -1,14 +1,15 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace CollapseLab.Tensors.Kernels;
 
 /// <summary>
 /// Causal multi-head self-attention, fused. qkv is (B,T,3C) with q, k, v side by side as nn.Linear(C, 3C) produces
-/// them; head h uses columns [h·hs, (h+1)·hs) of each, hs = C/NH. Work is split by (batch, head); each pair writes
-/// only its own columns, so the result does not depend on the thread count. Scores are computed a row at a time
-/// against a transposed copy of K (hs, T), so the inner loop runs along keys in whole vectors.
+/// them; head h uses columns [h·hs, (h+1)·hs) of each, hs = C/NH. Work is split by (batch, head); each pair copies its
+/// q, k, v into small contiguous blocks, works there with register-blocked loops, and writes only its own columns, so
+/// the result does not depend on the thread count.
 /// </summary>
-internal static class AttentionKernels
+internal static unsafe class AttentionKernels
 {
     /// <summary>att[b,h,i,:i+1] = softmax(q_i·k_j / √hs), zero above the diagonal; y[b,i,h] = Σ_j att[i,j]·v_j.</summary>
     public static void Forward(float[] qkv, int qkvOffset, float[] y, int yOffset, float[] att, int b, int t, int c, int nh, int threads)
@@ -16,59 +17,66 @@ internal static class AttentionKernels
         var hs = c / nh;
         var tp = (t + 7) / 8 * 8;
         var scale = 1f / MathF.Sqrt(hs);
-        Parallel.For(0, b * nh, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new float[(hs * tp) + tp + hs], (bh, _, buf) =>
+        Parallel.For(0, b * nh, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new float[(2 * t * hs) + (hs * tp) + tp + hs], (bh, _, buf) =>
         {
             var bi = bh / nh;
             var h = bh % nh;
-            var x = qkv.AsSpan(qkvOffset + (bi * t * 3 * c), t * 3 * c);
-            var kt = buf.AsSpan(0, hs * tp);
-            var row = buf.AsSpan(hs * tp, tp);
-            var yi = buf.AsSpan((hs * tp) + tp, hs);
-            // kt is (hs, Tp): K of this head transposed, zero-padded past T
-            Transpose(x, 3 * c, c + (h * hs), t, hs, kt, tp);
-            var a = att.AsSpan(bh * t * t, t * t);
-            for (var i = 0; i < t; i++)
+            fixed (float* px = &qkv[qkvOffset + (bi * t * 3 * c)], pbuf = buf, pa = &att[bh * t * t], py = &y[yOffset + (bi * t * c)])
             {
-                var n = i + 1;
-                var nb = (n + 7) / 8 * 8;
-                // row[j] = scale·q_i·k_j for j ≤ i
-                row[..nb].Clear();
-                var qi = x.Slice((i * 3 * c) + (h * hs), hs);
-                for (var d = 0; d < hs; d++)
+                // q and v are (T,hs), kt is (hs,Tp): K transposed and zero-padded
+                var q = pbuf;
+                var v = q + (t * hs);
+                var kt = v + (t * hs);
+                var row = kt + (hs * tp);
+                var yi = row + tp;
+                Gather(px, 3 * c, h * hs, t, hs, q);
+                Gather(px, 3 * c, (2 * c) + (h * hs), t, hs, v);
+                GatherTransposed(px, 3 * c, c + (h * hs), t, hs, kt, tp);
+                for (var i = 0; i < t; i++)
                 {
-                    Simd.Axpy(qi[d] * scale, kt.Slice(d * tp, nb), row);
+                    var n = i + 1;
+                    // row[j] = q_i·k_j for j < n (rounded up to whole vectors)
+                    RowTimesMatrix(q + (i * hs), hs, kt, tp, (n + 7) / 8 * 8, row);
+                    var max = float.NegativeInfinity;
+                    for (var j = 0; j < n; j++)
+                    {
+                        max = MathF.Max(max, row[j]);
+                    }
+
+                    var ai = pa + (i * t);
+                    for (var j = 0; j < n; j++)
+                    {
+                        ai[j] = (row[j] - max) * scale;
+                    }
+
+                    for (var j = n; j < t; j++)
+                    {
+                        ai[j] = float.NegativeInfinity;
+                    }
                 }
 
-                var ai = a.Slice(i * t, t);
-                var max = Simd.Max(row[..n]);
-                for (var j = 0; j < n; j++)
+                // exp over the whole (T,T) block at once: exp(−inf) = 0 masks the future
+                var a = new Span<float>(pa, t * t);
+                TensorPrimitives.Exp(a, a);
+                for (var i = 0; i < t; i++)
                 {
-                    ai[j] = row[j] - max;
+                    var ai = pa + (i * t);
+                    var sum = 0f;
+                    for (var j = 0; j <= i; j++)
+                    {
+                        sum += ai[j];
+                    }
+
+                    var inv = 1f / sum;
+                    for (var j = 0; j <= i; j++)
+                    {
+                        ai[j] *= inv;
+                    }
+
+                    // y_i = Σ_j att[i,j]·v_j
+                    WeightedRows(ai, 1, i + 1, v, hs, yi);
+                    new Span<float>(yi, hs).CopyTo(new Span<float>(py + (i * c) + (h * hs), hs));
                 }
-
-                ai[n..].Fill(float.NegativeInfinity);
-            }
-
-            // exp over the whole (T,T) block at once: exp(−inf) = 0 masks the future
-            TensorPrimitives.Exp(a, a);
-            var ys = y.AsSpan(yOffset + (bi * t * c), t * c);
-            for (var i = 0; i < t; i++)
-            {
-                var ai = a.Slice(i * t, i + 1);
-                var inv = 1f / Simd.Sum(ai);
-                for (var j = 0; j <= i; j++)
-                {
-                    ai[j] *= inv;
-                }
-
-                // y_i = Σ_j att[i,j]·v_j
-                yi.Clear();
-                for (var j = 0; j <= i; j++)
-                {
-                    Simd.Axpy(ai[j], x.Slice((j * 3 * c) + (2 * c) + (h * hs), hs), yi);
-                }
-
-                yi.CopyTo(ys.Slice((i * c) + (h * hs), hs));
             }
 
             return buf;
@@ -82,77 +90,187 @@ internal static class AttentionKernels
         var hs = c / nh;
         var tp = (t + 7) / 8 * 8;
         var scale = 1f / MathF.Sqrt(hs);
-        Parallel.For(0, b * nh, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new float[(hs * tp) + tp + (3 * t * hs)], (bh, _, buf) =>
+        var size = (7 * t * hs) + (hs * tp) + (t * t) + tp;
+        Parallel.For(0, b * nh, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new float[size], (bh, _, buf) =>
         {
             var bi = bh / nh;
             var h = bh % nh;
-            var x = qkv.AsSpan(qkvOffset + (bi * t * 3 * c), t * 3 * c);
-            var dys = dy.AsSpan(dyOffset + (bi * t * c), t * c);
-            var vt = buf.AsSpan(0, hs * tp);
-            var datt = buf.AsSpan(hs * tp, tp);
-            var dq = buf.AsSpan((hs * tp) + tp, t * hs);
-            var dk = buf.AsSpan((hs * tp) + tp + (t * hs), t * hs);
-            var dv = buf.AsSpan((hs * tp) + tp + (2 * t * hs), t * hs);
-            dq.Clear();
-            dk.Clear();
-            dv.Clear();
-            // vt is (hs, Tp): V of this head transposed
-            Transpose(x, 3 * c, (2 * c) + (h * hs), t, hs, vt, tp);
-            var a = att.AsSpan(bh * t * t, t * t);
-            for (var i = 0; i < t; i++)
+            fixed (float* px = &qkv[qkvOffset + (bi * t * 3 * c)], pbuf = buf, pa = &att[bh * t * t],
+                pdy = &dy[dyOffset + (bi * t * c)], pdx = &dqkv[dqkvOffset + (bi * t * 3 * c)])
             {
-                var n = i + 1;
-                var nb = (n + 7) / 8 * 8;
-                var ai = a.Slice(i * t, n);
-                var dyi = dys.Slice((i * c) + (h * hs), hs);
-                // y_i = Σ_j att[i,j]·v_j: datt[i,j] = dy_i·v_j and dv_j += att[i,j]·dy_i
-                datt[..nb].Clear();
-                for (var d = 0; d < hs; d++)
+                // q, k, v, dy are (T,hs); vt is (hs,Tp); ds is (T,T)
+                var q = pbuf;
+                var k = q + (t * hs);
+                var v = k + (t * hs);
+                var dyh = v + (t * hs);
+                var dq = dyh + (t * hs);
+                var dk = dq + (t * hs);
+                var dv = dk + (t * hs);
+                var vt = dv + (t * hs);
+                var ds = vt + (hs * tp);
+                var datt = ds + (t * t);
+                Gather(px, 3 * c, h * hs, t, hs, q);
+                Gather(px, 3 * c, c + (h * hs), t, hs, k);
+                Gather(px, 3 * c, (2 * c) + (h * hs), t, hs, v);
+                Gather(pdy, c, h * hs, t, hs, dyh);
+                GatherTransposed(px, 3 * c, (2 * c) + (h * hs), t, hs, vt, tp);
+                for (var i = 0; i < t; i++)
                 {
-                    Simd.Axpy(dyi[d], vt.Slice(d * tp, nb), datt);
+                    var n = i + 1;
+                    var ai = pa + (i * t);
+                    // y_i = Σ_j att[i,j]·v_j gives datt[i,j] = dy_i·v_j
+                    RowTimesMatrix(dyh + (i * hs), hs, vt, tp, (n + 7) / 8 * 8, datt);
+                    // att_i = softmax(s_i): ds_ij = att_ij·(datt_ij − Σ_j att_ij·datt_ij), times the scale of s
+                    var dot = 0f;
+                    for (var j = 0; j < n; j++)
+                    {
+                        dot += ai[j] * datt[j];
+                    }
+
+                    var dsi = ds + (i * t);
+                    for (var j = 0; j < n; j++)
+                    {
+                        dsi[j] = ai[j] * (datt[j] - dot) * scale;
+                    }
                 }
 
-                for (var j = 0; j < n; j++)
+                for (var i = 0; i < t; i++)
                 {
-                    Simd.Axpy(ai[j], dyi, dv.Slice(j * hs, hs));
+                    // s_ij = q_i·k_j: dq_i = Σ_j ds_ij·k_j (row i of ds) …
+                    WeightedRows(ds + (i * t), 1, i + 1, k, hs, dq + (i * hs));
+                    // … dk_i = Σ_{r≥i} ds_ri·q_r (column i of ds); dv_i = Σ_{r≥i} att_ri·dy_r
+                    WeightedRows(ds + (i * t) + i, t, t - i, q + (i * hs), hs, dk + (i * hs));
+                    WeightedRows(pa + (i * t) + i, t, t - i, dyh + (i * hs), hs, dv + (i * hs));
                 }
 
-                // att_i = softmax(s_i): ds_ij = att_ij·(datt_ij − Σ_j att_ij·datt_ij); s_ij = scale·q_i·k_j
-                var dot = Simd.Dot(ai, datt);
-                var qi = x.Slice((i * 3 * c) + (h * hs), hs);
-                var dqi = dq.Slice(i * hs, hs);
-                for (var j = 0; j < n; j++)
-                {
-                    var ds = ai[j] * (datt[j] - dot) * scale;
-                    // dq_i += ds·k_j, dk_j += ds·q_i
-                    Simd.Axpy(ds, x.Slice((j * 3 * c) + c + (h * hs), hs), dqi);
-                    Simd.Axpy(ds, qi, dk.Slice(j * hs, hs));
-                }
-            }
-
-            var dx = dqkv.AsSpan(dqkvOffset + (bi * t * 3 * c), t * 3 * c);
-            for (var i = 0; i < t; i++)
-            {
-                Simd.AddTo(dq.Slice(i * hs, hs), dx.Slice((i * 3 * c) + (h * hs), hs));
-                Simd.AddTo(dk.Slice(i * hs, hs), dx.Slice((i * 3 * c) + c + (h * hs), hs));
-                Simd.AddTo(dv.Slice(i * hs, hs), dx.Slice((i * 3 * c) + (2 * c) + (h * hs), hs));
+                Scatter(dq, t, hs, pdx, 3 * c, h * hs);
+                Scatter(dk, t, hs, pdx, 3 * c, c + (h * hs));
+                Scatter(dv, t, hs, pdx, 3 * c, (2 * c) + (h * hs));
             }
 
             return buf;
         }, _ => { });
     }
 
-    /// <summary>destination (hs, tp) = the (t, hs) block of x starting at column <paramref name="column"/>, transposed and zero-padded.</summary>
-    private static void Transpose(ReadOnlySpan<float> x, int rowStride, int column, int t, int hs, Span<float> destination, int tp)
+    /// <summary>
+    /// out[j] = Σ_d x[d]·m[d·ld + j] for j &lt; n; n is a multiple of 8. Four column vectors are summed at once so
+    /// that four independent FMA chains hide the FMA latency.
+    /// </summary>
+    private static void RowTimesMatrix(float* x, int hs, float* m, int ld, int n, float* output)
     {
-        destination.Clear();
-        for (var j = 0; j < t; j++)
+        var j = 0;
+        for (; j + 32 <= n; j += 32)
         {
-            var src = x.Slice((j * rowStride) + column, hs);
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            var col = m + j;
             for (var d = 0; d < hs; d++)
             {
-                destination[(d * tp) + j] = src[d];
+                var xd = Vector256.Create(x[d]);
+                var r = col + (d * ld);
+                a0 = Vector256.FusedMultiplyAdd(xd, Vector256.Load(r), a0);
+                a1 = Vector256.FusedMultiplyAdd(xd, Vector256.Load(r + 8), a1);
+                a2 = Vector256.FusedMultiplyAdd(xd, Vector256.Load(r + 16), a2);
+                a3 = Vector256.FusedMultiplyAdd(xd, Vector256.Load(r + 24), a3);
             }
+
+            a0.Store(output + j);
+            a1.Store(output + j + 8);
+            a2.Store(output + j + 16);
+            a3.Store(output + j + 24);
+        }
+
+        for (; j < n; j += 8)
+        {
+            var acc = Vector256<float>.Zero;
+            var col = m + j;
+            for (var d = 0; d < hs; d++)
+            {
+                acc = Vector256.FusedMultiplyAdd(Vector256.Create(x[d]), Vector256.Load(col + (d * ld)), acc);
+            }
+
+            acc.Store(output + j);
+        }
+    }
+
+    /// <summary>
+    /// output[0..hs) = Σ_r w[r·wStride]·rows[r·hs + 0..hs) for r &lt; count: a weighted sum of contiguous rows,
+    /// 32 columns at a time in four register chains, then 8 at a time, then the rest in scalar code.
+    /// </summary>
+    private static void WeightedRows(float* w, int wStride, int count, float* rows, int hs, float* output)
+    {
+        var col = 0;
+        for (; col + 32 <= hs; col += 32)
+        {
+            var o = output + col;
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (var r = 0; r < count; r++)
+            {
+                var wr = Vector256.Create(w[r * wStride]);
+                var p = rows + (r * hs) + col;
+                a0 = Vector256.FusedMultiplyAdd(wr, Vector256.Load(p), a0);
+                a1 = Vector256.FusedMultiplyAdd(wr, Vector256.Load(p + 8), a1);
+                a2 = Vector256.FusedMultiplyAdd(wr, Vector256.Load(p + 16), a2);
+                a3 = Vector256.FusedMultiplyAdd(wr, Vector256.Load(p + 24), a3);
+            }
+
+            a0.Store(o);
+            a1.Store(o + 8);
+            a2.Store(o + 16);
+            a3.Store(o + 24);
+        }
+
+        for (; col + 8 <= hs; col += 8)
+        {
+            var acc = Vector256<float>.Zero;
+            for (var r = 0; r < count; r++)
+            {
+                acc = Vector256.FusedMultiplyAdd(Vector256.Create(w[r * wStride]), Vector256.Load(rows + (r * hs) + col), acc);
+            }
+
+            acc.Store(output + col);
+        }
+
+        for (; col < hs; col++)
+        {
+            var s = 0f;
+            for (var r = 0; r < count; r++)
+            {
+                s += w[r * wStride] * rows[(r * hs) + col];
+            }
+
+            output[col] = s;
+        }
+    }
+
+    /// <summary>dst (t,hs) = the block of src starting at <paramref name="column"/>, rows <paramref name="stride"/> apart.</summary>
+    private static void Gather(float* src, int stride, int column, int t, int hs, float* dst)
+    {
+        for (var j = 0; j < t; j++)
+        {
+            new Span<float>(src + (j * stride) + column, hs).CopyTo(new Span<float>(dst + (j * hs), hs));
+        }
+    }
+
+    /// <summary>dst (hs,tp) = the (t,hs) block of src at <paramref name="column"/>, transposed, zero past t.</summary>
+    private static void GatherTransposed(float* src, int stride, int column, int t, int hs, float* dst, int tp)
+    {
+        new Span<float>(dst, hs * tp).Clear();
+        for (var j = 0; j < t; j++)
+        {
+            var s = src + (j * stride) + column;
+            for (var d = 0; d < hs; d++)
+            {
+                dst[(d * tp) + j] = s[d];
+            }
+        }
+    }
+
+    /// <summary>dst block at <paramref name="column"/> += src (t,hs).</summary>
+    private static void Scatter(float* src, int t, int hs, float* dst, int stride, int column)
+    {
+        for (var j = 0; j < t; j++)
+        {
+            Simd.AddTo(new ReadOnlySpan<float>(src + (j * hs), hs), new Span<float>(dst + (j * stride) + column, hs));
         }
     }
 }
