@@ -36,7 +36,11 @@ public class GemmTests(ITestOutputHelper output)
 
     [OpenBlasTheory]
     [MemberData(nameof(Shapes))]
-    public void OpenBlas_matches_reference(int m, int n, int k, bool ta, bool tb) => Check(OpenBlasGemm.TryCreate(2)!, m, n, k, ta, tb);
+    public void OpenBlas_matches_reference(int m, int n, int k, bool ta, bool tb)
+    {
+        Check(OpenBlasGemm.TryCreate(2)!, m, n, k, ta, tb);
+        Check(OpenBlasGemm.TryCreate(2, OpenBlasThreading.Native)!, m, n, k, ta, tb);
+    }
 
     [OpenBlasFact]
     public void OpenBlas_matches_reference_at_1025() => Check(OpenBlasGemm.TryCreate(2)!, 1025, 1025, 1025, true, false);
@@ -58,20 +62,36 @@ public class GemmTests(ITestOutputHelper output)
     }
 
     [OpenBlasFact]
+    public void OpenBlas_tiles_are_bit_identical_for_any_thread_count()
+    {
+        const int m = 700, n = 300, k = 517;
+        var a = Rand.Floats(1, m * k);
+        var b = Rand.Floats(2, k * n);
+        float[]? first = null;
+        foreach (var threads in new[] { 1, 2, 3 })
+        {
+            var c = new float[m * n];
+            OpenBlasGemm.TryCreate(threads, OpenBlasThreading.Tiles)!.Sgemm(false, true, m, n, k, 1f, a, k, b, k, 0f, c, n);
+            first ??= c;
+            Assert.Equal(first, c);
+        }
+    }
+
+    [OpenBlasFact]
     public void OpenBlas_with_a_pinned_thread_count_is_repeatable()
     {
         const int m = 301, n = 203, k = 517;
         var a = Rand.Floats(1, m * k);
         var b = Rand.Floats(2, k * n);
-        var gemm = OpenBlasGemm.TryCreate(2)!;
+        var gemm = OpenBlasGemm.TryCreate(2, OpenBlasThreading.Native)!;
         var c1 = new float[m * n];
         var c2 = new float[m * n];
         gemm.Sgemm(false, false, m, n, k, 1f, a, k, b, n, 0f, c1, n);
         gemm.Sgemm(false, false, m, n, k, 1f, a, k, b, n, 0f, c2, n);
         Assert.Equal(c1, c2);
         var c3 = new float[m * n];
-        OpenBlasGemm.TryCreate(1)!.Sgemm(false, false, m, n, k, 1f, a, k, b, n, 0f, c3, n);
-        output.WriteLine($"1 vs 2 OpenBLAS threads bit-identical: {c1.AsSpan().SequenceEqual(c3)}");
+        OpenBlasGemm.TryCreate(1, OpenBlasThreading.Native)!.Sgemm(false, false, m, n, k, 1f, a, k, b, n, 0f, c3, n);
+        output.WriteLine($"native threading, 1 vs 2 OpenBLAS threads bit-identical: {c1.AsSpan().SequenceEqual(c3)}");
     }
 
     [Fact]
