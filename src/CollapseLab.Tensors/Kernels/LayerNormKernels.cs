@@ -60,37 +60,18 @@ internal static class LayerNormKernels
             {
                 var dyr = dy.AsSpan(dyOffset + (r * c), c);
                 // n = (x − mean)·rstd, the normalised input of the forward line
-                var xr = x.AsSpan(xOffset + (r * c), c);
-                for (var i = 0; i < c; i++)
-                {
-                    n[i] = (xr[i] - mean[r]) * rstd[r];
-                }
-
+                Normalise(x.AsSpan(xOffset + (r * c), c), mean[r], rstd[r], n);
                 if (needParams)
                 {
                     Simd.AddTo(dyr, pb);
-                    Accumulate(dyr, n, pw);
+                    AccumulateProduct(dyr, n, pw);
                 }
 
                 if (dx is not null)
                 {
                     // dn = dy·w; dx += rstd·(dn − mean(dn) − n·mean(dn·n))
-                    var sumDn = 0f;
-                    var sumDnN = 0f;
-                    for (var i = 0; i < c; i++)
-                    {
-                        var dn = dyr[i] * w[i];
-                        sumDn += dn;
-                        sumDnN += dn * n[i];
-                    }
-
-                    var meanDn = sumDn / c;
-                    var meanDnN = sumDnN / c;
-                    var dxr = dx.AsSpan(dxOffset + (r * c), c);
-                    for (var i = 0; i < c; i++)
-                    {
-                        dxr[i] += rstd[r] * ((dyr[i] * w[i]) - meanDn - (n[i] * meanDnN));
-                    }
+                    var (sumDn, sumDnN) = Sums(dyr, w, n);
+                    InputGradient(dyr, w, n, sumDn / c, sumDnN / c, rstd[r], dx.AsSpan(dxOffset + (r * c), c));
                 }
             }
         });
@@ -136,19 +117,95 @@ internal static class LayerNormKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Normalise(ReadOnlySpan<float> x, float mean, float rstd, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y)
     {
-        for (var i = 0; i < x.Length; i++)
+        var (vm, vr) = (Vector256.Create(mean), Vector256.Create(rstd));
+        var i = 0;
+        for (; i + 8 <= x.Length; i += 8)
+        {
+            var n = (Vector256.Create(x.Slice(i, 8)) - vm) * vr;
+            Vector256.FusedMultiplyAdd(n, Vector256.Create(w.Slice(i, 8)), Vector256.Create(b.Slice(i, 8))).CopyTo(y.Slice(i, 8));
+        }
+
+        for (; i < x.Length; i++)
         {
             y[i] = ((x[i] - mean) * rstd * w[i]) + b[i];
         }
     }
 
+    /// <summary>n = (x − mean)·rstd.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Normalise(ReadOnlySpan<float> x, float mean, float rstd, Span<float> n)
+    {
+        var (vm, vr) = (Vector256.Create(mean), Vector256.Create(rstd));
+        var i = 0;
+        for (; i + 8 <= x.Length; i += 8)
+        {
+            ((Vector256.Create(x.Slice(i, 8)) - vm) * vr).CopyTo(n.Slice(i, 8));
+        }
+
+        for (; i < x.Length; i++)
+        {
+            n[i] = (x[i] - mean) * rstd;
+        }
+    }
+
     /// <summary>acc += x·y.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Accumulate(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> acc)
+    private static void AccumulateProduct(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> acc)
     {
-        for (var i = 0; i < x.Length; i++)
+        var i = 0;
+        for (; i + 8 <= x.Length; i += 8)
+        {
+            Vector256.FusedMultiplyAdd(Vector256.Create(x.Slice(i, 8)), Vector256.Create(y.Slice(i, 8)), Vector256.Create(acc.Slice(i, 8)))
+                .CopyTo(acc.Slice(i, 8));
+        }
+
+        for (; i < x.Length; i++)
         {
             acc[i] += x[i] * y[i];
+        }
+    }
+
+    /// <summary>(Σ dy·w, Σ dy·w·n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (float SumDn, float SumDnN) Sums(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, ReadOnlySpan<float> n)
+    {
+        var (a, b) = (Vector256<float>.Zero, Vector256<float>.Zero);
+        var i = 0;
+        for (; i + 8 <= dy.Length; i += 8)
+        {
+            var dn = Vector256.Create(dy.Slice(i, 8)) * Vector256.Create(w.Slice(i, 8));
+            a += dn;
+            b = Vector256.FusedMultiplyAdd(dn, Vector256.Create(n.Slice(i, 8)), b);
+        }
+
+        var (sa, sb) = (Vector256.Sum(a), Vector256.Sum(b));
+        for (; i < dy.Length; i++)
+        {
+            var dn = dy[i] * w[i];
+            sa += dn;
+            sb += dn * n[i];
+        }
+
+        return (sa, sb);
+    }
+
+    /// <summary>dx += rstd·(dy·w − meanDn − n·meanDnN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InputGradient(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, ReadOnlySpan<float> n,
+        float meanDn, float meanDnN, float rstd, Span<float> dx)
+    {
+        var (vm, vmn, vr) = (Vector256.Create(meanDn), Vector256.Create(meanDnN), Vector256.Create(rstd));
+        var i = 0;
+        for (; i + 8 <= dy.Length; i += 8)
+        {
+            var dn = Vector256.Create(dy.Slice(i, 8)) * Vector256.Create(w.Slice(i, 8));
+            var t = dn - vm - (Vector256.Create(n.Slice(i, 8)) * vmn);
+            Vector256.FusedMultiplyAdd(t, vr, Vector256.Create(dx.Slice(i, 8))).CopyTo(dx.Slice(i, 8));
+        }
+
+        for (; i < dy.Length; i++)
+        {
+            dx[i] += rstd * ((dy[i] * w[i]) - meanDn - (n[i] * meanDnN));
         }
     }
 }
