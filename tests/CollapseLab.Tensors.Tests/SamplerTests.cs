@@ -64,4 +64,40 @@ public class SamplerTests(ITestOutputHelper output)
         var greedyOther = new TransformerSampler(lm, 2).Generate([1, 2], 1, 10, 1f, seed: 99, topK: 1);
         Assert.Equal(greedy, greedyOther);
     }
+
+    [Fact]
+    public void A_prefilled_prompt_continues_like_a_stepped_one()
+    {
+        var lm = new TransformerLm(Config, seed: 4);
+        foreach (var s in lm.Parameters.Slices.Where(s => s.Tensor.Rank == 2))
+        {
+            Training.Init.Normal(s.Tensor, 0.3f, (ulong)s.Offset + 1);
+        }
+
+        int[] prompt = [1, 4, 2, 7, 7, 3];
+        var generated = new TransformerSampler(lm, 2).Generate(prompt, 3, 9, 1f, seed: 1, topK: 1);
+        // the same greedy continuation, one Step at a time
+        var stepper = new TransformerSampler(lm, 2);
+        Tensor logits = null!;
+        for (var i = 0; i < 3; i++)
+        {
+            logits = stepper.Step([prompt[i], prompt[3 + i]]);
+        }
+
+        for (var i = 3; i < 12; i++)
+        {
+            var next = new int[2];
+            for (var r = 0; r < 2; r++)
+            {
+                var row = logits.Data.Slice(r * Config.Vocab, Config.Vocab).ToArray();
+                next[r] = Array.IndexOf(row, row.Max());
+                Assert.Equal(next[r], generated[(r * 12) + i]);
+            }
+
+            if (i < 11)
+            {
+                logits = stepper.Step(next);
+            }
+        }
+    }
 }

@@ -32,7 +32,15 @@ public sealed class TransformerLm
     public ParameterBlock Parameters { get; }
 
     /// <summary>Logits (B,T,V) for token ids idx laid out (B,T).</summary>
-    public Tensor Logits(ReadOnlySpan<int> idx, int b, int t)
+    public Tensor Logits(ReadOnlySpan<int> idx, int b, int t) =>
+        // the head reuses wte (V,C): (B,T,C) -> (B,T,V)
+        Ops.Linear(Hidden(idx, b, t, null), Parameters["wte.weight"], null);
+
+    /// <summary>
+    /// The final hidden states (B,T,C) after ln_f; <paramref name="qkvSink"/>, when given, sees each layer's
+    /// (B,T,3C) projections, which the sampler uses to fill its key/value cache.
+    /// </summary>
+    internal Tensor Hidden(ReadOnlySpan<int> idx, int b, int t, Action<int, Tensor>? qkvSink)
     {
         var p = Parameters;
         if (t > Config.Context)
@@ -49,6 +57,7 @@ public sealed class TransformerLm
             // qkv is (B,T,3C); attention output a is (B,T,C)
             var ln1 = Ops.LayerNorm(x, p[h + "ln_1.weight"], p[h + "ln_1.bias"]);
             var qkv = Ops.Linear(ln1, p[h + "attn.c_attn.weight"], p[h + "attn.c_attn.bias"]);
+            qkvSink?.Invoke(l, qkv);
             var a = Ops.CausalSelfAttention(qkv, Config.Heads);
             x = Ops.Add(x, Ops.Linear(a, p[h + "attn.c_proj.weight"], p[h + "attn.c_proj.bias"]));
             // MLP: (B,T,C) -> (B,T,4C) -> (B,T,C)
@@ -57,9 +66,7 @@ public sealed class TransformerLm
             x = Ops.Add(x, Ops.Linear(fc, p[h + "mlp.c_proj.weight"], p[h + "mlp.c_proj.bias"]));
         }
 
-        x = Ops.LayerNorm(x, p["ln_f.weight"], p["ln_f.bias"]);
-        // logits are (B,T,V): the head reuses wte (V,C)
-        return Ops.Linear(x, p["wte.weight"], null);
+        return Ops.LayerNorm(x, p["ln_f.weight"], p["ln_f.bias"]);
     }
 
     /// <summary>Mean cross-entropy of predicting targets (B,T) from idx (B,T).</summary>

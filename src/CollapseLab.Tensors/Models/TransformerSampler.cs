@@ -6,7 +6,7 @@ namespace CollapseLab.Tensors.Models;
 /// <summary>
 /// Incremental decoding for a <see cref="TransformerLm"/> with a key/value cache: each <see cref="Step"/> feeds one
 /// token per row and costs one position's work instead of a full forward pass. Positions are absolute, so once the
-/// context is full the cache is rebuilt from the last T−1 tokens (as nanoGPT crops its input).
+/// context is full the cache is refilled by one batched pass over the last T−1 tokens (as nanoGPT crops its input).
 /// </summary>
 public sealed class TransformerSampler
 {
@@ -45,22 +45,43 @@ public sealed class TransformerSampler
 
         if (Position == model.Config.Context)
         {
-            // The context is full: restart the cache from the last T−1 tokens, then feed the newest one.
+            // The context is full: refill the cache from the last T−1 tokens before the newest one.
             var keep = model.Config.Context - 1;
-            Position = 0;
-            var column = new int[b];
-            for (var i = history[0].Count - keep - 1; i < history[0].Count - 1; i++)
+            var window = new int[b * keep];
+            for (var r = 0; r < b; r++)
             {
-                for (var r = 0; r < b; r++)
-                {
-                    column[r] = history[r][i];
-                }
-
-                Forward(column);
+                history[r].CopyTo(history[r].Count - keep - 1, window, r * keep, keep);
             }
+
+            Prefill(window, keep);
         }
 
         return Forward(tokens);
+    }
+
+    /// <summary>Fills the cache from tokens (B,L), L ≤ T, in one batched pass; returns the logits (B,V) after the last.</summary>
+    private Tensor Prefill(ReadOnlySpan<int> tokens, int length)
+    {
+        using var scope = Tape.NoGrad();
+        var (c, t) = (model.Config.Channels, model.Config.Context);
+        var hidden = model.Hidden(tokens, b, length, (layer, qkv) =>
+        {
+            // qkv is (B,L,3C): keep k and v of every position
+            var q = qkv.Data;
+            for (var r = 0; r < b; r++)
+            {
+                for (var i = 0; i < length; i++)
+                {
+                    var src = ((r * length) + i) * 3 * c;
+                    q.Slice(src + c, c).CopyTo(keys[layer].AsSpan(((r * t) + i) * c, c));
+                    q.Slice(src + (2 * c), c).CopyTo(values[layer].AsSpan(((r * t) + i) * c, c));
+                }
+            }
+        });
+        Position = length;
+        // the last position of each row, (B,C), through the tied head
+        var last = Ops.Reshape(Ops.Slice(hidden, 1, length - 1, 1), b, c);
+        return Ops.Linear(last, model.Parameters["wte.weight"], null);
     }
 
     /// <summary>
@@ -79,19 +100,38 @@ public sealed class TransformerSampler
             throw new ArgumentOutOfRangeException(nameof(temperature), "temperature must be positive");
         }
 
+        if (Position != 0)
+        {
+            throw new InvalidOperationException("Generate needs a fresh sampler; this one has already consumed tokens");
+        }
+
         var total = promptLength + newTokens;
         var result = new int[b * total];
         var column = new int[b];
-        Tensor? logits = null;
-        for (var i = 0; i < promptLength; i++)
+        Tensor logits;
+        if (promptLength <= model.Config.Context)
         {
             for (var r = 0; r < b; r++)
             {
-                column[r] = prompt[(r * promptLength) + i];
-                result[(r * total) + i] = column[r];
+                history[r].AddRange(prompt.Slice(r * promptLength, promptLength));
+                prompt.Slice(r * promptLength, promptLength).CopyTo(result.AsSpan(r * total));
             }
 
-            logits = Step(column);
+            logits = Prefill(prompt, promptLength);
+        }
+        else
+        {
+            logits = null!;
+            for (var i = 0; i < promptLength; i++)
+            {
+                for (var r = 0; r < b; r++)
+                {
+                    column[r] = prompt[(r * promptLength) + i];
+                    result[(r * total) + i] = column[r];
+                }
+
+                logits = Step(column);
+            }
         }
 
         var rng = new SeededRandom(seed);
@@ -101,7 +141,7 @@ public sealed class TransformerSampler
         {
             for (var r = 0; r < b; r++)
             {
-                var row = logits!.Data.Slice(r * v, v);
+                var row = logits.Data.Slice(r * v, v);
                 TopK(row, topK, probs, temperature);
                 column[r] = Draw(probs, rng.NextDouble());
                 result[(r * total) + i] = column[r];
