@@ -131,7 +131,5 @@ public sealed class Tensor
         return this;
     }
 
-    internal void DropGrad() => gradStorage = null;
-
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Tensor{Shapes.Format(shape)}");
 }

@@ -142,18 +142,8 @@ public sealed class Tape : IDisposable
         return a;
     }
 
-    /// <summary>True when an op on these inputs must be recorded.</summary>
-    internal static bool ShouldRecord(Tensor a) => Current is not null && a.RequiresGrad;
-
-    internal static bool ShouldRecord(Tensor a, Tensor b) => Current is not null && (a.RequiresGrad || b.RequiresGrad);
-
-    internal static bool ShouldRecord(Tensor[] inputs)
+    private static bool AnyRequiresGrad(Tensor[] inputs)
     {
-        if (Current is null)
-        {
-            return false;
-        }
-
         foreach (var t in inputs)
         {
             if (t.RequiresGrad)
@@ -169,7 +159,7 @@ public sealed class Tape : IDisposable
     internal static Tensor Add(Tensor output, Tensor[] inputs, Action backward)
     {
         var tape = Current;
-        if (tape is null || !ShouldRecord(inputs))
+        if (tape is null || !AnyRequiresGrad(inputs))
         {
             return output;
         }

@@ -106,33 +106,4 @@ internal static class Simd
             Unsafe.Add(ref py, i) += Unsafe.Add(ref px, i);
         }
     }
-
-    /// <summary>max x[i]; x must not be empty. NaN handling follows Vector256.Max (not propagated reliably).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Max(ReadOnlySpan<float> x)
-    {
-        ref var px = ref MemoryMarshal.GetReference(x);
-        var m = x[0];
-        var i = 0;
-        if (x.Length >= 8)
-        {
-            var acc = Vector256.LoadUnsafe(ref px);
-            for (i = 8; i + 8 <= x.Length; i += 8)
-            {
-                acc = Vector256.Max(acc, Vector256.LoadUnsafe(ref px, (nuint)i));
-            }
-
-            for (var k = 0; k < 8; k++)
-            {
-                m = MathF.Max(m, acc[k]);
-            }
-        }
-
-        for (; i < x.Length; i++)
-        {
-            m = MathF.Max(m, Unsafe.Add(ref px, i));
-        }
-
-        return m;
-    }
 }

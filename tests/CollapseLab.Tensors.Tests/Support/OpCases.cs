@@ -56,6 +56,7 @@ internal static class OpCases
         ["slice_axis0"] = x => Ops.Slice(x[0], 0, 1, 2),
         ["bmm_shared_tb"] = x => Ops.MatMul(x[0], x[1], transB: true),
         ["bmm_batched_ta"] = x => Ops.MatMul(x[0], x[1], transA: true),
+        ["bmm_shared_ta"] = x => Ops.MatMul(x[0], x[1], transA: true),
         ["bce_sum_targets"] = x => Ops.BceWithLogits(x[0], x[1], Reduction.Sum),
         ["mean_axis0_keepdim"] = x => Ops.Mean(x[0], 0, keepDim: true),
     };
@@ -88,6 +89,7 @@ internal static class OpCases
         "slice_axis0" => [N(1, 4, 3)],
         "bmm_shared_tb" => [N(1, 2, 3, 5), N(2, 4, 5)],
         "bmm_batched_ta" => [N(1, 2, 5, 3), N(2, 2, 5, 4)],
+        "bmm_shared_ta" => [N(1, 2, 5, 3), N(2, 5, 4)],
         "bce_sum_targets" => [N(1, 3, 4), Uniform01(3, 4)],
         "mean_axis0_keepdim" => [N(1, 3, 4)],
         _ => throw new ArgumentException(op),
