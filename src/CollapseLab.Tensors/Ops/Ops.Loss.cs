@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using CollapseLab.Tensors.Autodiff;
 using CollapseLab.Tensors.Kernels;
 
@@ -64,7 +65,7 @@ public static partial class Ops
             var p = probs.AsSpan(r * v, v);
             var lse = SoftmaxKernels.LogSoftmax(logits.Data.Slice(r * v, v), p);
             total += lse - logits.Data[(r * v) + target];
-            System.Numerics.Tensors.TensorPrimitives.Exp(p, p);
+            TensorPrimitives.Exp(p, p);
         }
 
         var y = Tensor.Scalar((float)(total / rows));
@@ -82,12 +83,28 @@ public static partial class Ops
         var x = logits.Data;
         var z = targets.Data;
         var total = 0.0;
-        for (var i = 0; i < x.Length; i++)
+        const int Chunk = 4096;
+        Span<float> t = stackalloc float[Chunk];
+        Span<float> u = stackalloc float[Chunk];
+        for (var s = 0; s < x.Length; s += Chunk)
         {
-            var xi = x[i];
-            total += MathF.Max(xi, 0f) - (xi * z[i]) + MathF.Log(1f + MathF.Exp(-MathF.Abs(xi)));
+            var n = Math.Min(Chunk, x.Length - s);
+            var xs = x.Slice(s, n);
+            var ts = t[..n];
+            var us = u[..n];
+            // log(1 + e^−|x|)
+            TensorPrimitives.Abs(xs, ts);
+            TensorPrimitives.Negate(ts, ts);
+            TensorPrimitives.Exp(ts, ts);
+            TensorPrimitives.Add(ts, 1f, ts);
+            TensorPrimitives.Log(ts, ts);
+            // + max(x, 0) − x·z
+            TensorPrimitives.Max(xs, 0f, us);
+            TensorPrimitives.Add(ts, us, ts);
+            TensorPrimitives.Multiply(xs, z.Slice(s, n), us);
+            TensorPrimitives.Subtract(ts, us, ts);
+            total += TensorPrimitives.Sum(ts);
         }
-
         var scale = reduction == Reduction.Mean ? 1f / Math.Max(1, x.Length) : 1f;
         var y = Tensor.Scalar((float)(total * scale));
         return Tape.Add(y, [logits, targets], () => Gradients.BceWithLogits(logits, targets, y, scale));
