@@ -1,0 +1,265 @@
+using CollapseLab.Tensors.Autodiff;
+using CollapseLab.Tensors.Kernels;
+
+namespace CollapseLab.Tensors.Models;
+
+/// <summary>
+/// Incremental decoding for a <see cref="TransformerLm"/> with a key/value cache: each <see cref="Step"/> feeds one
+/// token per row and costs one position's work instead of a full forward pass. Positions are absolute, so once the
+/// context is full the cache is refilled by one batched pass over the last T−1 tokens (as nanoGPT crops its input).
+/// </summary>
+public sealed class TransformerSampler
+{
+    private readonly TransformerLm model;
+    private readonly int b;
+    private readonly float[][] keys;
+    private readonly float[][] values;
+    private readonly List<int>[] history;
+
+    public TransformerSampler(TransformerLm model, int batch)
+    {
+        this.model = model;
+        b = batch;
+        var cfg = model.Config;
+        // keys[l] and values[l] are (B, T, C)
+        keys = Enumerable.Range(0, cfg.Layers).Select(_ => new float[batch * cfg.Context * cfg.Channels]).ToArray();
+        values = Enumerable.Range(0, cfg.Layers).Select(_ => new float[batch * cfg.Context * cfg.Channels]).ToArray();
+        history = Enumerable.Range(0, batch).Select(_ => new List<int>()).ToArray();
+    }
+
+    /// <summary>The position the next token will take.</summary>
+    public int Position { get; private set; }
+
+    /// <summary>Appends one token per row (B) and returns the next-token logits (B,V).</summary>
+    public Tensor Step(ReadOnlySpan<int> tokens)
+    {
+        if (tokens.Length != b)
+        {
+            throw new ArgumentException($"step needs one token per row: {b}, got {tokens.Length}");
+        }
+
+        for (var r = 0; r < b; r++)
+        {
+            history[r].Add(tokens[r]);
+        }
+
+        if (Position == model.Config.Context)
+        {
+            // The context is full: refill the cache from the last T−1 tokens before the newest one.
+            var keep = model.Config.Context - 1;
+            var window = new int[b * keep];
+            for (var r = 0; r < b; r++)
+            {
+                history[r].CopyTo(history[r].Count - keep - 1, window, r * keep, keep);
+            }
+
+            Prefill(window, keep);
+        }
+
+        return Forward(tokens);
+    }
+
+    /// <summary>Fills the cache from tokens (B,L), L ≤ T, in one batched pass; returns the logits (B,V) after the last.</summary>
+    private Tensor Prefill(ReadOnlySpan<int> tokens, int length)
+    {
+        using var scope = Tape.NoGrad();
+        var (c, t) = (model.Config.Channels, model.Config.Context);
+        var hidden = model.Hidden(tokens, b, length, (layer, qkv) =>
+        {
+            // qkv is (B,L,3C): keep k and v of every position
+            var q = qkv.Data;
+            for (var r = 0; r < b; r++)
+            {
+                for (var i = 0; i < length; i++)
+                {
+                    var src = ((r * length) + i) * 3 * c;
+                    q.Slice(src + c, c).CopyTo(keys[layer].AsSpan(((r * t) + i) * c, c));
+                    q.Slice(src + (2 * c), c).CopyTo(values[layer].AsSpan(((r * t) + i) * c, c));
+                }
+            }
+        });
+        Position = length;
+        // the last position of each row, (B,C), through the tied head
+        var last = Ops.Reshape(Ops.Slice(hidden, 1, length - 1, 1), b, c);
+        return Ops.Linear(last, model.Parameters["wte.weight"], null);
+    }
+
+    /// <summary>
+    /// Continues each row of <paramref name="prompt"/> (B,P) by <paramref name="newTokens"/> tokens drawn from
+    /// softmax(logits / temperature), optionally restricted to the <paramref name="topK"/> most likely; returns (B,P+new).
+    /// </summary>
+    public int[] Generate(ReadOnlySpan<int> prompt, int promptLength, int newTokens, float temperature, ulong seed, int topK = 0)
+    {
+        if (prompt.Length != b * promptLength || promptLength < 1)
+        {
+            throw new ArgumentException($"the prompt must be (B,P) = ({b},{promptLength}) with P ≥ 1, got {prompt.Length} tokens");
+        }
+
+        if (temperature <= 0f)
+        {
+            throw new ArgumentOutOfRangeException(nameof(temperature), "temperature must be positive");
+        }
+
+        if (Position != 0)
+        {
+            throw new InvalidOperationException("Generate needs a fresh sampler; this one has already consumed tokens");
+        }
+
+        var total = promptLength + newTokens;
+        var result = new int[b * total];
+        var column = new int[b];
+        Tensor logits;
+        if (promptLength <= model.Config.Context)
+        {
+            for (var r = 0; r < b; r++)
+            {
+                history[r].AddRange(prompt.Slice(r * promptLength, promptLength));
+                prompt.Slice(r * promptLength, promptLength).CopyTo(result.AsSpan(r * total));
+            }
+
+            logits = Prefill(prompt, promptLength);
+        }
+        else
+        {
+            logits = null!;
+            for (var i = 0; i < promptLength; i++)
+            {
+                for (var r = 0; r < b; r++)
+                {
+                    column[r] = prompt[(r * promptLength) + i];
+                    result[(r * total) + i] = column[r];
+                }
+
+                logits = Step(column);
+            }
+        }
+
+        var rng = new SeededRandom(seed);
+        var v = model.Config.Vocab;
+        var probs = new float[v];
+        for (var i = promptLength; i < total; i++)
+        {
+            for (var r = 0; r < b; r++)
+            {
+                var row = logits.Data.Slice(r * v, v);
+                TopK(row, topK, probs, temperature);
+                column[r] = Draw(probs, rng.NextDouble());
+                result[(r * total) + i] = column[r];
+            }
+
+            if (i + 1 < total)
+            {
+                logits = Step(column);
+            }
+        }
+
+        return result;
+    }
+
+    private Tensor Forward(ReadOnlySpan<int> tokens)
+    {
+        using var scope = Tape.NoGrad();
+        var cfg = model.Config;
+        var p = model.Parameters;
+        var c = cfg.Channels;
+        var pos = Position;
+        // x is (B,C)
+        var x = Ops.Add(Ops.Embedding(p["wte.weight"], tokens, b), Ops.Reshape(Ops.Slice(p["wpe.weight"], 0, pos, 1), c));
+        for (var l = 0; l < cfg.Layers; l++)
+        {
+            var h = $"h.{l}.";
+            var qkv = Ops.Linear(Ops.LayerNorm(x, p[h + "ln_1.weight"], p[h + "ln_1.bias"]), p[h + "attn.c_attn.weight"], p[h + "attn.c_attn.bias"]);
+            var y = Attend(qkv, l, pos);
+            x = Ops.Add(x, Ops.Linear(y, p[h + "attn.c_proj.weight"], p[h + "attn.c_proj.bias"]));
+            var ln2 = Ops.LayerNorm(x, p[h + "ln_2.weight"], p[h + "ln_2.bias"]);
+            var fc = Ops.Gelu(Ops.Linear(ln2, p[h + "mlp.c_fc.weight"], p[h + "mlp.c_fc.bias"]), cfg.Gelu);
+            x = Ops.Add(x, Ops.Linear(fc, p[h + "mlp.c_proj.weight"], p[h + "mlp.c_proj.bias"]));
+        }
+
+        Position = pos + 1;
+        // logits are (B,V)
+        return Ops.Linear(Ops.LayerNorm(x, p["ln_f.weight"], p["ln_f.bias"]), p["wte.weight"], null);
+    }
+
+    /// <summary>Stores k, v of qkv (B,3C) at <paramref name="pos"/> and attends each query to positions 0..pos.</summary>
+    private Tensor Attend(Tensor qkv, int layer, int pos)
+    {
+        var cfg = model.Config;
+        var (c, nh, t) = (cfg.Channels, cfg.Heads, cfg.Context);
+        var hs = c / nh;
+        var scale = 1f / MathF.Sqrt(hs);
+        var y = Tensor.Zeros(b, c);
+        var q = qkv.Data;
+        var kc = keys[layer];
+        var vc = values[layer];
+        var scores = new float[pos + 1];
+        for (var r = 0; r < b; r++)
+        {
+            q.Slice((r * 3 * c) + c, c).CopyTo(kc.AsSpan(((r * t) + pos) * c, c));
+            q.Slice((r * 3 * c) + (2 * c), c).CopyTo(vc.AsSpan(((r * t) + pos) * c, c));
+            for (var h = 0; h < nh; h++)
+            {
+                var qh = q.Slice((r * 3 * c) + (h * hs), hs);
+                for (var j = 0; j <= pos; j++)
+                {
+                    scores[j] = Simd.Dot(qh, kc.AsSpan((((r * t) + j) * c) + (h * hs), hs)) * scale;
+                }
+
+                SoftmaxKernels.Softmax(scores, scores);
+                var yh = y.Data.Slice((r * c) + (h * hs), hs);
+                for (var j = 0; j <= pos; j++)
+                {
+                    Simd.Axpy(scores[j], vc.AsSpan((((r * t) + j) * c) + (h * hs), hs), yh);
+                }
+            }
+        }
+
+        return y;
+    }
+
+    /// <summary>probs = softmax(logits / temperature) over the k largest logits (all when k ≤ 0), zero elsewhere.</summary>
+    private static void TopK(ReadOnlySpan<float> logits, int k, float[] probs, float temperature)
+    {
+        var threshold = float.NegativeInfinity;
+        if (k > 0 && k < logits.Length)
+        {
+            var sorted = logits.ToArray();
+            Array.Sort(sorted);
+            threshold = sorted[^k];
+        }
+
+        var max = float.NegativeInfinity;
+        foreach (var l in logits)
+        {
+            max = MathF.Max(max, l);
+        }
+
+        var sum = 0.0;
+        for (var i = 0; i < logits.Length; i++)
+        {
+            probs[i] = logits[i] >= threshold ? MathF.Exp((logits[i] - max) / temperature) : 0f;
+            sum += probs[i];
+        }
+
+        for (var i = 0; i < probs.Length; i++)
+        {
+            probs[i] = (float)(probs[i] / sum);
+        }
+    }
+
+    /// <summary>The first index whose cumulative probability exceeds u.</summary>
+    private static int Draw(float[] probs, double u)
+    {
+        var cumulative = 0.0;
+        for (var i = 0; i < probs.Length; i++)
+        {
+            cumulative += probs[i];
+            if (u < cumulative)
+            {
+                return i;
+            }
+        }
+
+        return Array.FindLastIndex(probs, p => p > 0f);
+    }
+}
