@@ -6,6 +6,7 @@ packages=(
   chromium          # headless browser that renders reports in the report tests
   bible-kjv         # the King James text (the `bible` program), a built-in English corpus
   libopenblas0-pthread  # optional fast GEMM for the neural families
+  dataset-fashion-mnist # Fashion-MNIST images for the VAE family
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -31,9 +31,10 @@ public sealed class Chain
 
     /// <summary>
     /// Runs from <paramref name="resumeFrom"/> (or the start) to the last generation, or until cancelled between
-    /// generations. <paramref name="afterGeneration"/> is called after each generation with the state so far.
+    /// generations. <paramref name="afterGeneration"/> is called after each generation with the results and the
+    /// synthetic batches kept so far (a checkpoint is made of them only when one is due).
     /// </summary>
-    public ChainState Run(ChainState? resumeFrom, Action<ChainState> afterGeneration, CancellationToken cancel)
+    public ChainState Run(ChainState? resumeFrom, Action<ChainResult, DataBatch?[]> afterGeneration, CancellationToken cancel)
     {
         var generations = _spec.Generations;
         var metrics = _spec.Metrics;
@@ -87,7 +88,7 @@ public sealed class Chain
             }
             previous = model;
             result.Completed = g + 1;
-            afterGeneration(new ChainState(result, synthetic));
+            afterGeneration(result, synthetic);
         }
         return new ChainState(result, synthetic);
     }

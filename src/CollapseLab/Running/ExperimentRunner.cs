@@ -93,17 +93,26 @@ public sealed class ExperimentRunner
         }
         var lastSave = Stopwatch.StartNew();
         var chain = new Chain(_spec, armSpec, replicate, innerThreads);
-        var state = chain.Run(resume, s =>
+        var unpublished = 0;
+        var state = chain.Run(resume, (result, synthetic) =>
         {
-            var done = Interlocked.Increment(ref _completedSteps);
-            AfterGeneration?.Invoke(done);
-            var finished = s.Result.Completed == _spec.Generations + 1;
+            var finished = result.Completed == _spec.Generations + 1;
+            // Progress is published in batches: one shared counter bumped by every generation of every worker
+            // would bounce its cache line between cores. A callback, when set, sees every generation.
+            unpublished++;
+            if (AfterGeneration is not null || finished || unpublished >= 64)
+            {
+                var done = Interlocked.Add(ref _completedSteps, unpublished);
+                unpublished = 0;
+                AfterGeneration?.Invoke(done);
+            }
             if (_folder is not null && !finished && lastSave.Elapsed >= CheckpointInterval)
             {
-                _folder.SaveCheckpoint(s);
+                _folder.SaveCheckpoint(new ChainState(result, synthetic));
                 lastSave.Restart();
             }
         }, cancel);
+        Interlocked.Add(ref _completedSteps, unpublished);
         if (_folder is null)
         {
             return state.Result;
