@@ -11,7 +11,8 @@ namespace CollapseLab.Benchmarks.Kde;
 /// (directory in COLLAPSELAB_KDE_BENCH_DATA, default /tmp/kde-bench); setup checks the log-densities against
 /// scikit-learn's and fails above 1e-9.
 /// </summary>
-[SimpleJob(warmupCount: 1, iterationCount: 5)]
+[SimpleJob(warmupCount: 2, iterationCount: 7)]
+[MinColumn, MedianColumn, MaxColumn]
 public class KdeBenchmarks
 {
     private KdeModel _model = null!;

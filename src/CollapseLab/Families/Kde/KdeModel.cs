@@ -88,31 +88,40 @@ public sealed class KdeModel : IBatchDensityModel
         var d = Dim;
         var n = Centres.Count;
         var centres = Centres.Values;
+        var h = Bandwidth;
+        if (Kernel == KdeKernel.Gaussian)
+        {
+            for (var row = 0; row < destination.Length; row += d)
+            {
+                var centre = rng.NextInt(n) * d;
+                for (var j = 0; j < d; j++)
+                {
+                    destination[row + j] = centres[centre + j] + h[j] * rng.NextNormal();
+                }
+            }
+            return;
+        }
         // Tophat and Epanechnikov draws: a uniform point on the unit sphere in d+2 dimensions, projected to its first
         // d coordinates, is uniform in the d-ball (Archimedes); scaled by r = U^(1/(d+2)) it is a uniform point of
         // the (d+2)-ball, whose projection has density ∝ 1 − ‖u‖², the Epanechnikov kernel.
-        Span<double> z = stackalloc double[Kernel == KdeKernel.Gaussian ? d : d + 2];
+        Span<double> z = stackalloc double[d + 2];
         for (var row = 0; row < destination.Length; row += d)
         {
             var centre = centres.AsSpan(rng.NextInt(n) * d, d);
             rng.FillNormal(z);
-            var scale = 1.0;
-            if (Kernel != KdeKernel.Gaussian)
+            var norm2 = 0.0;
+            foreach (var v in z)
             {
-                var norm2 = 0.0;
-                foreach (var v in z)
-                {
-                    norm2 += v * v;
-                }
-                scale = 1 / Math.Sqrt(norm2);
-                if (Kernel == KdeKernel.Epanechnikov)
-                {
-                    scale *= Math.Pow(rng.NextDouble(), 1.0 / (d + 2));
-                }
+                norm2 += v * v;
+            }
+            var scale = 1 / Math.Sqrt(norm2);
+            if (Kernel == KdeKernel.Epanechnikov)
+            {
+                scale *= Math.Pow(rng.NextDouble(), 1.0 / (d + 2));
             }
             for (var j = 0; j < d; j++)
             {
-                destination[row + j] = centre[j] + Bandwidth[j] * scale * z[j];
+                destination[row + j] = centre[j] + h[j] * scale * z[j];
             }
         }
     }

@@ -85,3 +85,70 @@ public class SampleMetricTests
         Assert.InRange(value, -0.02, 0.02);
     }
 }
+
+public class GaussianComponentModesTests
+{
+    [Fact]
+    public void PointsBelongToTheComponentWhoseEllipsoidHoldsThem()
+    {
+        var modes = new GaussianComponentModes([0.5, 0.5], [[0.0, 0.0], [10.0, 0.0]], [[1, 0, 0, 1], [4, 0, 0, 0.25]]);
+        Assert.Equal(0, modes.ModeOf([0.5, -0.5]));
+        Assert.Equal(1, modes.ModeOf([13.0, 0.0]));
+        // χ²₂(0.99) = 9.21: (0, 3.1) is outside the unit ellipsoid (m² = 9.61) and far from the second.
+        Assert.Equal(-1, modes.ModeOf([0.0, 3.1]));
+        Assert.Equal(-1, modes.ModeOf([-4.0, 0.0]));
+        // (5, 0) is 2.5 σ from the wide second component along its long axis: inside its ellipsoid.
+        Assert.Equal(1, modes.ModeOf([5.0, 0.0]));
+    }
+}
+
+public class KnownModeCoverageTests
+{
+    /// <summary>Two unit blobs at x = ±10 with known modes, as a mixture source provides them.</summary>
+    private sealed class TwoBlobs : RowData, IKnownModes
+    {
+        private readonly GaussianComponentModes _modes = new([0.5, 0.5], [[-10.0, 0.0], [10.0, 0.0]], [[1, 0, 0, 1], [1, 0, 0, 1]]);
+
+        public TwoBlobs() => Test = Blobs(400, 1);
+
+        public static RowBatch Blobs(int count, int stream)
+        {
+            var unit = (RowBatch)new GaussianModel([0, 0], [1, 0, 0, 1]).Sample(count, new StreamKey(3, stream, 0, Purpose.RealTest), 1);
+            return new RowBatch(unit.Values.Select((v, i) => i % 2 == 0 ? v + (i / 2 % 2 == 0 ? -10 : 10) : v).ToArray(), 2);
+        }
+
+        public IReadOnlyList<double> ModeWeights => _modes.ModeWeights;
+
+        public int ModeOf(ReadOnlySpan<double> x) => _modes.ModeOf(x);
+
+        public override int Dim => 2;
+
+        public override RowBatch Test { get; }
+
+        public override int PoolSize => 10;
+
+        public override double[] ReferenceMean => [0, 0];
+
+        public override double[] ReferenceCovariance => [101, 0, 0, 1];
+
+        public override bool ReferenceIsExactGaussian => false;
+
+        public override DataBatch Pool(ulong seed, int replicate) => Blobs(10, replicate);
+
+        public override DataBatch Fresh(int count, StreamKey stream) => Blobs(count, stream.Replicate);
+
+        public override string Describe() => "two blobs";
+    }
+
+    [Fact]
+    public void UsesTheDataSourcesModesWhenItKnowsThem()
+    {
+        var data = new TwoBlobs();
+        var model = new GaussianModel([0, 0], [1, 0, 0, 1]);
+        double Coverage(RowBatch samples) => new ModeCoverageMetric().Compute(
+            new MetricContext(1, model, model, data, samples, samples, new StreamKey(3, 0, 1, Purpose.Metric), 1));
+        Assert.Equal(1.0, Coverage(TwoBlobs.Blobs(100, 2)));
+        var leftOnly = new RowBatch(TwoBlobs.Blobs(100, 2).Values.Select((v, i) => i % 2 == 0 ? -Math.Abs(v) : v).ToArray(), 2);
+        Assert.Equal(0.5, Coverage(leftOnly));
+    }
+}
