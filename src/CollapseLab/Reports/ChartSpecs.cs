@@ -68,12 +68,14 @@ public static class ChartSpecs
         subtitle.Add($"line: {lineName} of {replicates} replicates{(useMedian ? " (some are ±∞)" : "")} · band: middle 95% of replicates{(hasTheory ? " · dashed: theory" : "")}");
         if (values.Any(v => v!["edge"] is not null || v["note"] is not null))
         {
-            subtitle.Add(scale.Log ? "▲ ±∞, 0 and values below the axis floor are drawn at the axis edge; hover for the true values" : "▲ values of ±∞ are drawn at the axis edge; hover for the true values");
+            subtitle.Add(scale.Log ? "▲ ±∞, 0 and values below the floor are drawn on the axis edge (hover for values)" : "▲ ±∞ is drawn on the axis edge (hover for values)");
         }
         var yTitle = $"{metric.Name} ({scale.Describe()})";
         var yScale = scale.Log
             ? new JsonObject { ["type"] = "log", ["domain"] = new JsonArray(Num(scale.Floor), Num(scale.Ceiling)), ["clamp"] = true }
-            : new JsonObject { ["zero"] = false, ["nice"] = true };
+            : scale.Flat
+                ? new JsonObject { ["domain"] = new JsonArray(Num(scale.Floor), Num(scale.Ceiling)) }
+                : new JsonObject { ["zero"] = false, ["nice"] = true };
         var x = new JsonObject { ["field"] = "g", ["type"] = "quantitative", ["title"] = "generation", ["scale"] = new JsonObject { ["domain"] = new JsonArray(0, Math.Max(1, lastGeneration)), ["nice"] = false } };
         var colour = ArmColour(armDomain);
         var tooltip = MetricTooltip(useMedian, hasTheory, replicates);
@@ -302,7 +304,12 @@ public static class ChartSpecs
         ["field"] = "arm",
         ["type"] = "nominal",
         ["title"] = "arm",
-        ["legend"] = new JsonObject { ["symbolType"] = "stroke", ["symbolStrokeWidth"] = 3, ["symbolOpacity"] = 1 },
+        // Long labels (run-id prefixes in a comparison) wrap into columns instead of running off the chart.
+        ["legend"] = new JsonObject
+        {
+            ["symbolType"] = "stroke", ["symbolStrokeWidth"] = 3, ["symbolOpacity"] = 1,
+            ["columns"] = armDomain.Max(a => a.Length) > 24 ? 2 : Math.Min(armDomain.Count, 5),
+        },
         ["scale"] = new JsonObject
         {
             ["domain"] = new JsonArray(armDomain.Select(a => (JsonNode?)a).ToArray()),
