@@ -144,6 +144,21 @@ public sealed partial class ReportContentTests
         Assert.DoesNotContain("evil.svg", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void PerSampleValues_AreHistogramsWhenMany_AndTrajectoriesWhenFew()
+    {
+        var many = RunFolders.Synthetic(RunFolders.NewDirectory("values"), "many", last: 30, replicates: 3, arms: 1, valuesPerGeneration: 40);
+        var few = RunFolders.Synthetic(RunFolders.NewDirectory("values"), "few", last: 30, replicates: 3, arms: 1, valuesPerGeneration: 2);
+        var histogram = ChartSpecsOf(File.ReadAllText(ReportBuilder.Write(many))).Single(c => c!["name"]!.GetValue<string>() == "perplexity-replace")!["spec"]!;
+        var trajectory = ChartSpecsOf(File.ReadAllText(ReportBuilder.Write(few))).Single(c => c!["name"]!.GetValue<string>() == "perplexity-replace")!["spec"]!;
+        Assert.Equal("replace: per-sample perplexity", histogram["title"]!["text"]!.GetValue<string>());
+        Assert.Equal("log", histogram["layer"]![0]!["encoding"]!["x"]!["scale"]!["type"]!.GetValue<string>());
+        Assert.Contains(histogram["title"]!["subtitle"]!.AsArray(), line => line!.GetValue<string>().Contains("+∞", StringComparison.Ordinal));
+        Assert.Equal("replace: perplexity by generation", trajectory["title"]!["text"]!.GetValue<string>());
+        // Every generation 0…30 is drawn for both value indices.
+        Assert.Equal(31 * 2, trajectory["data"]!["values"]![0]!["g"]!.AsArray().Count);
+    }
+
     private static string RenderIn(CultureInfo culture, Storage.RunFolder folder)
     {
         var saved = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);

@@ -119,7 +119,7 @@ internal static class RunFolders
                 {
                     for (var i = 0; i < valuesPerGeneration; i++)
                     {
-                        var value = i == 0 && g > 0 ? double.PositiveInfinity : Math.Exp(1 + 4.0 * i / valuesPerGeneration + 0.01 * g);
+                        var value = i == 0 && g > 0 ? double.PositiveInfinity : Math.Exp(1 + 8.0 * i / valuesPerGeneration + 0.01 * g);
                         w.WriteLine($"{CsvExporter.Quote(armNames[a])},0,{g},perplexity,{i},{Numbers.Format(value)}");
                     }
                 }
