@@ -21,6 +21,11 @@ internal static class RunFolders
 
     private static readonly Lazy<RunFolder> Default = new(() => DefaultRun(NewDirectory("default")));
 
+    private static readonly Lazy<RunFolder> Large = new(() => Synthetic(NewDirectory("large"), "large-run", last: 1000, replicates: 1000));
+
+    /// <summary>A 1000-generation × 1000-replicate run folder shared by the size and speed tests.</summary>
+    public static RunFolder SharedLarge => Large.Value;
+
     /// <summary>One shortened default run shared by the tests that only read it.</summary>
     public static RunFolder SharedDefault => Default.Value;
 
