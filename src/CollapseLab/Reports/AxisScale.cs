@@ -8,7 +8,7 @@ namespace CollapseLab.Reports;
 /// </summary>
 public sealed record AxisScale(bool Log, double Floor, double Ceiling, bool Flat = false)
 {
-    public const double LogDecades = 2.5;
+    public const double LogDecades = 2;
 
     /// <summary>A log axis shows at most this many decades below the largest value; smaller values sit on the floor, flagged.</summary>
     public const double MaxDecades = 12;

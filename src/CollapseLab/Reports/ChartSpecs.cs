@@ -16,7 +16,7 @@ public static class ChartSpecs
         ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#eeca3b", "#ff9da6", "#9d755d", "#bab0ac"];
 
     /// <summary>Characters per subtitle line: Vega cuts longer lines at the chart width.</summary>
-    private const int SubtitleWidth = 88;
+    private const int SubtitleWidth = 78;
 
     private const string Font = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 
@@ -65,7 +65,9 @@ public static class ChartSpecs
         }
         var lineName = useMedian ? "median" : "mean";
         var subtitle = Wrap(metric.Description, SubtitleWidth);
-        subtitle.Add($"line: {lineName} of {replicates} replicates{(useMedian ? " (some are ±∞)" : "")} · band: middle 95% of replicates{(hasTheory ? " · dashed: theory" : "")}");
+        subtitle.Add(replicates <= 1
+            ? $"line: the single replicate{(hasTheory ? " · dashed: theory" : "")}"
+            : $"line: {lineName} of {replicates} replicates{(useMedian ? " (some are ±∞)" : "")} · band: middle 95% of replicates{(hasTheory ? " · dashed: theory" : "")}");
         if (values.Any(v => v!["edge"] is not null || v["note"] is not null))
         {
             subtitle.Add(scale.Log ? "▲ ±∞, 0 and values below the floor are drawn on the axis edge (hover for values)" : "▲ ±∞ is drawn on the axis edge (hover for values)");
@@ -76,7 +78,7 @@ public static class ChartSpecs
             : scale.Flat
                 ? new JsonObject { ["domain"] = new JsonArray(Num(scale.Floor), Num(scale.Ceiling)) }
                 : new JsonObject { ["zero"] = false, ["nice"] = true };
-        var x = new JsonObject { ["field"] = "g", ["type"] = "quantitative", ["title"] = "generation", ["scale"] = new JsonObject { ["domain"] = new JsonArray(0, Math.Max(1, lastGeneration)), ["nice"] = false } };
+        var x = new JsonObject { ["field"] = "g", ["type"] = "quantitative", ["title"] = "generation", ["scale"] = new JsonObject { ["domain"] = new JsonArray(0, Math.Max(1, lastGeneration)), ["nice"] = false }, ["axis"] = GenerationAxis() };
         var colour = ArmColour(armDomain);
         var tooltip = MetricTooltip(useMedian, hasTheory, replicates);
         var layers = new JsonArray
@@ -160,7 +162,7 @@ public static class ChartSpecs
             ["mark"] = new JsonObject { ["type"] = "area", ["interpolate"] = "step-after" },
             ["encoding"] = new JsonObject
             {
-                ["x"] = new JsonObject { ["field"] = "g", ["type"] = "quantitative", ["title"] = "generation", ["scale"] = new JsonObject { ["domain"] = new JsonArray(0, Math.Max(1, lastGeneration)), ["nice"] = false } },
+                ["x"] = new JsonObject { ["field"] = "g", ["type"] = "quantitative", ["title"] = "generation", ["scale"] = new JsonObject { ["domain"] = new JsonArray(0, Math.Max(1, lastGeneration)), ["nice"] = false }, ["axis"] = GenerationAxis() },
                 ["y"] = new JsonObject { ["field"] = "share", ["type"] = "quantitative", ["stack"] = "zero", ["title"] = "share of the training set", ["axis"] = new JsonObject { ["format"] = "%" }, ["scale"] = new JsonObject { ["domain"] = new JsonArray(0, 1) } },
                 ["color"] = new JsonObject
                 {
@@ -236,7 +238,7 @@ public static class ChartSpecs
             ["mark"] = new JsonObject { ["type"] = "line", ["strokeWidth"] = 1.6, ["point"] = series.ByGeneration.Count <= 40 },
             ["encoding"] = new JsonObject
             {
-                ["x"] = new JsonObject { ["field"] = "g", ["type"] = "quantitative", ["title"] = "generation", ["scale"] = new JsonObject { ["domain"] = new JsonArray(0, Math.Max(1, lastGeneration)), ["nice"] = false } },
+                ["x"] = new JsonObject { ["field"] = "g", ["type"] = "quantitative", ["title"] = "generation", ["scale"] = new JsonObject { ["domain"] = new JsonArray(0, Math.Max(1, lastGeneration)), ["nice"] = false }, ["axis"] = GenerationAxis() },
                 ["y"] = new JsonObject
                 {
                     ["field"] = "y", ["type"] = "quantitative", ["title"] = $"{valueName} ({scale.Describe()})",
@@ -351,9 +353,12 @@ public static class ChartSpecs
         return $"isValid(datum.note) ? {{{common}, 'note': datum.note}} : {{{common}}}";
     }
 
+    /// <summary>Generations are whole numbers: no ticks at 0.5.</summary>
+    private static JsonObject GenerationAxis() => new() { ["tickMinStep"] = 1, ["format"] = "d" };
+
     /// <summary>Log axes spanning many decades label powers of ten as 1e−6 rather than 0.000001.</summary>
     private static JsonObject YAxis(AxisScale scale) =>
-        scale.Log && scale.Ceiling / scale.Floor > 1e4 ? new JsonObject { ["format"] = "~e" } : new JsonObject { ["format"] = "~g" };
+        scale.Log && scale.Ceiling / scale.Floor > 1e4 ? new JsonObject { ["format"] = "~e" } : new JsonObject();
 
     private static JsonObject ArmColour(IReadOnlyList<string> armDomain) => new()
     {
