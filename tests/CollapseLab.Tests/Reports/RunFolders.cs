@@ -12,11 +12,47 @@ namespace CollapseLab.Tests.Reports;
 /// </summary>
 internal static class RunFolders
 {
+    private static readonly Lazy<string> Root = new(() =>
+    {
+        // One folder per test process; folders of test processes that have exited are removed.
+        var parent = Path.Combine(Path.GetTempPath(), "collapselab-report-tests");
+        Directory.CreateDirectory(parent);
+        foreach (var old in Directory.GetDirectories(parent))
+        {
+            if (int.TryParse(Path.GetFileName(old), out var pid) && !Alive(pid))
+            {
+                try
+                {
+                    Directory.Delete(old, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
+        var root = Path.Combine(parent, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(root);
+        return root;
+    });
+
     public static string NewDirectory(string name)
     {
-        var path = Path.Combine(Path.GetTempPath(), "collapselab-report-tests", $"{name}-{Guid.NewGuid():N}");
+        var path = Path.Combine(Root.Value, $"{name}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(path);
         return path;
+    }
+
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static readonly Lazy<RunFolder> Default = new(() => DefaultRun(NewDirectory("default")));
