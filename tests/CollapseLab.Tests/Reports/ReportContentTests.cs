@@ -91,6 +91,7 @@ public sealed partial class ReportContentTests
             var german = CliIn(CultureInfo.GetCultureInfo("de-DE"), "show", folder.Path, "--format", format);
             Assert.Equal(invariant, german);
             Assert.Matches(@"\d\.\d", german);
+            Assert.Contains(format == "csv" ? "n_finite,sd,q025,q975" : "\"q975\"", german, StringComparison.Ordinal);
         }
     }
 
