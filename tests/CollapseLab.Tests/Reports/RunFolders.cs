@@ -78,7 +78,7 @@ internal static class RunFolders
 
     /// <summary>
     /// A run folder as a family would leave it: <paramref name="arms"/> arms, generations 0…<paramref name="last"/>,
-    /// statistics over <paramref name="replicates"/> replicates, accumulate-style composition (every origin so far),
+    /// statistics over <paramref name="replicates"/> replicates, composition as replace, keep-real and accumulate make it,
     /// previews (numbers or the given texts) and per-sample values spanning decades with some +∞.
     /// </summary>
     public static RunFolder Synthetic(string runs, string id, int last, int replicates, int arms = 3, int metrics = 8,
@@ -123,13 +123,27 @@ internal static class RunFolders
             w.WriteLine("arm,generation,origin,share");
             for (var a = 0; a < arms; a++)
             {
-                for (var g = 0; g <= last; g++)
+                var arm = CsvExporter.Quote(armNames[a]);
+                w.WriteLine($"{arm},0,real,1");
+                for (var g = 1; g <= last; g++)
                 {
-                    var share = Numbers.Format(1.0 / (g + 1));
-                    w.WriteLine($"{CsvExporter.Quote(armNames[a])},{g},real,{share}");
-                    for (var o = 0; o < g; o++)
+                    switch (a % 3)
                     {
-                        w.WriteLine($"{CsvExporter.Quote(armNames[a])},{g},gen{o},{share}");
+                        case 0: // replace: the previous generation only
+                            w.WriteLine($"{arm},{g},gen{g - 1},1");
+                            break;
+                        case 1: // keep 10% real
+                            w.WriteLine($"{arm},{g},real,0.1");
+                            w.WriteLine($"{arm},{g},gen{g - 1},0.9");
+                            break;
+                        default: // accumulate: every origin so far, equally
+                            var share = Numbers.Format(1.0 / (g + 1));
+                            w.WriteLine($"{arm},{g},real,{share}");
+                            for (var o = 0; o < g; o++)
+                            {
+                                w.WriteLine($"{arm},{g},gen{o},{share}");
+                            }
+                            break;
                     }
                 }
             }
