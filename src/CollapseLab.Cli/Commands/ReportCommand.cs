@@ -38,8 +38,9 @@ internal static class ReportCommand
         {
             ReportBuilder.Write(folder);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or FormatException)
+        catch (Exception e)
         {
+            // The run's results are already saved; a report problem must not turn a completed run into a failure.
             Console.Error.WriteLine($"warning: the HTML report was not written ({e.Message}); write it later with 'collapse report {folder.Path}'.");
         }
     }

@@ -46,11 +46,12 @@ internal static class ShowCommand
             switch (parsed.GetValue(format))
             {
                 case "csv":
-                    output.WriteLine("arm,generation,metric,n,mean,ci_low,ci_high,median,theory");
+                    output.WriteLine("arm,generation,metric,n,mean,ci_low,ci_high,median,theory,n_finite,sd,q025,q975");
                     foreach (var r in selected)
                     {
                         output.WriteLine(string.Join(',', CsvExporter.Quote(r.Arm), r.Generation, r.Metric, r.Count, Numbers.Format(r.Mean),
-                            Numbers.Format(r.CiLow), Numbers.Format(r.CiHigh), Numbers.Format(r.Median), Numbers.Format(r.Theory)));
+                            Numbers.Format(r.CiLow), Numbers.Format(r.CiHigh), Numbers.Format(r.Median), Numbers.Format(r.Theory),
+                            r.Finite, Numbers.Format(r.StdDev), Numbers.Format(r.QuantileLow), Numbers.Format(r.QuantileHigh)));
                     }
                     break;
                 case "json":
@@ -116,6 +117,10 @@ internal static class ShowCommand
                 JsonExporter.WriteNumber(w, "ci_high", r.CiHigh);
                 JsonExporter.WriteNumber(w, "median", r.Median);
                 JsonExporter.WriteNumber(w, "theory", r.Theory ?? double.NaN);
+                w.WriteNumber("n_finite", r.Finite);
+                JsonExporter.WriteNumber(w, "sd", r.StdDev);
+                JsonExporter.WriteNumber(w, "q025", r.QuantileLow);
+                JsonExporter.WriteNumber(w, "q975", r.QuantileHigh);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

@@ -6,9 +6,9 @@ namespace CollapseLab.Reports;
 /// cannot place are pinned to an edge and flagged rather than dropped: +∞ at the top, −∞ at the bottom, and on a
 /// log axis 0 and anything more than <see cref="MaxDecades"/> decades below the largest value at the bottom. Nothing ever takes log of ≤ 0.
 /// </summary>
-public sealed record AxisScale(bool Log, double Floor, double Ceiling)
+public sealed record AxisScale(bool Log, double Floor, double Ceiling, bool Flat = false)
 {
-    public const double LogDecades = 2.5;
+    public const double LogDecades = 2;
 
     /// <summary>A log axis shows at most this many decades below the largest value; smaller values sit on the floor, flagged.</summary>
     public const double MaxDecades = 12;
@@ -34,7 +34,7 @@ public sealed record AxisScale(bool Log, double Floor, double Ceiling)
         if (min == max)
         {
             var pad = min == 0 ? 1 : Math.Abs(min) * 0.1;
-            return new AxisScale(false, min - pad, max + pad);
+            return new AxisScale(false, min - pad, max + pad, Flat: true);
         }
         return new AxisScale(false, min, max);
     }

@@ -16,7 +16,7 @@ public static class ChartSpecs
         ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#eeca3b", "#ff9da6", "#9d755d", "#bab0ac"];
 
     /// <summary>Characters per subtitle line: Vega cuts longer lines at the chart width.</summary>
-    private const int SubtitleWidth = 88;
+    private const int SubtitleWidth = 78;
 
     private const string Font = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 
@@ -65,16 +65,20 @@ public static class ChartSpecs
         }
         var lineName = useMedian ? "median" : "mean";
         var subtitle = Wrap(metric.Description, SubtitleWidth);
-        subtitle.Add($"line: {lineName} of {replicates} replicates{(useMedian ? " (some are ±∞)" : "")} · band: middle 95% of replicates{(hasTheory ? " · dashed: theory" : "")}");
+        subtitle.Add(replicates <= 1
+            ? $"line: the single replicate{(hasTheory ? " · dashed: theory" : "")}"
+            : $"line: {lineName} of {replicates} replicates{(useMedian ? " (some are ±∞)" : "")} · band: middle 95% of replicates{(hasTheory ? " · dashed: theory" : "")}");
         if (values.Any(v => v!["edge"] is not null || v["note"] is not null))
         {
-            subtitle.Add(scale.Log ? "▲ ±∞, 0 and values below the axis floor are drawn at the axis edge; hover for the true values" : "▲ values of ±∞ are drawn at the axis edge; hover for the true values");
+            subtitle.Add(scale.Log ? "▲ ±∞, 0 and values below the floor are drawn on the axis edge (hover for values)" : "▲ ±∞ is drawn on the axis edge (hover for values)");
         }
         var yTitle = $"{metric.Name} ({scale.Describe()})";
         var yScale = scale.Log
             ? new JsonObject { ["type"] = "log", ["domain"] = new JsonArray(Num(scale.Floor), Num(scale.Ceiling)), ["clamp"] = true }
-            : new JsonObject { ["zero"] = false, ["nice"] = true };
-        var x = new JsonObject { ["field"] = "g", ["type"] = "quantitative", ["title"] = "generation", ["scale"] = new JsonObject { ["domain"] = new JsonArray(0, Math.Max(1, lastGeneration)), ["nice"] = false } };
+            : scale.Flat
+                ? new JsonObject { ["domain"] = new JsonArray(Num(scale.Floor), Num(scale.Ceiling)) }
+                : new JsonObject { ["zero"] = false, ["nice"] = true };
+        var x = new JsonObject { ["field"] = "g", ["type"] = "quantitative", ["title"] = "generation", ["scale"] = new JsonObject { ["domain"] = new JsonArray(0, Math.Max(1, lastGeneration)), ["nice"] = false }, ["axis"] = GenerationAxis() };
         var colour = ArmColour(armDomain);
         var tooltip = MetricTooltip(useMedian, hasTheory, replicates);
         var layers = new JsonArray
@@ -158,7 +162,7 @@ public static class ChartSpecs
             ["mark"] = new JsonObject { ["type"] = "area", ["interpolate"] = "step-after" },
             ["encoding"] = new JsonObject
             {
-                ["x"] = new JsonObject { ["field"] = "g", ["type"] = "quantitative", ["title"] = "generation", ["scale"] = new JsonObject { ["domain"] = new JsonArray(0, Math.Max(1, lastGeneration)), ["nice"] = false } },
+                ["x"] = new JsonObject { ["field"] = "g", ["type"] = "quantitative", ["title"] = "generation", ["scale"] = new JsonObject { ["domain"] = new JsonArray(0, Math.Max(1, lastGeneration)), ["nice"] = false }, ["axis"] = GenerationAxis() },
                 ["y"] = new JsonObject { ["field"] = "share", ["type"] = "quantitative", ["stack"] = "zero", ["title"] = "share of the training set", ["axis"] = new JsonObject { ["format"] = "%" }, ["scale"] = new JsonObject { ["domain"] = new JsonArray(0, 1) } },
                 ["color"] = new JsonObject
                 {
@@ -209,27 +213,83 @@ public static class ChartSpecs
         return Chart(title, subtitle, values, layers, height: 200);
     }
 
-    /// <summary>Samples of a few generations as points (first two coordinates), coloured by generation.</summary>
-    public static JsonObject Scatter(string title, List<(string Generation, double[] Row)> points, int dim)
+    /// <summary>Few values per generation (e.g. per mixture component), one line per value index across generations.</summary>
+    public static JsonObject Trajectory(string title, string valueName, SampleValueSeries series, int lastGeneration)
+    {
+        var scale = AxisScale.Choose(series.ByGeneration.Values.SelectMany(v => v));
+        var values = new JsonArray();
+        var pinned = false;
+        foreach (var (g, items) in series.ByGeneration)
+        {
+            for (var i = 0; i < items.Length; i++)
+            {
+                var (y, note) = scale.Place(items[i]);
+                pinned |= note is not null;
+                values.Add(new JsonObject { ["g"] = g, ["i"] = $"#{i}", ["y"] = Num(y), ["v"] = Short(items[i]) });
+            }
+        }
+        var subtitle = new JsonArray($"each value index (#0, #1, …) followed across generations; replicate {series.Replicate}");
+        if (pinned)
+        {
+            subtitle.Add("±∞ and values a log axis cannot show are drawn on the axis edge (hover for values)");
+        }
+        var layers = new JsonArray(new JsonObject
+        {
+            ["mark"] = new JsonObject { ["type"] = "line", ["strokeWidth"] = 1.6, ["point"] = series.ByGeneration.Count <= 40 },
+            ["encoding"] = new JsonObject
+            {
+                ["x"] = new JsonObject { ["field"] = "g", ["type"] = "quantitative", ["title"] = "generation", ["scale"] = new JsonObject { ["domain"] = new JsonArray(0, Math.Max(1, lastGeneration)), ["nice"] = false }, ["axis"] = GenerationAxis() },
+                ["y"] = new JsonObject
+                {
+                    ["field"] = "y", ["type"] = "quantitative", ["title"] = $"{valueName} ({scale.Describe()})",
+                    ["scale"] = scale.Log ? new JsonObject { ["type"] = "log" } : new JsonObject { ["zero"] = false },
+                },
+                ["color"] = new JsonObject { ["field"] = "i", ["type"] = "nominal", ["title"] = "value", ["scale"] = new JsonObject { ["scheme"] = "dark2" } },
+                ["tooltip"] = new JsonArray(Field("g", "quantitative", "generation"), Field("i", "nominal", "value"), Field("v", "nominal", valueName)),
+            },
+        });
+        return Chart(title, subtitle, values, layers, height: 200);
+    }
+
+    /// <summary>Samples at a few generations as small multiples (first two coordinates, shared axes), so drift and loss of spread show.</summary>
+    public static JsonObject Scatter(string title, List<(string Generation, double[] Row)> points, int dim, string colour)
     {
         var values = new JsonArray();
         foreach (var (g, row) in points.Where(p => double.IsFinite(p.Row[0]) && double.IsFinite(p.Row[1])))
         {
             values.Add(new JsonObject { ["gen"] = g, ["x"] = Num(row[0]), ["y"] = Num(row[1]) });
         }
-        var layers = new JsonArray(new JsonObject
+        var generations = points.Select(p => p.Generation).Distinct().ToList();
+        var (columns, keys) = Columnar(values);
+        return new JsonObject
         {
-            ["mark"] = new JsonObject { ["type"] = "point", ["filled"] = true, ["opacity"] = 0.7, ["size"] = 22 },
-            ["encoding"] = new JsonObject
+            ["title"] = new JsonObject
             {
-                ["x"] = new JsonObject { ["field"] = "x", ["type"] = "quantitative", ["title"] = "x₁", ["scale"] = new JsonObject { ["zero"] = false } },
-                ["y"] = new JsonObject { ["field"] = "y", ["type"] = "quantitative", ["title"] = "x₂", ["scale"] = new JsonObject { ["zero"] = false } },
-                ["color"] = GenerationColour(points.Select(p => p.Generation).Distinct().ToList()),
-                ["tooltip"] = new JsonArray(Field("gen", "nominal", "generation"), Field("x", "quantitative", "x₁"), Field("y", "quantitative", "x₂")),
+                ["text"] = title, ["anchor"] = "start", ["subtitleColor"] = "#555", ["fontSize"] = 14,
+                ["subtitle"] = dim > 2 ? $"first two of {dim} coordinates; first recorded replicate" : "first recorded replicate",
             },
-        });
-        var subtitle = new JsonArray(dim > 2 ? $"first two of {dim} coordinates; first recorded replicate" : "first recorded replicate");
-        return Chart(title, subtitle, values, layers, height: 260);
+            ["data"] = new JsonObject { ["values"] = new JsonArray(columns) },
+            ["transform"] = new JsonArray(new JsonObject { ["flatten"] = keys }),
+            ["facet"] = new JsonObject
+            {
+                ["field"] = "gen", ["type"] = "ordinal", ["title"] = null,
+                ["sort"] = new JsonArray(generations.Select(g => (JsonNode?)g).ToArray()),
+                ["header"] = new JsonObject { ["labelFontSize"] = 12, ["labelFontWeight"] = "bold" },
+            },
+            ["columns"] = 3,
+            ["spec"] = new JsonObject
+            {
+                ["width"] = 150,
+                ["height"] = 130,
+                ["mark"] = new JsonObject { ["type"] = "point", ["filled"] = true, ["opacity"] = 0.45, ["size"] = 9, ["color"] = colour },
+                ["encoding"] = new JsonObject
+                {
+                    ["x"] = new JsonObject { ["field"] = "x", ["type"] = "quantitative", ["title"] = "x₁", ["scale"] = new JsonObject { ["zero"] = false } },
+                    ["y"] = new JsonObject { ["field"] = "y", ["type"] = "quantitative", ["title"] = "x₂", ["scale"] = new JsonObject { ["zero"] = false } },
+                },
+            },
+            ["config"] = Config(),
+        };
     }
 
     private static JsonObject Chart(string title, JsonArray subtitle, JsonArray values, JsonArray layers, int height = 230)
@@ -293,16 +353,24 @@ public static class ChartSpecs
         return $"isValid(datum.note) ? {{{common}, 'note': datum.note}} : {{{common}}}";
     }
 
+    /// <summary>Generations are whole numbers: no ticks at 0.5.</summary>
+    private static JsonObject GenerationAxis() => new() { ["tickMinStep"] = 1, ["format"] = "d" };
+
     /// <summary>Log axes spanning many decades label powers of ten as 1e−6 rather than 0.000001.</summary>
     private static JsonObject YAxis(AxisScale scale) =>
-        scale.Log && scale.Ceiling / scale.Floor > 1e4 ? new JsonObject { ["format"] = "~e" } : new JsonObject { ["format"] = "~g" };
+        scale.Log && scale.Ceiling / scale.Floor > 1e4 ? new JsonObject { ["format"] = "~e" } : new JsonObject();
 
     private static JsonObject ArmColour(IReadOnlyList<string> armDomain) => new()
     {
         ["field"] = "arm",
         ["type"] = "nominal",
         ["title"] = "arm",
-        ["legend"] = new JsonObject { ["symbolType"] = "stroke", ["symbolStrokeWidth"] = 3, ["symbolOpacity"] = 1 },
+        // Long labels (run-id prefixes in a comparison) wrap into columns instead of running off the chart.
+        ["legend"] = new JsonObject
+        {
+            ["symbolType"] = "stroke", ["symbolStrokeWidth"] = 3, ["symbolOpacity"] = 1,
+            ["columns"] = armDomain.Max(a => a.Length) > 24 ? 2 : Math.Min(armDomain.Count, 5),
+        },
         ["scale"] = new JsonObject
         {
             ["domain"] = new JsonArray(armDomain.Select(a => (JsonNode?)a).ToArray()),

@@ -37,15 +37,21 @@ public static class DistributionSection
             return;
         }
         page.Section("distributions", "Distributions by generation",
-            "How the distribution itself changes, at a few generations (0, 1, 2, 5, 10, 20, … up to the last), from the first replicate that recorded them. " +
+            "How the distribution itself changes, at a few generations (0, 1, 2, 5, 10, 20, … up to the last), from the first replicate that recorded them; " +
+            $"where a metric records at most {SampleTables.FewValues} values a generation (e.g. one per mixture component), each is followed across generations instead. " +
             "Collapse shows as the spread narrowing and the tails disappearing, or as mass moving to values that real data rarely has.");
         foreach (var name in valueCharts.Select(v => v.Name).Distinct())
         {
             var mine = valueCharts.Where(v => v.Name == name).ToList();
-            page.Heading($"Per-sample {name}");
+            page.Heading(mine.All(v => v.Series.Trajectory) ? $"{name}, by generation" : $"Per-sample {name}");
             page.OpenGrid();
             foreach (var (_, arm, series) in mine)
             {
+                if (series.Trajectory)
+                {
+                    page.Chart($"{name} {arm.Label}", ChartSpecs.Trajectory($"{arm.Label}: {name} by generation", name, series, arm.Run.LastGeneration));
+                    continue;
+                }
                 var groups = series.ByGeneration.Select(kv => (Label(kv.Key), kv.Value)).ToList();
                 var (histograms, log) = Histograms.Build(groups);
                 page.Chart($"{name} {arm.Label}", ChartSpecs.Histograms($"{arm.Label}: per-sample {name}", name, histograms, log, Notes(histograms)));
@@ -68,7 +74,7 @@ public static class DistributionSection
                 else
                 {
                     var points = rows.SelectMany(kv => kv.Value.Select(r => (Label(kv.Key), r))).ToList();
-                    page.Chart($"samples {arm.Label}", ChartSpecs.Scatter($"{arm.Label}: samples", points, dim));
+                    page.Chart($"samples {arm.Label}", ChartSpecs.Scatter($"{arm.Label}: samples", points, dim, arm.Colour));
                 }
             }
             page.CloseGrid();

@@ -10,8 +10,8 @@ namespace CollapseLab.Reports;
 public static class GallerySection
 {
     public const int TextGenerations = 6;
-    public const int TextPerGeneration = 4;
-    public const int ExcerptLength = 400;
+    public const int TextPerGeneration = 3;
+    public const int ExcerptLength = 300;
     public const long ImageBudget = 3_000_000;
 
     private static readonly Dictionary<string, string> ImageTypes = new(StringComparer.OrdinalIgnoreCase)

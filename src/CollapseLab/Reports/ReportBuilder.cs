@@ -16,6 +16,7 @@ public static class ReportBuilder
     {
         var path = Path.GetFullPath(output ?? folder.File(FileName));
         var html = Render([RunRecord.Load(folder)], compare: false);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         AtomicFile.WriteText(path, html);
         return path;
     }
@@ -25,6 +26,7 @@ public static class ReportBuilder
     {
         var path = Path.GetFullPath(output);
         var html = Render(folders.Select(RunRecord.Load).ToList(), compare: true);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         AtomicFile.WriteText(path, html);
         return path;
     }

@@ -48,8 +48,12 @@ public sealed record SamplePreview(string Arm, int Replicate, SortedDictionary<i
     }
 }
 
-/// <summary>Per-sample values of one arm and name (e.g. per-sequence perplexity under model₀) at a few generations.</summary>
-public sealed record SampleValueSeries(string Arm, string Name, int Replicate, SortedDictionary<int, double[]> ByGeneration);
+/// <summary>
+/// Per-sample values of one arm and name (e.g. per-sequence perplexity under model₀). With many values per
+/// generation they are kept at a few generations (for histograms); with at most <see cref="SampleTables.FewValues"/>
+/// (e.g. one per mixture component) they are a trajectory, kept at every generation a series chart draws.
+/// </summary>
+public sealed record SampleValueSeries(string Arm, string Name, int Replicate, SortedDictionary<int, double[]> ByGeneration, bool Trajectory);
 
 /// <summary>
 /// Reads samples.csv and sample_values.csv in two streaming passes: the first finds which generations each arm
@@ -94,10 +98,14 @@ public static class SampleTables
         return order.Select(a => previews[a]).ToList();
     }
 
+    /// <summary>At most this many values per generation are drawn as lines over generations, not as histograms.</summary>
+    public const int FewValues = 10;
+
     public static List<SampleValueSeries> Values(RunFolder folder, int generations)
     {
         var path = folder.File("sample_values.csv");
         var seen = new Dictionary<(string Arm, string Name), (int Replicate, SortedSet<int> Generations)>();
+        var perGeneration = new Dictionary<(string, string), int>();
         var order = new List<(string, string)>();
         foreach (var f in CsvRecords.Read(path).Where(f => f.Length >= 6))
         {
@@ -111,9 +119,13 @@ public static class SampleTables
             if (rep == s.Replicate)
             {
                 s.Generations.Add(g);
+                perGeneration[key] = Math.Max(perGeneration.GetValueOrDefault(key), RunRecord.ParseInt(f[4]) + 1);
             }
         }
-        var picks = seen.ToDictionary(kv => kv.Key, kv => GenerationPicks.Few(kv.Value.Generations, generations).ToHashSet());
+        var trajectory = order.ToDictionary(k => k, k => perGeneration.GetValueOrDefault(k) <= FewValues);
+        var picks = seen.ToDictionary(kv => kv.Key, kv => (trajectory[kv.Key]
+            ? GenerationPicks.Series(kv.Value.Generations.Max).Where(kv.Value.Generations.Contains)
+            : GenerationPicks.Few(kv.Value.Generations, generations)).ToHashSet());
         var collected = order.ToDictionary(k => k, _ => new SortedDictionary<int, List<double>>());
         foreach (var f in CsvRecords.Read(path).Where(f => f.Length >= 6))
         {
@@ -127,6 +139,6 @@ public static class SampleTables
             values.Add(Numbers.Parse(f[5]));
         }
         return order.Select(k => new SampleValueSeries(k.Item1, k.Item2, seen[k].Replicate,
-            new SortedDictionary<int, double[]>(collected[k].ToDictionary(kv => kv.Key, kv => kv.Value.ToArray())))).ToList();
+            new SortedDictionary<int, double[]>(collected[k].ToDictionary(kv => kv.Key, kv => kv.Value.ToArray())), trajectory[k])).ToList();
     }
 }

@@ -58,8 +58,7 @@ public sealed partial class ReportContentTests
     [Fact]
     public void LargeRun_ReportStaysUnderFiveMegabytes_AndDrawsThinnedSeries()
     {
-        var folder = RunFolders.Synthetic(RunFolders.NewDirectory("large"), "large", last: 1000, replicates: 1000);
-        var path = ReportBuilder.Write(folder);
+        var path = ReportBuilder.Write(RunFolders.SharedLarge, Path.Combine(RunFolders.NewDirectory("large-report"), "report.html"));
         var size = new FileInfo(path).Length;
         Assert.True(size < 5_000_000, $"report is {size} bytes");
         var html = File.ReadAllText(path);
@@ -92,6 +91,7 @@ public sealed partial class ReportContentTests
             var german = CliIn(CultureInfo.GetCultureInfo("de-DE"), "show", folder.Path, "--format", format);
             Assert.Equal(invariant, german);
             Assert.Matches(@"\d\.\d", german);
+            Assert.Contains(format == "csv" ? "n_finite,sd,q025,q975" : "\"q975\"", german, StringComparison.Ordinal);
         }
     }
 
@@ -142,6 +142,21 @@ public sealed partial class ReportContentTests
         Assert.True(html.IndexOf("gen2.png", StringComparison.Ordinal) < html.IndexOf("gen10.png", StringComparison.Ordinal));
         Assert.Contains("&quot;&gt;&lt;b&gt;x.png", html, StringComparison.Ordinal);
         Assert.DoesNotContain("evil.svg", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PerSampleValues_AreHistogramsWhenMany_AndTrajectoriesWhenFew()
+    {
+        var many = RunFolders.Synthetic(RunFolders.NewDirectory("values"), "many", last: 30, replicates: 3, arms: 1, valuesPerGeneration: 40);
+        var few = RunFolders.Synthetic(RunFolders.NewDirectory("values"), "few", last: 30, replicates: 3, arms: 1, valuesPerGeneration: 2);
+        var histogram = ChartSpecsOf(File.ReadAllText(ReportBuilder.Write(many))).Single(c => c!["name"]!.GetValue<string>() == "perplexity-replace")!["spec"]!;
+        var trajectory = ChartSpecsOf(File.ReadAllText(ReportBuilder.Write(few))).Single(c => c!["name"]!.GetValue<string>() == "perplexity-replace")!["spec"]!;
+        Assert.Equal("replace: per-sample perplexity", histogram["title"]!["text"]!.GetValue<string>());
+        Assert.Equal("log", histogram["layer"]![0]!["encoding"]!["x"]!["scale"]!["type"]!.GetValue<string>());
+        Assert.Contains(histogram["title"]!["subtitle"]!.AsArray(), line => line!.GetValue<string>().Contains("+∞", StringComparison.Ordinal));
+        Assert.Equal("replace: perplexity by generation", trajectory["title"]!["text"]!.GetValue<string>());
+        // Every generation 0…30 is drawn for both value indices.
+        Assert.Equal(31 * 2, trajectory["data"]!["values"]![0]!["g"]!.AsArray().Count);
     }
 
     private static string RenderIn(CultureInfo culture, Storage.RunFolder folder)

@@ -12,14 +12,55 @@ namespace CollapseLab.Tests.Reports;
 /// </summary>
 internal static class RunFolders
 {
+    private static readonly Lazy<string> Root = new(() =>
+    {
+        // One folder per test process; folders of test processes that have exited are removed.
+        var parent = Path.Combine(Path.GetTempPath(), "collapselab-report-tests");
+        Directory.CreateDirectory(parent);
+        foreach (var old in Directory.GetDirectories(parent))
+        {
+            if (int.TryParse(Path.GetFileName(old), out var pid) && !Alive(pid))
+            {
+                try
+                {
+                    Directory.Delete(old, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
+        var root = Path.Combine(parent, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(root);
+        return root;
+    });
+
     public static string NewDirectory(string name)
     {
-        var path = Path.Combine(Path.GetTempPath(), "collapselab-report-tests", $"{name}-{Guid.NewGuid():N}");
+        var path = Path.Combine(Root.Value, $"{name}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(path);
         return path;
     }
 
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     private static readonly Lazy<RunFolder> Default = new(() => DefaultRun(NewDirectory("default")));
+
+    private static readonly Lazy<RunFolder> Large = new(() => Synthetic(NewDirectory("large"), "large-run", last: 1000, replicates: 1000));
+
+    /// <summary>A 1000-generation × 1000-replicate run folder shared by the size and speed tests.</summary>
+    public static RunFolder SharedLarge => Large.Value;
 
     /// <summary>One shortened default run shared by the tests that only read it.</summary>
     public static RunFolder SharedDefault => Default.Value;
@@ -37,7 +78,7 @@ internal static class RunFolders
 
     /// <summary>
     /// A run folder as a family would leave it: <paramref name="arms"/> arms, generations 0…<paramref name="last"/>,
-    /// statistics over <paramref name="replicates"/> replicates, accumulate-style composition (every origin so far),
+    /// statistics over <paramref name="replicates"/> replicates, composition as replace, keep-real and accumulate make it,
     /// previews (numbers or the given texts) and per-sample values spanning decades with some +∞.
     /// </summary>
     public static RunFolder Synthetic(string runs, string id, int last, int replicates, int arms = 3, int metrics = 8,
@@ -82,13 +123,27 @@ internal static class RunFolders
             w.WriteLine("arm,generation,origin,share");
             for (var a = 0; a < arms; a++)
             {
-                for (var g = 0; g <= last; g++)
+                var arm = CsvExporter.Quote(armNames[a]);
+                w.WriteLine($"{arm},0,real,1");
+                for (var g = 1; g <= last; g++)
                 {
-                    var share = Numbers.Format(1.0 / (g + 1));
-                    w.WriteLine($"{CsvExporter.Quote(armNames[a])},{g},real,{share}");
-                    for (var o = 0; o < g; o++)
+                    switch (a % 3)
                     {
-                        w.WriteLine($"{CsvExporter.Quote(armNames[a])},{g},gen{o},{share}");
+                        case 0: // replace: the previous generation only
+                            w.WriteLine($"{arm},{g},gen{g - 1},1");
+                            break;
+                        case 1: // keep 10% real
+                            w.WriteLine($"{arm},{g},real,0.1");
+                            w.WriteLine($"{arm},{g},gen{g - 1},0.9");
+                            break;
+                        default: // accumulate: every origin so far, equally
+                            var share = Numbers.Format(1.0 / (g + 1));
+                            w.WriteLine($"{arm},{g},real,{share}");
+                            for (var o = 0; o < g; o++)
+                            {
+                                w.WriteLine($"{arm},{g},gen{o},{share}");
+                            }
+                            break;
                     }
                 }
             }
@@ -119,7 +174,7 @@ internal static class RunFolders
                 {
                     for (var i = 0; i < valuesPerGeneration; i++)
                     {
-                        var value = i == 0 && g > 0 ? double.PositiveInfinity : Math.Exp(1 + 4.0 * i / valuesPerGeneration + 0.01 * g);
+                        var value = i == 0 && g > 0 ? double.PositiveInfinity : Math.Exp(1 + 8.0 * i / valuesPerGeneration + 0.01 * g);
                         w.WriteLine($"{CsvExporter.Quote(armNames[a])},0,{g},perplexity,{i},{Numbers.Format(value)}");
                     }
                 }
