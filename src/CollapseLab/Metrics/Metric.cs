@@ -31,7 +31,8 @@ public sealed record MetricContext(
     DataBatch Samples,
     StreamKey Stream,
     int Threads,
-    SampleValueSink? SampleValues = null)
+    SampleValueSink? SampleValues = null,
+    Policies.Composition? Composition = null)
 {
     /// <summary>True when this chain keeps per-sample values (see <see cref="SampleValueSink"/>).</summary>
     public bool RecordsSampleValues => SampleValues is not null;

@@ -17,6 +17,7 @@ public static class MetricCatalog
         new TailMassMetric(),
         new TestNllMetric(),
         new CollapsedMetric(),
+        new RealShareMetric(),
         new TestMseMetric(),
         new WeightErrorMetric(),
         new Samples.SlicedWassersteinMetric(),

@@ -72,10 +72,13 @@ public sealed class Chain
             for (var k = 0; k < metrics.Count; k++)
             {
                 var metricStream = new StreamKey(_spec.Seed, _replicate, g, Purpose.Metric, k << 20);
-                var context = new MetricContext(g, model, model0, _arm.Data, train.Data, samples, metricStream, _threads, sink);
+                var context = new MetricContext(g, model, model0, _arm.Data, train.Data, samples, metricStream, _threads, sink, train.Composition);
                 result.Values[g * metrics.Count + k] = metrics[k].Compute(context);
             }
-            result.Compositions[g] = train.Composition;
+            if (_replicate < _spec.Output.CompositionReplicates)
+            {
+                result.Compositions[g] = train.Composition;
+            }
             if (result.Degenerate is null && model.Degeneracy is { } reason)
             {
                 result.Degenerate = (g, reason);

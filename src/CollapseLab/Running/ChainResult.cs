@@ -4,7 +4,8 @@ namespace CollapseLab.Running;
 
 /// <summary>
 /// Everything one chain (arm × replicate) measured: Values[g·K + k] is metric k at generation g, and
-/// Compositions[g] the training set's origins. Generations before <see cref="Completed"/> are filled.
+/// Compositions[g] the training set's origins (first replicates only; null elsewhere). Generations before
+/// <see cref="Completed"/> are filled.
 /// </summary>
 public sealed class ChainResult
 {
@@ -14,7 +15,7 @@ public sealed class ChainResult
         Replicate = replicate;
         MetricCount = metrics;
         Values = new double[(generations + 1) * metrics];
-        Compositions = new Composition[generations + 1];
+        Compositions = new Composition?[generations + 1];
     }
 
     public int Arm { get; }
@@ -25,7 +26,7 @@ public sealed class ChainResult
 
     public double[] Values { get; }
 
-    public Composition[] Compositions { get; }
+    public Composition?[] Compositions { get; }
 
     /// <summary>Per-sample values recorded by metrics (only on the first replicates).</summary>
     public List<Metrics.SampleValues> SampleValues { get; } = [];
@@ -55,6 +56,11 @@ public sealed class ChainResult
         for (var g = 0; g < Completed; g++)
         {
             var c = Compositions[g];
+            w.Write(c is not null);
+            if (c is null)
+            {
+                continue;
+            }
             w.Write(c.Real);
             w.Write(c.Synthetic.Count);
             foreach (var o in c.Synthetic)
@@ -105,6 +111,10 @@ public sealed class ChainResult
         }
         for (var g = 0; g < result.Completed; g++)
         {
+            if (!r.ReadBoolean())
+            {
+                continue;
+            }
             var real = r.ReadInt32();
             var origins = new OriginCount[r.ReadInt32()];
             for (var k = 0; k < origins.Length; k++)

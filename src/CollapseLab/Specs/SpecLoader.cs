@@ -182,7 +182,7 @@ public static class SpecLoader
             .Where(n => MetricCatalog.Find(n) is { } m && arms.All(a => m.Unsupported(a.Family, a.Data) is null))
             .ToList();
         var metrics = new List<Metric>();
-        foreach (var n in chosen.Append("collapsed").Distinct())
+        foreach (var n in chosen.Append("collapsed").Append("real_share").Distinct())
         {
             var metric = MetricCatalog.Find(n)
                 ?? throw root.Error("metrics", $"unknown metric '{n}'.{Suggestions.DidYouMean(n, MetricCatalog.Names)} Available for this family: {string.Join(", ", MetricCatalog.Available(first.Family, first.Data))}.");

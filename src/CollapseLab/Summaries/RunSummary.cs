@@ -34,9 +34,14 @@ public sealed class RunSummary
                     Stats[arm.Index, g, m] = Statistic.Of(column, theories[m]?[g]);
                 }
                 var shares = new SortedDictionary<int, double>();
+                var recorded = 0;
                 foreach (var chain in mine)
                 {
-                    var c = chain.Compositions[g];
+                    if (chain.Compositions[g] is not { } c)
+                    {
+                        continue;
+                    }
+                    recorded++;
                     var total = (double)c.Total;
                     shares[-1] = shares.GetValueOrDefault(-1) + c.Real / total;
                     foreach (var o in c.Synthetic)
@@ -44,7 +49,7 @@ public sealed class RunSummary
                         shares[o.Generation] = shares.GetValueOrDefault(o.Generation) + o.Count / total;
                     }
                 }
-                Composition[arm.Index, g] = shares.Where(kv => kv.Value > 0).Select(kv => (kv.Key, kv.Value / mine.Length)).ToArray();
+                Composition[arm.Index, g] = shares.Where(kv => kv.Value > 0).Select(kv => (kv.Key, kv.Value / Math.Max(recorded, 1))).ToArray();
             }
             var onsets = mine.Where(c => c.Degenerate is not null).Select(c => (double)c.Degenerate!.Value.Generation).Order().ToArray();
             Collapsed[arm.Index] = (onsets.Length, onsets.Length == 0 ? double.NaN : onsets[onsets.Length / 2]);
@@ -56,7 +61,8 @@ public sealed class RunSummary
     /// <summary>[arm, generation, metric].</summary>
     public Statistic[,,] Stats { get; }
 
-    /// <summary>[arm, generation] → mean share of the training set by origin (−1 real, k generation k), sorted.</summary>
+    /// <summary>[arm, generation] → mean share of the training set by origin (−1 real, k generation k), sorted,
+    /// over the replicates that keep their composition (spec output.composition).</summary>
     public IReadOnlyList<(int Origin, double Share)>[,] Composition { get; }
 
     /// <summary>Per arm: how many chains degenerated, and the median generation at which they did.</summary>
