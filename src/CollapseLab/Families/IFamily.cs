@@ -21,6 +21,12 @@ public interface IFamily
     void Validate(ExperimentData data, int smallestTrainingSet, Specs.SpecReader model);
 
     IModel Fit(DataBatch train, FitContext context);
+
+    /// <summary>
+    /// True when a fit starts from the previous generation's model (a warm start). Checkpoints hold samples, not
+    /// models, so such a chain is resumed by running it again from generation 0, which gives the same bits.
+    /// </summary>
+    bool WarmStartsFromPrevious => false;
 }
 
 /// <summary>

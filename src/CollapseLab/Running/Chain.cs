@@ -36,6 +36,10 @@ public sealed class Chain
     /// </summary>
     public ChainState Run(ChainState? resumeFrom, Action<ChainResult, DataBatch?[]> afterGeneration, CancellationToken cancel)
     {
+        if (_arm.Family.WarmStartsFromPrevious)
+        {
+            resumeFrom = null;
+        }
         var generations = _spec.Generations;
         var metrics = _spec.Metrics;
         var result = resumeFrom?.Result ?? new ChainResult(_arm.Index, _replicate, generations, metrics.Count);

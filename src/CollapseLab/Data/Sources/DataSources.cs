@@ -25,6 +25,9 @@ public static class DataSources
         ["zipf"] = (data, _, _) => ZipfSource.Read(data),
     };
 
+    /// <summary>Sources that read a file or folder named after the colon.</summary>
+    private static readonly HashSet<string> TakesPath = ["csv", "npy", "text", "wikitext"];
+
     public static IReadOnlyCollection<string> Names => Registry.Keys;
 
     public static Func<ulong, ExperimentData> Read(SpecReader data, string baseDirectory)
@@ -35,11 +38,11 @@ public static class DataSources
         var argument = colon < 0 ? "" : source[(colon + 1)..];
         if (!Registry.TryGetValue(name, out var reader))
         {
-            throw data.Error("source", $"unknown data source '{name}'; choose one of: {string.Join(", ", Registry.Keys.Select(k => k == "gaussian" ? k : k + ":path"))}.{Suggestions.DidYouMean(name, Registry.Keys)}");
+            throw data.Error("source", $"unknown data source '{name}'; choose one of: {string.Join(", ", Registry.Keys.Select(k => TakesPath.Contains(k) ? k + ":path" : k))}.{Suggestions.DidYouMean(name, Registry.Keys)}");
         }
-        if (name == "csv" && argument.Length == 0)
+        if (TakesPath.Contains(name) && argument.Length == 0)
         {
-            throw data.Error("source", "a CSV source needs a path: source: csv:path/to/file.csv");
+            throw data.Error("source", $"the {name} source needs a path: source: {name}:path/to/data");
         }
         return reader(data, argument, baseDirectory);
     }
