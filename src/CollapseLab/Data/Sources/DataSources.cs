@@ -30,7 +30,7 @@ public static class DataSources
         var argument = colon < 0 ? "" : source[(colon + 1)..];
         if (!Registry.TryGetValue(name, out var reader))
         {
-            throw data.Error("source", $"unknown data source '{name}'; choose one of: {string.Join(", ", Registry.Keys.Select(k => k == "gaussian" ? k : k + ":path"))}.{Suggestions.DidYouMean(name, Registry.Keys)}");
+            throw data.Error("source", $"unknown data source '{name}'; choose one of: {string.Join(", ", Registry.Keys.Select(k => k is "csv" or "npy" ? k + ":path" : k))}.{Suggestions.DidYouMean(name, Registry.Keys)}");
         }
         if (name == "csv" && argument.Length == 0)
         {

@@ -54,7 +54,7 @@ internal static class WeightedScatter
         {
             for (var b = diagonal ? a : 0; b <= a; b++)
             {
-                destination[diagonal ? a : a * d + b] = Vector256.Sum(acc[a * d + b]);
+                destination[diagonal ? a : a * d + b] = EmKernels.Lanes(acc[a * d + b]);
             }
         }
         Span<double> e = stackalloc double[d];
@@ -91,12 +91,12 @@ internal static class WeightedScatter
             TensorPrimitives.Multiply(resp, da, w);
             if (diagonal)
             {
-                destination[a] = TensorPrimitives.Dot<double>(w, da);
+                destination[a] = EmKernels.Dot(w, da);
                 continue;
             }
             for (var b = 0; b <= a; b++)
             {
-                destination[a * d + b] = TensorPrimitives.Dot<double>(w, scratch.Diff[b].AsSpan(0, rows));
+                destination[a * d + b] = EmKernels.Dot(w, scratch.Diff[b].AsSpan(0, rows));
             }
         }
     }
