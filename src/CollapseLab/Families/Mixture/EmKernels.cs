@@ -104,4 +104,51 @@ internal static class EmKernels
             x[i] = Math.Exp(x[i]);
         }
     }
+
+    private const double Sqrt2 = 1.4142135623730951;
+
+    /// <summary>
+    /// x[i] = ln x in place, within a few ulp of Math.Log. x = 2ᵉ·m with m in [√½, √2); ln m = 2·atanh(f) =
+    /// 2f·Σ f²ᵏ/(2k+1) with f = (m−1)/(m+1), |f| ≤ 0.172, summed to k = 11; ln x = e·ln 2 + ln m (two-part ln 2).
+    /// Vectors with a lane that is not a positive normal finite number go to Math.Log.
+    /// </summary>
+    public static void Log(Span<double> x)
+    {
+        var i = 0;
+        ref var start = ref MemoryMarshal.GetReference(x);
+        for (; i + 4 <= x.Length; i += 4)
+        {
+            var v = Vector256.LoadUnsafe(ref start, (nuint)i);
+            if (!Vector256.GreaterThanOrEqualAll(v, Vector256.Create(2.2250738585072014e-308)) || !Vector256.LessThanOrEqualAll(v, Vector256.Create(double.MaxValue)))
+            {
+                for (var k = 0; k < 4; k++)
+                {
+                    x[i + k] = Math.Log(x[i + k]);
+                }
+                continue;
+            }
+            var bits = v.AsInt64();
+            // m in [1, 2) from the mantissa; the exponent field as an exact double via the 2⁵² trick.
+            var m = ((bits & Vector256.Create(0x000FFFFFFFFFFFFFL)) | Vector256.Create(0x3FF0000000000000L)).AsDouble();
+            var field = (Vector256.ShiftRightLogical(bits, 52) | Vector256.Create(0x4330000000000000L)).AsDouble() - Vector256.Create(4503599627370496.0);
+            var e = field - Vector256.Create(1023.0);
+            var high = Vector256.GreaterThan(m, Vector256.Create(Sqrt2));
+            m = Vector256.ConditionalSelect(high, m * Vector256.Create(0.5), m);
+            e = Vector256.ConditionalSelect(high, e + Vector256.Create(1.0), e);
+            var f = (m - Vector256.Create(1.0)) / (m + Vector256.Create(1.0));
+            var f2 = f * f;
+            var p = Vector256.Create(1.0 / 23);
+            for (var k = 10; k >= 0; k--)
+            {
+                p = Vector256.FusedMultiplyAdd(p, f2, Vector256.Create(1.0 / (2 * k + 1)));
+            }
+            var lnM = Vector256.Create(2.0) * f * p;
+            var result = Vector256.FusedMultiplyAdd(e, Vector256.Create(Ln2High), Vector256.FusedMultiplyAdd(e, Vector256.Create(Ln2Low), lnM));
+            result.StoreUnsafe(ref start, (nuint)i);
+        }
+        for (; i < x.Length; i++)
+        {
+            x[i] = Math.Log(x[i]);
+        }
+    }
 }

@@ -194,10 +194,9 @@ public sealed class ExpectationMaximization
                 TensorPrimitives.Divide(r, sum, r);
             }
             var lse = _rowLogProb.AsSpan(block.Start, rows);
-            for (var i = 0; i < rows; i++)
-            {
-                lse[i] = max[i] + Math.Log(sum[i]);
-            }
+            sum.CopyTo(lse);
+            EmKernels.Log(lse);
+            TensorPrimitives.Add(lse, max, lse);
             partialLogLik[c] = EmKernels.Sum(lse);
             (partialCounts[c], partialSums[c]) = FirstMoments(k, block);
         });

@@ -53,3 +53,31 @@ public class EmKernelTests
         Assert.True(Math.Abs(EmKernels.Dot(x, y) - dot) <= 1e-14 * scale + 1e-300);
     }
 }
+
+public class EmLogKernelTests
+{
+    [Theory]
+    [MemberData(nameof(EmKernelTests.Lengths), MemberType = typeof(EmKernelTests))]
+    public void LogMatchesMathLog(int n)
+    {
+        var rng = new StreamKey(3, 0, 0, Purpose.Metric).Open();
+        var x = Enumerable.Range(0, n).Select(i => i % 5 == 0 ? 1 + (rng.NextDouble() - 0.5) * 1e-6 : Math.Exp(-700 + 1400 * rng.NextDouble())).ToArray();
+        var y = (double[])x.Clone();
+        EmKernels.Log(y);
+        var worst = x.Select((v, i) => Math.Abs(y[i] - Math.Log(v)) / Math.Max(Math.Abs(Math.Log(v)), 1e-300)).DefaultIfEmpty(0).Max();
+        Assert.True(worst < 1e-15, $"largest relative difference {worst:E2}");
+    }
+
+    [Fact]
+    public void LogHandlesEdges()
+    {
+        double[] x = [1, 2, 0.5, 1.4142135623730951, 1.4142135623730954, 3, 0, -1, double.PositiveInfinity, double.NaN, 1e-310, 4.9e-324];
+        var y = (double[])x.Clone();
+        EmKernels.Log(y);
+        for (var i = 0; i < x.Length; i++)
+        {
+            var expected = Math.Log(x[i]);
+            Assert.True(expected.Equals(y[i]) || Math.Abs(y[i] - expected) <= 1e-15 * Math.Abs(expected), $"log({x[i]}) = {y[i]}, expected {expected}");
+        }
+    }
+}
