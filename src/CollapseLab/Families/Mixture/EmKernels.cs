@@ -16,16 +16,26 @@ internal static class EmKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Lanes(Vector256<double> v) => (v.GetElement(0) + v.GetElement(1)) + (v.GetElement(2) + v.GetElement(3));
 
-    /// <summary>Σ x[i]: four interleaved partial sums, combined by <see cref="Lanes"/>, then the tail in order.</summary>
+    /// <summary>
+    /// Σ x[i]: two 4-lane partial sums over alternating groups of four (two independent add chains), added lane-wise
+    /// and combined by <see cref="Lanes"/>, then the tail in order.
+    /// </summary>
     public static double Sum(ReadOnlySpan<double> x)
     {
-        var acc = Vector256<double>.Zero;
+        var acc0 = Vector256<double>.Zero;
+        var acc1 = Vector256<double>.Zero;
         var i = 0;
-        for (; i + 4 <= x.Length; i += 4)
+        for (; i + 8 <= x.Length; i += 8)
         {
-            acc += Vector256.Create(x.Slice(i, 4));
+            acc0 += Vector256.Create(x.Slice(i, 4));
+            acc1 += Vector256.Create(x.Slice(i + 4, 4));
         }
-        var s = Lanes(acc);
+        if (i + 4 <= x.Length)
+        {
+            acc0 += Vector256.Create(x.Slice(i, 4));
+            i += 4;
+        }
+        var s = Lanes(acc0 + acc1);
         for (; i < x.Length; i++)
         {
             s += x[i];
@@ -33,16 +43,23 @@ internal static class EmKernels
         return s;
     }
 
-    /// <summary>Σ x[i]·y[i], in the same fixed order as <see cref="Sum"/>.</summary>
+    /// <summary>Σ x[i]·y[i], in the same fixed order as <see cref="Sum"/>, with FMA.</summary>
     public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
-        var acc = Vector256<double>.Zero;
+        var acc0 = Vector256<double>.Zero;
+        var acc1 = Vector256<double>.Zero;
         var i = 0;
-        for (; i + 4 <= x.Length; i += 4)
+        for (; i + 8 <= x.Length; i += 8)
         {
-            acc = Vector256.FusedMultiplyAdd(Vector256.Create(x.Slice(i, 4)), Vector256.Create(y.Slice(i, 4)), acc);
+            acc0 = Vector256.FusedMultiplyAdd(Vector256.Create(x.Slice(i, 4)), Vector256.Create(y.Slice(i, 4)), acc0);
+            acc1 = Vector256.FusedMultiplyAdd(Vector256.Create(x.Slice(i + 4, 4)), Vector256.Create(y.Slice(i + 4, 4)), acc1);
         }
-        var s = Lanes(acc);
+        if (i + 4 <= x.Length)
+        {
+            acc0 = Vector256.FusedMultiplyAdd(Vector256.Create(x.Slice(i, 4)), Vector256.Create(y.Slice(i, 4)), acc0);
+            i += 4;
+        }
+        var s = Lanes(acc0 + acc1);
         for (; i < x.Length; i++)
         {
             s = Math.FusedMultiplyAdd(x[i], y[i], s);
