@@ -58,14 +58,13 @@ internal readonly record struct ColumnBlock(double[] Columns, int N, int Start, 
 /// <summary>Per-worker buffers for one chunk of rows; reused across chunks so the hot loop never allocates.</summary>
 internal sealed class EmScratch(int d, int components, int rows)
 {
-    /// <summary>Per-column differences, for the dot-product scatter of large d.</summary>
-    public double[][] Diff { get; } = d > WeightedScatter.MaxVectorDim ? Enumerable.Range(0, d).Select(_ => new double[rows]).ToArray() : [];
+    /// <summary>Centred columns x_a − μ_a of the block (see <see cref="WeightedScatter"/>).</summary>
+    public double[][] Diff { get; } = Enumerable.Range(0, d).Select(_ => new double[rows]).ToArray();
 
-    public Vector256<double>[] Accumulators { get; } = new Vector256<double>[d <= WeightedScatter.MaxVectorDim ? d * d : 0];
+    /// <summary>Responsibility-weighted centred columns.</summary>
+    public double[][] Weighted { get; } = Enumerable.Range(0, d).Select(_ => new double[rows]).ToArray();
 
     public double[][] LogProb { get; } = Enumerable.Range(0, components).Select(_ => new double[rows]).ToArray();
-
-    public double[] Y { get; } = new double[rows];
 
     public double[] Max { get; } = new double[rows];
 
@@ -101,8 +100,9 @@ internal abstract class CholeskyForm : CovarianceForm
     }
 
     /// <summary>
-    /// destination[r] = −½‖L⁻¹(x_r − μ)‖² + c. Four rows at a time in 256-bit registers (the d differences stay in
-    /// registers or L1 while y_j = Σ_{i≤j} L⁻¹[j,i]·diff_i is accumulated), then a scalar tail.
+    /// destination[r] = −½‖L⁻¹(x_r − μ)‖² + c. Eight rows at a time in two 256-bit registers per dimension (the d
+    /// differences stay in L1 while y_j = Σ_{i≤j} L⁻¹[j,i]·diff_i is accumulated; each coefficient is broadcast
+    /// once for both halves), then four, then a scalar tail.
     /// </summary>
     public override void LogGaussian(ComponentPrecision precision, ReadOnlySpan<double> mean, in ColumnBlock x, Span<double> destination, EmScratch scratch)
     {
@@ -111,28 +111,41 @@ internal abstract class CholeskyForm : CovarianceForm
         var inverse = precision.Factor;
         var constant = precision.HalfLogDetPrecision - d * HalfLogTwoPi;
         ref var columns = ref MemoryMarshal.GetArrayDataReference(x.Columns);
+        ref var l = ref MemoryMarshal.GetArrayDataReference(inverse);
         var r = 0;
         if (Vector256.IsHardwareAccelerated && d <= MaxVectorDim)
         {
-            Span<Vector256<double>> diff = stackalloc Vector256<double>[d];
-            for (; r + 4 <= rows; r += 4)
+            Span<Vector256<double>> diff = stackalloc Vector256<double>[2 * d];
+            ref var lo = ref MemoryMarshal.GetReference(diff);
+            ref var hi = ref Unsafe.Add(ref lo, d);
+            for (; r + 8 <= rows; r += 8)
             {
                 for (var i = 0; i < d; i++)
                 {
-                    diff[i] = Vector256.LoadUnsafe(ref columns, (nuint)(i * x.N + x.Start + r)) - Vector256.Create(mean[i]);
+                    var m = Vector256.Create(mean[i]);
+                    var at = (nuint)(i * x.N + x.Start + r);
+                    Unsafe.Add(ref lo, i) = Vector256.LoadUnsafe(ref columns, at) - m;
+                    Unsafe.Add(ref hi, i) = Vector256.LoadUnsafe(ref columns, at + 4) - m;
                 }
-                var sq = Vector256<double>.Zero;
+                var sqLo = Vector256<double>.Zero;
+                var sqHi = Vector256<double>.Zero;
                 for (var j = 0; j < d; j++)
                 {
-                    var row = j * d;
-                    var y = Vector256.Create(inverse[row]) * diff[0];
+                    ref var row = ref Unsafe.Add(ref l, j * d);
+                    var c = Vector256.Create(row);
+                    var yLo = c * lo;
+                    var yHi = c * hi;
                     for (var i = 1; i <= j; i++)
                     {
-                        y = Vector256.FusedMultiplyAdd(Vector256.Create(inverse[row + i]), diff[i], y);
+                        c = Vector256.Create(Unsafe.Add(ref row, i));
+                        yLo = Vector256.FusedMultiplyAdd(c, Unsafe.Add(ref lo, i), yLo);
+                        yHi = Vector256.FusedMultiplyAdd(c, Unsafe.Add(ref hi, i), yHi);
                     }
-                    sq = Vector256.FusedMultiplyAdd(y, y, sq);
+                    sqLo = Vector256.FusedMultiplyAdd(yLo, yLo, sqLo);
+                    sqHi = Vector256.FusedMultiplyAdd(yHi, yHi, sqHi);
                 }
-                Vector256.FusedMultiplyAdd(sq, Vector256.Create(-0.5), Vector256.Create(constant)).StoreUnsafe(ref destination[r]);
+                Vector256.FusedMultiplyAdd(sqLo, Vector256.Create(-0.5), Vector256.Create(constant)).StoreUnsafe(ref destination[r]);
+                Vector256.FusedMultiplyAdd(sqHi, Vector256.Create(-0.5), Vector256.Create(constant)).StoreUnsafe(ref destination[r + 4]);
             }
         }
         Span<double> tail = stackalloc double[d];

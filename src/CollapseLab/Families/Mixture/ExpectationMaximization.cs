@@ -185,7 +185,7 @@ public sealed class ExpectationMaximization
             {
                 var r = Resp(j, block);
                 TensorPrimitives.Subtract(scratch.LogProb[j].AsSpan(0, rows), max, r);
-                TensorPrimitives.Exp(r, r);
+                EmKernels.Exp(r);
                 TensorPrimitives.Add(sum, r, sum);
             }
             for (var j = 0; j < k; j++)
@@ -194,9 +194,10 @@ public sealed class ExpectationMaximization
                 TensorPrimitives.Divide(r, sum, r);
             }
             var lse = _rowLogProb.AsSpan(block.Start, rows);
-            TensorPrimitives.Log(sum, lse);
+            sum.CopyTo(lse);
+            EmKernels.Log(lse);
             TensorPrimitives.Add(lse, max, lse);
-            partialLogLik[c] = TensorPrimitives.Sum<double>(lse);
+            partialLogLik[c] = EmKernels.Sum(lse);
             (partialCounts[c], partialSums[c]) = FirstMoments(k, block);
         });
         var (counts, sums) = Combine(k, partialCounts, partialSums);
@@ -215,10 +216,10 @@ public sealed class ExpectationMaximization
         for (var j = 0; j < k; j++)
         {
             var r = Resp(j, block);
-            counts[j] = TensorPrimitives.Sum<double>(r);
+            counts[j] = EmKernels.Sum(r);
             for (var a = 0; a < _d; a++)
             {
-                sums[j * _d + a] = TensorPrimitives.Dot<double>(r, block.Column(a));
+                sums[j * _d + a] = EmKernels.Dot(r, block.Column(a));
             }
         }
         return (counts, sums);

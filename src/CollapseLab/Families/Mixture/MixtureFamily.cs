@@ -25,6 +25,8 @@ public sealed record MixtureFamily(
 
     public string Name => "gmm";
 
+    public bool WarmStartsFromPrevious => Init == MixtureInit.Warm;
+
     public DataKind Kind => DataKind.Rows;
 
     public IReadOnlyList<string> DefaultMetrics =>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using CollapseLab.Data;
 using CollapseLab.Numerics;
 using CollapseLab.Random;
@@ -94,13 +96,18 @@ public sealed class MixtureModel : IDensityModel, Metrics.IMomentModel
         return new RowBatch(values, d);
     }
 
-    /// <summary>Each row: a component k with probability w_k, then x = μ_k + L_k·z with z ~ N(0, I).</summary>
+    /// <summary>
+    /// Each row: a component k with probability w_k (one uniform), then x = μ_k + L_k·z. All the chunk's z ~ N(0, I)
+    /// are drawn first into the destination, then each row is transformed in place (L lower-triangular, so row
+    /// entry i needs z_0..z_i only and is written from the last entry back).
+    /// </summary>
     private void FillRows(Span<double> destination, RandomStream rng)
     {
         var d = Dim;
+        var rows = destination.Length / d;
         var last = _cumulative.Length - 1;
-        Span<double> z = stackalloc double[d];
-        for (var row = 0; row < destination.Length; row += d)
+        Span<int> component = rows <= 4096 ? stackalloc int[rows] : new int[rows];
+        for (var r = 0; r < rows; r++)
         {
             var u = rng.NextDouble() * _cumulative[last];
             var k = 0;
@@ -108,17 +115,25 @@ public sealed class MixtureModel : IDensityModel, Metrics.IMomentModel
             {
                 k++;
             }
-            var l = _factors[k].L;
-            var mean = Components.Mean(k);
-            rng.FillNormal(z);
-            for (var i = 0; i < d; i++)
+            component[r] = k;
+        }
+        rng.FillNormal(destination);
+        ref var means = ref MemoryMarshal.GetArrayDataReference(Components.Means);
+        for (var r = 0; r < rows; r++)
+        {
+            var k = component[r];
+            ref var l = ref MemoryMarshal.GetArrayDataReference(_factors[k].L);
+            ref var mean = ref Unsafe.Add(ref means, k * d);
+            ref var z = ref destination[r * d];
+            for (var i = d - 1; i >= 0; i--)
             {
-                var s = mean[i];
+                ref var li = ref Unsafe.Add(ref l, i * d);
+                var s = Unsafe.Add(ref mean, i);
                 for (var j = 0; j <= i; j++)
                 {
-                    s += l[i * d + j] * z[j];
+                    s += Unsafe.Add(ref li, j) * Unsafe.Add(ref z, j);
                 }
-                destination[row + i] = s;
+                Unsafe.Add(ref z, i) = s;
             }
         }
     }

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -12,92 +11,75 @@ namespace CollapseLab.Families.Mixture;
 /// </summary>
 internal static class WeightedScatter
 {
-    /// <summary>Up to this dimension the d² accumulators are kept as 256-bit vectors (4 rows at a time).</summary>
-    public const int MaxVectorDim = 64;
-
+    /// <summary>
+    /// The centred columns e_a = x_a − μ_a and weighted columns w_a = resp ∘ e_a are formed once; then each output
+    /// row a is filled four entries (b, b+1, b+2, b+3) at a time, with their four vector accumulators in registers
+    /// over the block's rows (4 rows per step), and each accumulator's lanes added in a fixed order.
+    /// </summary>
     public static void Accumulate(in ColumnBlock x, ReadOnlySpan<double> resp, ReadOnlySpan<double> mean, bool diagonal, Span<double> destination, EmScratch scratch)
     {
         var d = mean.Length;
-        if (!Vector256.IsHardwareAccelerated || d > MaxVectorDim)
-        {
-            AccumulateByDots(x, resp, mean, diagonal, destination, scratch);
-            return;
-        }
         var rows = x.Rows;
-        ref var columns = ref MemoryMarshal.GetArrayDataReference(x.Columns);
-        var acc = scratch.Accumulators.AsSpan(0, d * d);
-        acc.Clear();
-        Span<Vector256<double>> diff = stackalloc Vector256<double>[d];
-        var r = 0;
-        for (; r + 4 <= rows; r += 4)
+        var vectorRows = rows & ~3;
+        for (var a = 0; a < d; a++)
         {
-            var weight = Vector256.Create(resp.Slice(r, 4));
-            for (var i = 0; i < d; i++)
+            var column = x.Column(a);
+            var e = scratch.Diff[a].AsSpan(0, rows);
+            var w = scratch.Weighted[a].AsSpan(0, rows);
+            for (var r = 0; r < rows; r++)
             {
-                diff[i] = Vector256.LoadUnsafe(ref columns, (nuint)(i * x.N + x.Start + r)) - Vector256.Create(mean[i]);
-            }
-            for (var a = 0; a < d; a++)
-            {
-                var w = weight * diff[a];
-                if (diagonal)
-                {
-                    acc[a * d + a] = Vector256.FusedMultiplyAdd(w, diff[a], acc[a * d + a]);
-                    continue;
-                }
-                for (var b = 0; b <= a; b++)
-                {
-                    acc[a * d + b] = Vector256.FusedMultiplyAdd(w, diff[b], acc[a * d + b]);
-                }
+                e[r] = column[r] - mean[a];
+                w[r] = resp[r] * e[r];
             }
         }
         for (var a = 0; a < d; a++)
         {
-            for (var b = diagonal ? a : 0; b <= a; b++)
+            ref var wa = ref MemoryMarshal.GetArrayDataReference(scratch.Weighted[a]);
+            var first = diagonal ? a : 0;
+            var b = first;
+            for (; b + 4 <= a + 1; b += 4)
             {
-                destination[diagonal ? a : a * d + b] = Vector256.Sum(acc[a * d + b]);
-            }
-        }
-        Span<double> e = stackalloc double[d];
-        for (; r < rows; r++)
-        {
-            for (var i = 0; i < d; i++)
-            {
-                e[i] = Unsafe.Add(ref columns, i * x.N + x.Start + r) - mean[i];
-            }
-            for (var a = 0; a < d; a++)
-            {
-                var w = resp[r] * e[a];
-                for (var b = diagonal ? a : 0; b <= a; b++)
+                ref var e0 = ref MemoryMarshal.GetArrayDataReference(scratch.Diff[b]);
+                ref var e1 = ref MemoryMarshal.GetArrayDataReference(scratch.Diff[b + 1]);
+                ref var e2 = ref MemoryMarshal.GetArrayDataReference(scratch.Diff[b + 2]);
+                ref var e3 = ref MemoryMarshal.GetArrayDataReference(scratch.Diff[b + 3]);
+                var acc0 = Vector256<double>.Zero;
+                var acc1 = Vector256<double>.Zero;
+                var acc2 = Vector256<double>.Zero;
+                var acc3 = Vector256<double>.Zero;
+                for (nuint r = 0; r < (nuint)vectorRows; r += 4)
                 {
-                    destination[diagonal ? a : a * d + b] += w * e[b];
+                    var wv = Vector256.LoadUnsafe(ref wa, r);
+                    acc0 = Vector256.FusedMultiplyAdd(wv, Vector256.LoadUnsafe(ref e0, r), acc0);
+                    acc1 = Vector256.FusedMultiplyAdd(wv, Vector256.LoadUnsafe(ref e1, r), acc1);
+                    acc2 = Vector256.FusedMultiplyAdd(wv, Vector256.LoadUnsafe(ref e2, r), acc2);
+                    acc3 = Vector256.FusedMultiplyAdd(wv, Vector256.LoadUnsafe(ref e3, r), acc3);
                 }
+                destination[a * d + b] = Tail(EmKernels.Lanes(acc0), scratch.Weighted[a], scratch.Diff[b], vectorRows, rows);
+                destination[a * d + b + 1] = Tail(EmKernels.Lanes(acc1), scratch.Weighted[a], scratch.Diff[b + 1], vectorRows, rows);
+                destination[a * d + b + 2] = Tail(EmKernels.Lanes(acc2), scratch.Weighted[a], scratch.Diff[b + 2], vectorRows, rows);
+                destination[a * d + b + 3] = Tail(EmKernels.Lanes(acc3), scratch.Weighted[a], scratch.Diff[b + 3], vectorRows, rows);
+            }
+            for (; b <= a; b++)
+            {
+                ref var eb = ref MemoryMarshal.GetArrayDataReference(scratch.Diff[b]);
+                var acc = Vector256<double>.Zero;
+                for (nuint r = 0; r < (nuint)vectorRows; r += 4)
+                {
+                    acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref wa, r), Vector256.LoadUnsafe(ref eb, r), acc);
+                }
+                destination[diagonal ? a : a * d + b] = Tail(EmKernels.Lanes(acc), scratch.Weighted[a], scratch.Diff[b], vectorRows, rows);
             }
         }
     }
 
-    /// <summary>The same sums as dot products over whole columns, for large d.</summary>
-    private static void AccumulateByDots(in ColumnBlock x, ReadOnlySpan<double> resp, ReadOnlySpan<double> mean, bool diagonal, Span<double> destination, EmScratch scratch)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Tail(double sum, double[] w, double[] e, int from, int rows)
     {
-        var d = mean.Length;
-        var rows = x.Rows;
-        var w = scratch.Y.AsSpan(0, rows);
-        for (var a = 0; a < d; a++)
+        for (var r = from; r < rows; r++)
         {
-            TensorPrimitives.Subtract(x.Column(a), mean[a], scratch.Diff[a].AsSpan(0, rows));
+            sum = Math.FusedMultiplyAdd(w[r], e[r], sum);
         }
-        for (var a = 0; a < d; a++)
-        {
-            var da = scratch.Diff[a].AsSpan(0, rows);
-            TensorPrimitives.Multiply(resp, da, w);
-            if (diagonal)
-            {
-                destination[a] = TensorPrimitives.Dot<double>(w, da);
-                continue;
-            }
-            for (var b = 0; b <= a; b++)
-            {
-                destination[a * d + b] = TensorPrimitives.Dot<double>(w, scratch.Diff[b].AsSpan(0, rows));
-            }
-        }
+        return sum;
     }
 }

@@ -3,7 +3,7 @@ using CollapseLab.Cli;
 using CollapseLab.Data;
 using CollapseLab.Data.Sources;
 using CollapseLab.Specs;
-using CollapseLab.Tests.Fixtures;
+using CollapseLab.Tests.Fixtures.Mixture;
 
 namespace CollapseLab.Tests.Data.Sources;
 
@@ -13,7 +13,7 @@ namespace CollapseLab.Tests.Data.Sources;
 /// </summary>
 public class NpyFileTests
 {
-    private static string Fixture(string name) => FixtureFiles.Path($"mixture/{name}");
+    private static string Fixture(string name) => MixtureFixtures.Path($"mixture/{name}");
 
     [Fact]
     public void ReadsFloat64TwoDimensional()

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CollapseLab.Data;
 using CollapseLab.Families.Mixture;
-using CollapseLab.Tests.Fixtures;
+using CollapseLab.Tests.Fixtures.Mixture;
 
 namespace CollapseLab.Tests.Families.Mixture;
 
@@ -13,7 +13,7 @@ namespace CollapseLab.Tests.Families.Mixture;
 /// </summary>
 public class EmReferenceTests
 {
-    private static readonly JsonElement Reference = JsonDocument.Parse(File.ReadAllText(FixtureFiles.Path("mixture/em_reference.json"))).RootElement;
+    private static readonly JsonElement Reference = JsonDocument.Parse(File.ReadAllText(MixtureFixtures.Path("mixture/em_reference.json"))).RootElement;
 
     public static TheoryData<string> Kinds => new() { "full", "tied", "diag", "spherical" };
 

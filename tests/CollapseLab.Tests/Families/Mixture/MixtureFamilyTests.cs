@@ -148,6 +148,26 @@ public class MixtureFamilyTests
         Assert.All(fit.Parameters.Means, v => Assert.True(double.IsFinite(v)));
     }
 
+    /// <summary>As many components as samples, two of them duplicates: the seed that lands on a duplicate gets no
+    /// rows and is handled at initialisation; everything stays finite.</summary>
+    [Theory]
+    [InlineData(EmptyComponentAction.Drop)]
+    [InlineData(EmptyComponentAction.Reseed)]
+    public void AsManyComponentsAsSamplesWithDuplicates(EmptyComponentAction onEmpty)
+    {
+        var x = new RowBatch([0, 0, 0, 0, 1, 2, 5, -1, 3, 3], 2);
+        foreach (var kind in new[] { CovarianceKind.Full, CovarianceKind.Tied, CovarianceKind.Diag, CovarianceKind.Spherical })
+        {
+            for (var seed = 0; seed < 5; seed++)
+            {
+                var model = (MixtureModel)(MixtureTestData.Family(5, kind) with { OnEmpty = onEmpty }).Fit(x, Context(seed: seed));
+                Assert.All(model.Components.Means, v => Assert.True(double.IsFinite(v)));
+                Assert.True(double.IsFinite(model.LogDensity([1.0, 2.0])));
+                Assert.InRange(model.Components.Count, 1, 5);
+            }
+        }
+    }
+
     [Fact]
     public void WarmStartContinuesFromThePreviousModel()
     {
