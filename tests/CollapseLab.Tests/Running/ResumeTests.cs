@@ -37,6 +37,35 @@ public class ResumeTests
     }
 
     [Fact]
+    public void A_warm_started_family_resumes_by_rerunning_to_the_same_results()
+    {
+        const string warm = """
+            name: warm
+            seed: 4
+            generations: 8
+            replicates: 3
+            data: { source: blobs, dim: 2, train: 200, test: 200 }
+            model: { family: gmm, components: 3, init: warm, max_iter: 20 }
+            metrics: [l2_to_model0, trace_ratio]
+            """;
+        var runs = TestSpecs.TempDirectory();
+        var whole = RunSession.Start(TestSpecs.Load(warm), runs, 2);
+        Assert.True(whole.Execute(CancellationToken.None));
+        using var stop = new CancellationTokenSource();
+        var options = new RunnerOptions(TimeSpan.Zero, done =>
+        {
+            if (done >= 12)
+            {
+                stop.Cancel();
+            }
+        });
+        var first = RunSession.Start(TestSpecs.Load(warm), runs, 2, options);
+        Assert.False(first.Execute(stop.Token));
+        Assert.True(RunSession.Resume(new RunFolder(first.Folder.Path), runs, 2).Execute(CancellationToken.None));
+        Assert.Equal(File.ReadAllText(whole.Folder.File("metrics.csv")), File.ReadAllText(first.Folder.File("metrics.csv")));
+    }
+
+    [Fact]
     public void A_torn_last_record_of_the_chain_log_is_ignored()
     {
         var runs = TestSpecs.TempDirectory();
