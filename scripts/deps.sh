@@ -8,6 +8,8 @@ packages=(
   libopenblas0-pthread  # optional fast GEMM for the neural families
   dataset-fashion-mnist # Fashion-MNIST images for the VAE family
 )
+# The build runs `npm ci` in reports/ to embed the chart libraries; Node.js usually comes with the machine.
+command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
