@@ -42,12 +42,7 @@ public static class Moments
     {
         if (d == 1)
         {
-            var s = 0.0;
-            foreach (var v in rows)
-            {
-                s += v;
-            }
-            acc[0] += s;
+            acc[0] += Sum4(rows, 0);
             return;
         }
         for (var i = 0; i < rows.Length; i += d)
@@ -65,14 +60,7 @@ public static class Moments
         var d = mean.Length;
         if (d == 1)
         {
-            var m = mean[0];
-            var s = 0.0;
-            foreach (var v in rows)
-            {
-                var c = v - m;
-                s += c * c;
-            }
-            acc[0] += s;
+            acc[0] += SumSquares4(rows, mean[0]);
             return;
         }
         Span<double> centred = stackalloc double[d];
@@ -92,6 +80,47 @@ public static class Moments
                 }
             }
         }
+    }
+
+    /// <summary>Σ xᵢ over four interleaved partial sums (a fixed order, so still the same bits every run): one
+    /// running sum would make every addition wait for the previous one.</summary>
+    private static double Sum4(ReadOnlySpan<double> x, double shift)
+    {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        var i = 0;
+        for (; i + 4 <= x.Length; i += 4)
+        {
+            s0 += x[i] - shift;
+            s1 += x[i + 1] - shift;
+            s2 += x[i + 2] - shift;
+            s3 += x[i + 3] - shift;
+        }
+        for (; i < x.Length; i++)
+        {
+            s0 += x[i] - shift;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /// <summary>Σ (xᵢ − m)² over four interleaved partial sums.</summary>
+    private static double SumSquares4(ReadOnlySpan<double> x, double m)
+    {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        var i = 0;
+        for (; i + 4 <= x.Length; i += 4)
+        {
+            double c0 = x[i] - m, c1 = x[i + 1] - m, c2 = x[i + 2] - m, c3 = x[i + 3] - m;
+            s0 += c0 * c0;
+            s1 += c1 * c1;
+            s2 += c2 * c2;
+            s3 += c3 * c3;
+        }
+        for (; i < x.Length; i++)
+        {
+            var c = x[i] - m;
+            s0 += c * c;
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     private delegate void ChunkSum(ReadOnlySpan<double> rows, double[]? mean, Span<double> acc);
