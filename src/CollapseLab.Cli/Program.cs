@@ -1,1 +1,3 @@
-return 0;
+using CollapseLab.Cli;
+
+return CollapseCli.Run(args, Console.Out, Console.Error);

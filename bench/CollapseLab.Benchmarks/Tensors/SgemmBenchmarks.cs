@@ -37,7 +37,7 @@ public class SgemmBenchmarks
             Implementation.OpenBlasTiles => Gemm.Create(GemmKind.OpenBlas, 2),
             _ => OpenBlasGemm.TryCreate(2, OpenBlasThreading.Native) ?? throw new InvalidOperationException("libopenblas.so.0 is missing"),
         };
-        var rng = new Random(1);
+        var rng = new System.Random(1);
         a = Enumerable.Range(0, N * N).Select(_ => (float)rng.NextDouble()).ToArray();
         b = Enumerable.Range(0, N * N).Select(_ => (float)rng.NextDouble()).ToArray();
         c = new float[N * N];

@@ -36,7 +36,7 @@ public class TrainStepBenchmarks
         Gemm.Use(Kind, 2);
         vae = new Vae(new VaeConfig(), seed: 1);
         vaeOptimizer = new Adam(vae.Parameters, 1e-3f);
-        var rng = new Random(1);
+        var rng = new System.Random(1);
         images = Tensor.FromArray(Enumerable.Range(0, VaeBatch * 784).Select(_ => (float)rng.NextDouble()).ToArray(), VaeBatch, 784);
         lm = new TransformerLm(new TransformerConfig(Vocab: 65), seed: 1);
         lmOptimizer = Adam.W(lm.Parameters, 1e-3f, 0.9f, 0.99f, weightDecay: 0.1f);

@@ -1,0 +1,19 @@
+using System.CommandLine;
+
+namespace CollapseLab.Cli.Commands;
+
+internal static class CommonOptions
+{
+    public static Option<string> Runs() => new("--runs")
+    {
+        Description = "Folder holding run folders and the collapselab.db index.",
+        DefaultValueFactory = _ => "runs",
+    };
+
+    public static Option<string[]> Set() => new("--set")
+    {
+        Description = "Override a spec key without editing the file, e.g. --set replicates=10 --set data.train=50 --set arms[0].policy.fraction=0.2 (repeatable).",
+        AllowMultipleArgumentsPerToken = false,
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+}

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using CollapseLab.Reports;
+using CollapseLab.Specs;
+
+namespace CollapseLab.Cli.Commands;
+
+internal static class CompareCommand
+{
+    public static Command Build()
+    {
+        var runArgs = new Argument<string[]>("runs") { Description = "Two or more run folders or ids.", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out", "-o") { Description = "Where to write the HTML file.", Required = true };
+        var runs = CommonOptions.Runs();
+        var command = new Command("compare", "Write one HTML report overlaying the arms of several runs (arm names prefixed by run id).")
+        {
+            runArgs, output, runs,
+        };
+        command.SetAction(parsed =>
+        {
+            var names = parsed.GetValue(runArgs)!;
+            if (names.Length < 2)
+            {
+                throw new SpecException($"compare needs at least two runs, got {names.Length}; for one run use 'collapse report {names.FirstOrDefault() ?? "RUN"}'.");
+            }
+            var folders = names.Select(n => ReportCommand.Find(n, parsed.GetValue(runs)!)).ToList();
+            var duplicate = folders.GroupBy(f => f.Path).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null)
+            {
+                throw new SpecException($"run {duplicate.First().Id} is named twice; compare different runs.");
+            }
+            var path = ReportBuilder.Compare(folders, parsed.GetValue(output)!);
+            parsed.InvocationConfiguration.Output.WriteLine($"report: {path}");
+            return CollapseCli.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,104 @@
+using System.CommandLine;
+using CollapseLab.Cli.Terminal;
+using CollapseLab.Running;
+using CollapseLab.Specs;
+using CollapseLab.Storage;
+using Spectre.Console;
+
+namespace CollapseLab.Cli.Commands;
+
+internal static class RunCommand
+{
+    public const int Stopped = 130;
+
+    public static Command Build()
+    {
+        var spec = new Argument<string?>("spec") { Description = "Experiment spec (YAML). Omit it to run the built-in default (experiments/default.yaml).", Arity = ArgumentArity.ZeroOrOne };
+        var set = CommonOptions.Set();
+        var threads = new Option<int>("--threads", "-j") { Description = "Worker threads; results are identical for any count.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var runs = CommonOptions.Runs();
+        var resume = new Option<string?>("--resume") { Description = "Continue a stopped run (its folder or id) from its last completed generation." };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress display and no result tables." };
+        var command = new Command("run", "Run an experiment: every arm × replicate × generation, then write the run folder and print the results.")
+        {
+            spec, set, threads, runs, resume, quiet,
+        };
+        command.SetAction(parsed =>
+        {
+            var output = parsed.InvocationConfiguration.Output;
+            var console = Consoles.For(output);
+            var threadCount = parsed.GetValue(threads);
+            if (threadCount < 1)
+            {
+                throw new SpecException($"--threads must be at least 1, got {threadCount}.");
+            }
+            var runsDirectory = parsed.GetValue(runs)!;
+            var resumeRun = parsed.GetValue(resume);
+            RunSession session;
+            if (resumeRun is not null)
+            {
+                var folder = RunFolder.Find(resumeRun, runsDirectory)
+                    ?? throw new SpecException($"--resume {resumeRun}: no run folder with a {RunFolder.SpecFile} there or under {runsDirectory}/. 'collapse list' shows the runs.");
+                session = RunSession.Resume(folder, runsDirectory, threadCount);
+            }
+            else
+            {
+                var experiment = LoadSpec(parsed.GetValue(spec), parsed.GetValue(set) ?? []);
+                session = RunSession.Start(experiment, runsDirectory, threadCount);
+            }
+            var quietRun = parsed.GetValue(quiet);
+            if (!quietRun)
+            {
+                console.MarkupLine($"[bold]{Markup.Escape(session.Spec.Name)}[/]: {session.Spec.Arms.Count} arm(s) × {session.Spec.Replicates} replicate(s) × {session.Spec.Generations + 1} generations on {threadCount} thread(s)");
+                console.MarkupLine($"data: {Markup.Escape(session.Spec.Arms[0].Data.Describe())}");
+                console.MarkupLine($"run folder: {Markup.Escape(session.Folder.Path)}");
+            }
+            using var stop = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Cancel();
+                parsed.InvocationConfiguration.Error.WriteLine("stopping after the current generation of each chain…");
+            };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                var completed = ProgressDisplay.Run(console, session, quietRun, stop.Token);
+                if (!completed)
+                {
+                    parsed.InvocationConfiguration.Error.WriteLine($"stopped; resume with: collapse run --resume {session.Folder.Path}");
+                    return Stopped;
+                }
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+            if (!quietRun)
+            {
+                ResultTables.Render(console, session.Summary!);
+                console.MarkupLine($"results: {Markup.Escape(session.Folder.Path)} (summary.csv, metrics.csv, summary.json; 'collapse show {Markup.Escape(session.Folder.Id)}')");
+            }
+            return CollapseCli.Ok;
+        });
+        return command;
+    }
+
+    public static ExperimentSpec LoadSpec(string? path, IEnumerable<string> overrides)
+    {
+        if (path is not null)
+        {
+            return SpecLoader.LoadFile(path, overrides);
+        }
+        var tree = SpecParser.ParseDocument(DefaultSpecText(), "built-in default (experiments/default.yaml)");
+        return SpecLoader.Load(Overrides.Apply(tree, overrides), Directory.GetCurrentDirectory());
+    }
+
+    public static string DefaultSpecText()
+    {
+        using var stream = typeof(RunCommand).Assembly.GetManifestResourceStream("default.yaml")
+            ?? throw new InvalidOperationException("the built-in default spec is missing from the program");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,47 @@
+namespace CollapseLab.Data;
+
+/// <summary>What a family consumes and produces: rows of numbers, or token sequences.</summary>
+public enum DataKind
+{
+    Rows,
+    Tokens,
+}
+
+/// <summary>
+/// An immutable batch of samples of one kind. Policies build training sets from parts of batches by index, so a
+/// batch only needs to count, gather and serialise itself.
+/// </summary>
+public abstract class DataBatch
+{
+    public abstract DataKind Kind { get; }
+
+    public abstract int Count { get; }
+
+    /// <summary>A new batch holding the given parts, in order: each part all of a batch, or its rows at indices.</summary>
+    public abstract DataBatch Compose(IReadOnlyList<BatchPart> parts);
+
+    /// <summary>Human-readable form of item <paramref name="index"/> (numbers, decoded text, …) for previews.</summary>
+    public abstract string Preview(int index);
+
+    /// <summary>Writes the kind, then the body; <see cref="Read"/> restores the same bits.</summary>
+    public void Save(BinaryWriter writer)
+    {
+        writer.Write((int)Kind);
+        Write(writer);
+    }
+
+    public static DataBatch Read(BinaryReader reader) => (DataKind)reader.ReadInt32() switch
+    {
+        DataKind.Rows => RowBatch.ReadBody(reader),
+        DataKind.Tokens => Text.TokenBatch.ReadBody(reader),
+        var kind => throw new InvalidDataException($"checkpoint holds a batch of unknown kind {kind}"),
+    };
+
+    protected abstract void Write(BinaryWriter writer);
+}
+
+/// <summary>A whole batch (Indices null) or the items of it at Indices.</summary>
+public readonly record struct BatchPart(DataBatch Batch, int[]? Indices)
+{
+    public int Count => Indices?.Length ?? Batch.Count;
+}

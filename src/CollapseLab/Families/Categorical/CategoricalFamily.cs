@@ -1,0 +1,58 @@
+using CollapseLab.Data;
+using CollapseLab.Data.Text;
+using CollapseLab.Families.Language;
+using CollapseLab.Specs;
+
+namespace CollapseLab.Families.Categorical;
+
+/// <summary>
+/// A distribution over the vocabulary re-estimated from token counts, every sequence a bag of independent tokens:
+/// p(w) = (c(w) + α)/(N + α·(V − 1)) over the V − 1 non-boundary tokens (α = 0: maximum likelihood, Kazdan et al.'s
+/// discrete setting, where a type that gets no sample is lost for good).
+/// </summary>
+public sealed record CategoricalFamily(double Alpha, SamplingOptions Sampling) : IFamily
+{
+    public string Name => "categorical";
+
+    public DataKind Kind => DataKind.Tokens;
+
+    public IReadOnlyList<string> DefaultMetrics =>
+        ["gini_impurity", "test_perplexity", "unigram_entropy", "vocab_coverage", "types_lost", "tail_share", "tail_prob", "zipf_exponent", "kl_truth"];
+
+    public static CategoricalFamily Read(SpecReader model)
+    {
+        var alpha = model.Double("alpha", 0, min: 0);
+        var samplingReader = model.Map("sampling");
+        var sampling = SamplingOptions.Read(samplingReader);
+        model.Adopt("sampling", samplingReader);
+        return new CategoricalFamily(alpha, sampling);
+    }
+
+    public void Validate(ExperimentData data, int smallestTrainingSet, SpecReader model)
+    {
+        if (data is not TextData)
+        {
+            throw model.Error("family", "a categorical model needs token data (source: zipf, kjv, text:path or wikitext:folder).");
+        }
+    }
+
+    public IModel Fit(DataBatch train, FitContext context)
+    {
+        var batch = (TokenBatch)train;
+        var pool = (TokenBatch)context.RealPool;
+        var v = TextData.VocabularySizeOf(pool);
+        var boundary = TextData.BoundaryOf(pool);
+        var p = new double[v];
+        foreach (var t in batch.Tokens)
+        {
+            p[t]++;
+        }
+        var total = batch.TokenCount + Alpha * (v - 1);
+        for (var w = 0; w < v; w++)
+        {
+            p[w] = w == boundary || total <= 0 ? 0 : (p[w] + Alpha) / total;
+        }
+        var length = pool.Count > 0 ? pool.Length(0) : 1;
+        return new CategoricalModel(p, boundary, Sampling.Resolve(length), Sampling.Prompted ? pool : null);
+    }
+}

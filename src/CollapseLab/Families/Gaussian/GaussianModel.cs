@@ -1,0 +1,110 @@
+using CollapseLab.Data;
+using CollapseLab.Numerics;
+using CollapseLab.Random;
+
+namespace CollapseLab.Families.Gaussian;
+
+/// <summary>N(μ, Σ) with Σ factored once; a singular Σ samples on its support and has log-density −∞ off it.</summary>
+public sealed class GaussianModel : IDensityModel, Metrics.IMomentModel
+{
+    /// <summary>Rows drawn per random-stream chunk; fixed so the bits never depend on the thread count.</summary>
+    public const int SampleChunk = 1 << 14;
+
+    public GaussianModel(double[] mean, double[] covariance)
+    {
+        Mean = mean;
+        Covariance = covariance;
+        Factor = new Cholesky(covariance, mean.Length);
+        Degeneracy = FindDegeneracy();
+    }
+
+    public double[] Mean { get; }
+
+    /// <summary>Row-major d×d.</summary>
+    public double[] Covariance { get; }
+
+    public Cholesky Factor { get; }
+
+    public int Dim => Mean.Length;
+
+    public string? Degeneracy { get; }
+
+    private string? FindDegeneracy()
+    {
+        if (!Factor.IsFullRank)
+        {
+            return Dim == 1 ? "variance is zero" : $"covariance is singular (rank {Factor.Rank} of {Dim})";
+        }
+        for (var i = 0; i < Dim; i++)
+        {
+            // Below this spread every sample rounds to the mean: the model can no longer produce distinct values.
+            if (Math.Sqrt(Covariance[i * Dim + i]) <= double.Epsilon + 2.3e-16 * Math.Abs(Mean[i]))
+            {
+                return $"spread in dimension {i + 1} is below float64 resolution of its mean";
+            }
+        }
+        return null;
+    }
+
+    public DataBatch Sample(int count, StreamKey stream, int threads)
+    {
+        var values = new double[count * Dim];
+        var chunks = (count + SampleChunk - 1) / SampleChunk;
+        if (chunks <= 1 || threads <= 1)
+        {
+            for (var c = 0; c < chunks; c++)
+            {
+                FillChunk(values, count, c, stream);
+            }
+        }
+        else
+        {
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c => FillChunk(values, count, c, stream));
+        }
+        return new RowBatch(values, Dim);
+    }
+
+    private void FillChunk(double[] values, int count, int chunk, StreamKey stream)
+    {
+        var start = chunk * SampleChunk;
+        var rows = Math.Min(SampleChunk, count - start);
+        FillRows(values.AsSpan(start * Dim, rows * Dim), stream.WithChunk(chunk).Open());
+    }
+
+    private void FillRows(Span<double> destination, RandomStream rng)
+    {
+        var d = Dim;
+        if (d == 1)
+        {
+            rng.FillNormal(destination, Mean[0], Factor.L[0]);
+            return;
+        }
+        Span<double> z = stackalloc double[d];
+        var l = Factor.L;
+        for (var row = 0; row < destination.Length; row += d)
+        {
+            rng.FillNormal(z);
+            // x = μ + L·z, L lower-triangular.
+            for (var i = 0; i < d; i++)
+            {
+                var s = Mean[i];
+                for (var k = 0; k <= i; k++)
+                {
+                    s += l[i * d + k] * z[k];
+                }
+                destination[row + i] = s;
+            }
+        }
+    }
+
+    public double LogDensity(ReadOnlySpan<double> x)
+    {
+        if (!Factor.IsFullRank)
+        {
+            return double.NegativeInfinity;
+        }
+        Span<double> work = stackalloc double[Dim];
+        var m2 = Factor.Mahalanobis2(x, Mean, work);
+        return -0.5 * (m2 + Factor.LogDeterminant + Dim * Math.Log(2 * Math.PI));
+    }
+}

@@ -1,0 +1,56 @@
+using CollapseLab.Data;
+using CollapseLab.Random;
+
+namespace CollapseLab.Families;
+
+/// <summary>
+/// A kind of generative model with its options (an immutable record). Fitting returns a new immutable model;
+/// nothing is mutated, so models of every generation can be kept and compared.
+/// </summary>
+public interface IFamily
+{
+    /// <summary>The spec name, e.g. "gaussian".</summary>
+    string Name { get; }
+
+    DataKind Kind { get; }
+
+    /// <summary>Metrics computed when a spec names none.</summary>
+    IReadOnlyList<string> DefaultMetrics { get; }
+
+    /// <summary>Throws a <see cref="Specs.SpecException"/> when these options cannot work on this data or size.</summary>
+    void Validate(ExperimentData data, int smallestTrainingSet, Specs.SpecReader model);
+
+    IModel Fit(DataBatch train, FitContext context);
+
+    /// <summary>
+    /// True when a fit starts from the previous generation's model (a warm start). Checkpoints hold samples, not
+    /// models, so such a chain is resumed by running it again from generation 0, which gives the same bits.
+    /// </summary>
+    bool WarmStartsFromPrevious => false;
+}
+
+/// <summary>
+/// What a fit may use besides the data: its own random stream, the thread budget, earlier models (for warm
+/// starts), and the chain's real pool (e.g. the fixed design of a regression).
+/// </summary>
+public sealed record FitContext(int Generation, StreamKey Stream, int Threads, IModel? Previous, IModel? Model0, DataBatch RealPool);
+
+/// <summary>A fitted, immutable member of a family.</summary>
+public interface IModel
+{
+    /// <summary>Draws <paramref name="count"/> samples. Large draws are split into chunks with their own streams
+    /// (<see cref="StreamKey.WithChunk"/>), so the bits do not depend on <paramref name="threads"/>.</summary>
+    DataBatch Sample(int count, StreamKey stream, int threads);
+
+    /// <summary>Why this model is degenerate (e.g. "variance is zero"), or null. Degenerate models are results.</summary>
+    string? Degeneracy { get; }
+}
+
+/// <summary>A model over rows of numbers with a density.</summary>
+public interface IDensityModel : IModel
+{
+    int Dim { get; }
+
+    /// <summary>log p(x) for one row; −∞ outside a degenerate model's support.</summary>
+    double LogDensity(ReadOnlySpan<double> x);
+}

@@ -1,0 +1,141 @@
+using CollapseLab.Data;
+using CollapseLab.Random;
+
+namespace CollapseLab.Families.Kde;
+
+/// <summary>
+/// A fitted KDE over n centres xᵢ with per-dimension bandwidths h: p(x) = (1/n) Σᵢ Πⱼ(1/hⱼ) · K(u), uᵢⱼ = (xⱼ − xᵢⱼ)/hⱼ,
+/// K normalised as in scikit-learn. Sampling picks a centre uniformly and adds one kernel draw.
+/// </summary>
+public sealed class KdeModel : IBatchDensityModel
+{
+    /// <summary>Rows drawn per random-stream chunk; fixed so the bits never depend on the thread count.</summary>
+    public const int SampleChunk = 1 << 14;
+
+    private readonly KdeScorer _scorer;
+
+    public KdeModel(RowBatch centres, double[] bandwidth, KdeKernel kernel)
+    {
+        if (bandwidth.Length != centres.Dim)
+        {
+            throw new ArgumentException($"{bandwidth.Length} bandwidths for {centres.Dim} dimensions", nameof(bandwidth));
+        }
+        Centres = centres;
+        Bandwidth = bandwidth;
+        Kernel = kernel;
+        var logH = 0.0;
+        foreach (var h in bandwidth)
+        {
+            logH += Math.Log(h);
+        }
+        _scorer = new KdeScorer(centres, bandwidth, kernel, kernel.LogNormalizer(centres.Dim) - logH - Math.Log(centres.Count));
+        Degeneracy = AllEqual(centres) && centres.Count > 1 ? $"all {centres.Count} centres coincide" : null;
+    }
+
+    public RowBatch Centres { get; }
+
+    public double[] Bandwidth { get; }
+
+    public KdeKernel Kernel { get; }
+
+    public int Dim => Centres.Dim;
+
+    public string? Degeneracy { get; }
+
+    public double LogDensity(ReadOnlySpan<double> x)
+    {
+        Span<double> result = stackalloc double[1];
+        _scorer.Score(x, result, 1);
+        return result[0];
+    }
+
+    public void LogDensities(RowBatch x, Span<double> destination, int threads)
+    {
+        if (x.Dim != Dim)
+        {
+            throw new ArgumentException($"rows of dimension {x.Dim} scored by a KDE of dimension {Dim}", nameof(x));
+        }
+        _scorer.Score(x.Values, destination[..x.Count], threads);
+    }
+
+    public DataBatch Sample(int count, StreamKey stream, int threads)
+    {
+        var d = Dim;
+        var values = new double[count * d];
+        var chunks = (count + SampleChunk - 1) / SampleChunk;
+        void Fill(int c)
+        {
+            var start = c * SampleChunk;
+            var rows = Math.Min(SampleChunk, count - start);
+            FillRows(values.AsSpan(start * d, rows * d), stream.WithChunk(c).Open());
+        }
+        if (chunks <= 1 || threads <= 1)
+        {
+            for (var c = 0; c < chunks; c++)
+            {
+                Fill(c);
+            }
+        }
+        else
+        {
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, Fill);
+        }
+        return new RowBatch(values, d);
+    }
+
+    private void FillRows(Span<double> destination, RandomStream rng)
+    {
+        var d = Dim;
+        var n = Centres.Count;
+        var centres = Centres.Values;
+        var h = Bandwidth;
+        if (Kernel == KdeKernel.Gaussian)
+        {
+            for (var row = 0; row < destination.Length; row += d)
+            {
+                var centre = rng.NextInt(n) * d;
+                for (var j = 0; j < d; j++)
+                {
+                    destination[row + j] = centres[centre + j] + h[j] * rng.NextNormal();
+                }
+            }
+            return;
+        }
+        // Tophat and Epanechnikov draws: a uniform point on the unit sphere in d+2 dimensions, projected to its first
+        // d coordinates, is uniform in the d-ball (Archimedes); scaled by r = U^(1/(d+2)) it is a uniform point of
+        // the (d+2)-ball, whose projection has density ∝ 1 − ‖u‖², the Epanechnikov kernel.
+        Span<double> z = stackalloc double[d + 2];
+        for (var row = 0; row < destination.Length; row += d)
+        {
+            var centre = centres.AsSpan(rng.NextInt(n) * d, d);
+            rng.FillNormal(z);
+            var norm2 = 0.0;
+            foreach (var v in z)
+            {
+                norm2 += v * v;
+            }
+            var scale = 1 / Math.Sqrt(norm2);
+            if (Kernel == KdeKernel.Epanechnikov)
+            {
+                scale *= Math.Pow(rng.NextDouble(), 1.0 / (d + 2));
+            }
+            for (var j = 0; j < d; j++)
+            {
+                destination[row + j] = centre[j] + h[j] * scale * z[j];
+            }
+        }
+    }
+
+    private static bool AllEqual(RowBatch x)
+    {
+        var first = x.Row(0);
+        for (var i = 1; i < x.Count; i++)
+        {
+            if (!x.Row(i).SequenceEqual(first))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

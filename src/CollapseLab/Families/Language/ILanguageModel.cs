@@ -1,0 +1,32 @@
+using CollapseLab.Random;
+
+namespace CollapseLab.Families.Language;
+
+/// <summary>
+/// A model of token sequences, whatever its family (categorical, n-gram, transformer): it scores a sequence token
+/// by token and gives its next-token distribution, which is all that the shared generator
+/// (<see cref="TextGenerator"/>) and the language metrics need. Sequences start after an implicit boundary.
+/// </summary>
+public interface ILanguageModel : IModel
+{
+    /// <summary>V: tokens are ids in [0, V).</summary>
+    int VocabularySize { get; }
+
+    /// <summary>The id that starts and ends a sequence.</summary>
+    int Boundary { get; }
+
+    /// <summary>destination[i] = ln p(tokens[i] | tokens[0 .. i)) with the sequence starting after a boundary; −∞ where p = 0.</summary>
+    void LogProbabilities(ReadOnlySpan<int> tokens, Span<double> destination);
+
+    /// <summary>Fills <paramref name="into"/> with p(· | history) for the token after <paramref name="history"/>.</summary>
+    void Next(ReadOnlySpan<int> history, NextTokenDistribution into);
+
+    /// <summary>One exact draw from p(· | history) (the fast path of plain sampling).</summary>
+    int SampleNext(ReadOnlySpan<int> history, RandomStream rng);
+
+    /// <summary>The distribution over single tokens the model was fitted to (its unigram marginal), summing to 1.</summary>
+    ReadOnlySpan<double> Unigram { get; }
+
+    /// <summary>How the generator draws from this model.</summary>
+    SamplingOptions Sampling { get; }
+}

@@ -1,0 +1,423 @@
+using CollapseLab.Data.Text;
+using CollapseLab.Random;
+
+namespace CollapseLab.Families.Language;
+
+/// <summary>
+/// Draws token sequences from any <see cref="ILanguageModel"/> under its <see cref="SamplingOptions"/>. Sequences
+/// are drawn in chunks of <see cref="ChunkSequences"/>, each chunk on its own stream, so the bits do not depend on
+/// the thread count.
+/// </summary>
+public static class TextGenerator
+{
+    public const int ChunkSequences = 64;
+
+    /// <param name="prompts">Real blocks to continue (sequence i continues block i mod count), or null.</param>
+    public static TokenBatch Generate(ILanguageModel model, TokenBatch? prompts, int count, StreamKey stream, int threads, Tokenizer? tokenizer)
+    {
+        var options = model.Sampling;
+        var outputs = new int[count][];
+        var chunks = (count + ChunkSequences - 1) / ChunkSequences;
+        void Fill(int c)
+        {
+            var rng = stream.WithChunk(c).Open();
+            var sampler = new SequenceSampler(model, options);
+            var end = Math.Min(count, (c + 1) * ChunkSequences);
+            for (var i = c * ChunkSequences; i < end; i++)
+            {
+                var prompt = options.Prompted && prompts is { Count: > 0 }
+                    ? prompts.Sequence(i % prompts.Count)
+                    : [];
+                if (prompt.Length > options.PromptLength)
+                {
+                    prompt = prompt[..options.PromptLength];
+                }
+                outputs[i] = options.Beam > 1 ? sampler.Beam(prompt) : sampler.Sample(prompt, rng);
+            }
+        }
+        if (threads <= 1 || chunks <= 1)
+        {
+            for (var c = 0; c < chunks; c++)
+            {
+                Fill(c);
+            }
+        }
+        else
+        {
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, Fill);
+        }
+        var offsets = new int[count + 1];
+        for (var i = 0; i < count; i++)
+        {
+            offsets[i + 1] = offsets[i] + outputs[i].Length;
+        }
+        var tokens = new int[offsets[count]];
+        for (var i = 0; i < count; i++)
+        {
+            outputs[i].CopyTo(tokens, offsets[i]);
+        }
+        return new TokenBatch(tokens, offsets, tokenizer);
+    }
+}
+
+/// <summary>One thread's generator state: the distribution buffer, marks and caches of base^(1/T).</summary>
+internal sealed class SequenceSampler
+{
+    private const int MaxRejections = 64;
+
+    private readonly ILanguageModel _model;
+    private readonly SamplingOptions _o;
+    private readonly NextTokenDistribution _dist;
+    private readonly bool[] _explicit;
+    private readonly int[] _inHistory;
+    private readonly double _invT;
+    private readonly List<int> _e = [];
+    private readonly List<double> _w = [];
+    private readonly List<(int Token, double Weight)> _candidates = [];
+    private readonly List<int> _ranked = [];
+    private double[]? _cachedBase;
+    private double[] _powBase = [];
+    private double[] _cumPow = [];
+    private int[] _powOrder = [];
+    private double _zT;
+
+    public SequenceSampler(ILanguageModel model, SamplingOptions options)
+    {
+        _model = model;
+        _o = options;
+        _dist = new NextTokenDistribution(model.VocabularySize);
+        _explicit = new bool[model.VocabularySize];
+        _inHistory = new int[model.VocabularySize];
+        _invT = 1 / options.Temperature;
+    }
+
+    public int[] Sample(ReadOnlySpan<int> prompt, RandomStream rng)
+    {
+        var history = new int[prompt.Length + _o.MaxLength];
+        prompt.CopyTo(history);
+        var n = prompt.Length;
+        Mark(prompt, +1);
+        var boundary = _model.Boundary;
+        for (var step = 0; step < _o.MaxLength; step++)
+        {
+            var masked = step < _o.MinLength;
+            var next = -1;
+            if (_o.IsPlain)
+            {
+                for (var tries = 0; tries < MaxRejections && next < 0; tries++)
+                {
+                    var t = _model.SampleNext(history.AsSpan(0, n), rng);
+                    next = masked && t == boundary ? -1 : t;
+                }
+            }
+            if (next < 0)
+            {
+                next = Step(history.AsSpan(0, n), masked, rng);
+            }
+            if (next == boundary)
+            {
+                break;
+            }
+            history[n++] = next;
+            if (_o.RepetitionPenalty != 1)
+            {
+                _inHistory[next]++;
+            }
+        }
+        Mark(history.AsSpan(0, n), -1);
+        return history[prompt.Length..n];
+    }
+
+    public int[] Beam(ReadOnlySpan<int> prompt)
+    {
+        var width = _o.Beam;
+        var beams = new List<(int[] Tokens, double Score, bool Done)> { ([], 0, false) };
+        var boundary = _model.Boundary;
+        var next = new List<(int[] Tokens, double Score, bool Done)>();
+        for (var step = 0; step < _o.MaxLength && beams.Any(b => !b.Done); step++)
+        {
+            next.Clear();
+            foreach (var beam in beams)
+            {
+                if (beam.Done)
+                {
+                    next.Add(beam);
+                    continue;
+                }
+                int[] history = [.. prompt, .. beam.Tokens];
+                Mark(history, +1);
+                var total = Candidates(history, step < _o.MinLength, width, 1);
+                Mark(history, -1);
+                foreach (var (token, weight) in _candidates)
+                {
+                    var score = beam.Score + Math.Log(weight / total);
+                    next.Add(token == boundary ? (beam.Tokens, score, true) : ([.. beam.Tokens, token], score, false));
+                }
+            }
+            beams = next.OrderByDescending(b => b.Score).Take(width).ToList();
+        }
+        return beams[0].Tokens;
+    }
+
+    private void Mark(ReadOnlySpan<int> tokens, int delta)
+    {
+        if (_o.RepetitionPenalty == 1)
+        {
+            return;
+        }
+        foreach (var t in tokens)
+        {
+            _inHistory[t] += delta;
+        }
+    }
+
+    /// <summary>One draw from the transformed distribution (temperature, penalty, top-k, top-p, boundary mask).</summary>
+    private int Step(ReadOnlySpan<int> history, bool masked, RandomStream rng)
+    {
+        if (_o.TopK > 0 || _o.TopP < 1)
+        {
+            var kept = Candidates(history, masked, _o.TopK, _o.TopP);
+            if (kept <= 0)
+            {
+                return _model.SampleNext(history, rng);
+            }
+            var u = rng.NextDouble() * _candidates.Sum(c => c.Weight);
+            foreach (var (token, weight) in _candidates)
+            {
+                u -= weight;
+                if (u < 0)
+                {
+                    return token;
+                }
+            }
+            return _candidates[^1].Token;
+        }
+        var (explicitMass, implicitMass) = Weigh(history, masked);
+        var total = explicitMass + implicitMass;
+        if (!(total > 0))
+        {
+            ClearExplicit();
+            return _model.SampleNext(history, rng);
+        }
+        var x = rng.NextDouble() * total;
+        int chosen;
+        if (x < explicitMass || implicitMass <= 0)
+        {
+            chosen = _e[^1];
+            for (var j = 0; j < _e.Count; j++)
+            {
+                x -= _w[j];
+                if (x < 0)
+                {
+                    chosen = _e[j];
+                    break;
+                }
+            }
+        }
+        else
+        {
+            chosen = DrawImplicit(rng);
+        }
+        ClearExplicit();
+        return chosen;
+    }
+
+    /// <summary>A draw ∝ base^(1/T) among tokens not listed explicitly: rejection, then a scan if that keeps failing.</summary>
+    private int DrawImplicit(RandomStream rng)
+    {
+        for (var tries = 0; tries < MaxRejections; tries++)
+        {
+            var t = _cumPow.AsSpan().BinarySearch(rng.NextDouble() * _zT);
+            t = t < 0 ? ~t : t + 1;
+            t = Math.Min(t, _cumPow.Length - 1);
+            if (!_explicit[t] && _powBase[t] > 0)
+            {
+                return t;
+            }
+        }
+        var rest = 0.0;
+        for (var t = 0; t < _powBase.Length; t++)
+        {
+            rest += _explicit[t] ? 0 : _powBase[t];
+        }
+        var x = rng.NextDouble() * rest;
+        var last = -1;
+        for (var t = 0; t < _powBase.Length; t++)
+        {
+            if (_explicit[t] || _powBase[t] <= 0)
+            {
+                continue;
+            }
+            last = t;
+            x -= _powBase[t];
+            if (x < 0)
+            {
+                return t;
+            }
+        }
+        return last;
+    }
+
+    /// <summary>
+    /// Lists the explicit tokens (the sparse part, penalised history tokens, a masked boundary) with their weights
+    /// p^(θ/T) in <see cref="_e"/>/<see cref="_w"/>, and returns their mass and the implicit mass
+    /// λ^(1/T)·Σ_{w not explicit} base(w)^(1/T).
+    /// </summary>
+    private (double Explicit, double Implicit) Weigh(ReadOnlySpan<int> history, bool masked)
+    {
+        _model.Next(history, _dist);
+        EnsureCache();
+        _e.Clear();
+        _w.Clear();
+        foreach (var t in _dist.Tokens)
+        {
+            AddExplicit(t);
+        }
+        if (_o.RepetitionPenalty != 1)
+        {
+            foreach (var t in history)
+            {
+                AddExplicit(t);
+            }
+        }
+        var boundary = _model.Boundary;
+        if (masked)
+        {
+            AddExplicit(boundary);
+        }
+        var explicitMass = 0.0;
+        var explicitPow = 0.0;
+        for (var j = 0; j < _e.Count; j++)
+        {
+            var t = _e[j];
+            explicitPow += _powBase[t];
+            var p = _dist.Probability(t);
+            var exponent = _invT * (_inHistory[t] > 0 ? _o.RepetitionPenalty : 1);
+            var w = (masked && t == boundary) || p <= 0 ? 0 : exponent == 1 ? p : Math.Exp(exponent * Math.Log(p));
+            _w.Add(w);
+            explicitMass += w;
+        }
+        var implicitMass = _dist.Lambda <= 0 ? 0 : Math.Pow(_dist.Lambda, _invT) * Math.Max(0, _zT - explicitPow);
+        return (explicitMass, implicitMass);
+    }
+
+    private void AddExplicit(int t)
+    {
+        if (!_explicit[t])
+        {
+            _explicit[t] = true;
+            _e.Add(t);
+        }
+    }
+
+    private void ClearExplicit()
+    {
+        foreach (var t in _e)
+        {
+            _explicit[t] = false;
+        }
+    }
+
+    /// <summary>
+    /// The likeliest tokens in order, at most <paramref name="k"/> (0: no limit) and no more than needed to reach a
+    /// share <paramref name="p"/> of the mass, into <see cref="_candidates"/>; returns the total mass.
+    /// </summary>
+    private double Candidates(ReadOnlySpan<int> history, bool masked, int k, double p)
+    {
+        var (explicitMass, implicitMass) = Weigh(history, masked);
+        var total = explicitMass + implicitMass;
+        _candidates.Clear();
+        var order = Ranked(k);
+        var scale = _dist.Lambda <= 0 ? 0 : Math.Pow(_dist.Lambda, _invT);
+        var limit = k > 0 ? k : int.MaxValue;
+        var target = p * total;
+        var cumulative = 0.0;
+        int a = 0, b = 0;
+        while (_candidates.Count < limit && (cumulative < target || _candidates.Count == 0))
+        {
+            while (b < _powOrder.Length && (_explicit[_powOrder[b]] || scale * _powBase[_powOrder[b]] <= 0))
+            {
+                b++;
+            }
+            var we = a < order.Count ? _w[order[a]] : -1;
+            var wi = b < _powOrder.Length && scale > 0 ? scale * _powBase[_powOrder[b]] : -1;
+            if (we < 0 && wi < 0)
+            {
+                break;
+            }
+            if (we >= wi)
+            {
+                _candidates.Add((_e[order[a++]], we));
+                cumulative += we;
+            }
+            else
+            {
+                _candidates.Add((_powOrder[b++], wi));
+                cumulative += wi;
+            }
+        }
+        ClearExplicit();
+        return total;
+    }
+
+    /// <summary>
+    /// Indices into the explicit lists of positive weight, heaviest first (ties: smaller token id): only the top
+    /// <paramref name="k"/> by insertion into a short sorted list when k is small, else a full sort.
+    /// </summary>
+    private List<int> Ranked(int k)
+    {
+        _ranked.Clear();
+        bool Before(int x, int y) => _w[x] > _w[y] || (_w[x] == _w[y] && _e[x] < _e[y]);
+        if (k > 0 && k <= 64)
+        {
+            for (var j = 0; j < _e.Count; j++)
+            {
+                if (_w[j] <= 0 || (_ranked.Count == k && !Before(j, _ranked[^1])))
+                {
+                    continue;
+                }
+                var at = _ranked.Count;
+                while (at > 0 && Before(j, _ranked[at - 1]))
+                {
+                    at--;
+                }
+                _ranked.Insert(at, j);
+                if (_ranked.Count > k)
+                {
+                    _ranked.RemoveAt(k);
+                }
+            }
+            return _ranked;
+        }
+        for (var j = 0; j < _e.Count; j++)
+        {
+            if (_w[j] > 0)
+            {
+                _ranked.Add(j);
+            }
+        }
+        _ranked.Sort((x, y) => Before(x, y) ? -1 : Before(y, x) ? 1 : 0);
+        return _ranked;
+    }
+
+    private void EnsureCache()
+    {
+        if (ReferenceEquals(_cachedBase, _dist.Base))
+        {
+            return;
+        }
+        var baseP = _dist.Base;
+        _cachedBase = baseP;
+        _powBase = new double[baseP.Length];
+        _cumPow = new double[baseP.Length];
+        var z = 0.0;
+        for (var t = 0; t < baseP.Length; t++)
+        {
+            _powBase[t] = baseP[t] <= 0 ? 0 : Math.Exp(_invT * Math.Log(baseP[t]));
+            z += _powBase[t];
+            _cumPow[t] = z;
+        }
+        _zT = z;
+        _powOrder = _dist.BaseOrder ?? Enumerable.Range(0, baseP.Length).OrderByDescending(t => baseP[t]).ThenBy(t => t).ToArray();
+    }
+}

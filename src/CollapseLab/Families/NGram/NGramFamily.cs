@@ -1,0 +1,113 @@
+using CollapseLab.Data;
+using CollapseLab.Data.Text;
+using CollapseLab.Families.Language;
+using CollapseLab.Specs;
+
+namespace CollapseLab.Families.NGram;
+
+/// <summary>
+/// Count-based n-gram language models of order n (n − 1 tokens of context), refitted from scratch each generation:
+/// the model of Shumailov et al.'s text experiments that shows collapse exactly and fast.
+/// </summary>
+public sealed record NGramFamily(int Order, NGramSmoothing Smoothing, double Alpha, SamplingOptions Sampling) : IFamily
+{
+    public string Name => "ngram";
+
+    public DataKind Kind => DataKind.Tokens;
+
+    public IReadOnlyList<string> DefaultMetrics =>
+        ["test_perplexity", "ppl_model0", "distinct_2", "type_token_ratio", "vocab_coverage", "unigram_entropy", "tail_share", "tail_prob", "types_lost", "kl_truth"];
+
+    public static NGramFamily Read(SpecReader model)
+    {
+        var order = model.Int("order", 3, min: 1, max: 16);
+        var smoothing = model.Choice("smoothing", "kneser-ney", ["kneser-ney", "additive"]) == "kneser-ney"
+            ? NGramSmoothing.KneserNey
+            : NGramSmoothing.Additive;
+        var alpha = smoothing == NGramSmoothing.Additive ? model.Double("alpha", 1.0, min: 0) : 0;
+        var samplingReader = model.Map("sampling");
+        var sampling = SamplingOptions.Read(samplingReader);
+        model.Adopt("sampling", samplingReader);
+        return new NGramFamily(order, smoothing, alpha, sampling);
+    }
+
+    public void Validate(ExperimentData data, int smallestTrainingSet, SpecReader model)
+    {
+        if (data is not TextData)
+        {
+            throw model.Error("family", "an n-gram model needs text data (source: text:path, wikitext:folder, kjv or zipf).");
+        }
+    }
+
+    public IModel Fit(DataBatch train, FitContext context)
+    {
+        var batch = (TokenBatch)train;
+        var pool = (TokenBatch)context.RealPool;
+        var vocabulary = TextData.VocabularySizeOf(pool);
+        var boundary = TextData.BoundaryOf(pool);
+        var table = NGramTable.Count(batch, Order, boundary, Smoothing == NGramSmoothing.KneserNey);
+        var discounts = Smoothing == NGramSmoothing.KneserNey ? KneserNeyDiscounts(table) : [];
+        var length = pool.Count > 0 ? pool.Length(0) : 1;
+        return new NGramModel(table, vocabulary, boundary, Smoothing, Alpha, Sampling.Resolve(length),
+            Sampling.Prompted ? pool : null, UnigramOf(batch, vocabulary), discounts);
+    }
+
+    /// <summary>
+    /// Chen &amp; Goodman's modified Kneser–Ney discounts per context length d from the count-of-counts n₁…n₄ of that
+    /// order: Y = n₁/(n₁ + 2n₂), D₁ = 1 − 2Y·n₂/n₁, D₂ = 2 − 3Y·n₃/n₂, D₃₊ = 3 − 4Y·n₄/n₃. Collapse makes count-of-counts
+    /// degenerate: where one of n₁…n₄ is zero the estimate is undefined and plain absolute discounting
+    /// (D₁ = D₂ = D₃₊ = <see cref="FallbackDiscount"/>) is used instead; otherwise each D_k is clamped to [0, k].
+    /// </summary>
+    public const double FallbackDiscount = 0.75;
+
+    internal static double[][] KneserNeyDiscounts(NGramTable table)
+    {
+        var n = new long[table.Order, 5];
+        for (var c = 0; c < table.ContextCount; c++)
+        {
+            var d = table.ContextDepth[c];
+            for (var e = table.EntryStart[c]; e < table.EntryStart[c + 1]; e++)
+            {
+                var count = table.EntryCount[e];
+                if (count <= 4)
+                {
+                    n[d, count]++;
+                }
+            }
+        }
+        var result = new double[table.Order][];
+        for (var d = 0; d < table.Order; d++)
+        {
+            double n1 = n[d, 1], n2 = n[d, 2], n3 = n[d, 3], n4 = n[d, 4];
+            if (n1 == 0 || n2 == 0 || n3 == 0 || n4 == 0)
+            {
+                result[d] = [FallbackDiscount, FallbackDiscount, FallbackDiscount];
+                continue;
+            }
+            var y = n1 / (n1 + 2 * n2);
+            result[d] =
+            [
+                Math.Clamp(1 - 2 * y * n2 / n1, 0, 1),
+                Math.Clamp(2 - 3 * y * n3 / n2, 0, 2),
+                Math.Clamp(3 - 4 * y * n4 / n3, 0, 3),
+            ];
+        }
+        return result;
+    }
+
+    /// <summary>Relative frequencies of the tokens of <paramref name="batch"/>.</summary>
+    internal static double[] UnigramOf(TokenBatch batch, int vocabularySize)
+    {
+        var p = new double[vocabularySize];
+        foreach (var t in batch.Tokens)
+        {
+            p[t]++;
+        }
+        var n = batch.TokenCount;
+        for (var w = 0; w < vocabularySize && n > 0; w++)
+        {
+            p[w] /= n;
+        }
+        return p;
+    }
+}

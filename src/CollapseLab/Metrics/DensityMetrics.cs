@@ -1,0 +1,89 @@
+using CollapseLab.Data;
+using CollapseLab.Families;
+using CollapseLab.Families.Gaussian;
+using CollapseLab.Numerics;
+
+namespace CollapseLab.Metrics;
+
+public sealed class TestNllMetric : Metric
+{
+    public override string Name => "test_nll";
+
+    public override string Description => "mean negative log-likelihood of the real test set under the model, nats (+∞ off a degenerate model's support)";
+
+    public override string? Unsupported(IFamily family, ExperimentData data) =>
+        data is RowData ? null : "needs a density over numeric rows";
+
+    public override double Compute(MetricContext context)
+    {
+        var model = (IDensityModel)context.Model;
+        var test = (RowBatch)context.Data.Test;
+        if (model is IBatchDensityModel batch)
+        {
+            var logDensities = new double[test.Count];
+            batch.LogDensities(test, logDensities, context.Threads);
+            return -logDensities.Sum() / test.Count;
+        }
+        var sum = 0.0;
+        for (var i = 0; i < test.Count; i++)
+        {
+            sum -= model.LogDensity(test.Row(i));
+        }
+        return sum / test.Count;
+    }
+}
+
+/// <summary>
+/// The "tails vanish" signal: the probability the model puts beyond the real distribution's 0.5%/99.5% quantiles
+/// (1-D) or its 99% Mahalanobis radius (d-D); 0.01 for a perfect model. Closed form for a 1-D Gaussian model,
+/// otherwise a Monte-Carlo estimate from <see cref="Draws"/> model samples on the metric's own stream.
+/// </summary>
+public sealed class TailMassMetric : Metric
+{
+    public const int Draws = 8_192;
+
+    public override string Name => "tail_mass";
+
+    public override string Description => $"model probability beyond the real 1% tail region (real: {TailRegion.Mass})";
+
+    public override string? Unsupported(IFamily family, ExperimentData data) =>
+        data is RowData ? null : "needs numeric rows";
+
+    public override double Compute(MetricContext context)
+    {
+        var real = (RowData)context.Data;
+        var tail = real.Tail;
+        if (context.Model is GaussianModel { Dim: 1 } g)
+        {
+            var sd = Math.Sqrt(g.Covariance[0]);
+            if (sd == 0)
+            {
+                return g.Mean[0] < tail.Low || g.Mean[0] > tail.High ? 1 : 0;
+            }
+            return SpecialFunctions.NormalCdf((tail.Low - g.Mean[0]) / sd) + SpecialFunctions.NormalCdf((g.Mean[0] - tail.High) / sd);
+        }
+        var samples = (RowBatch)context.Model.Sample(Draws, context.Stream, context.Threads);
+        var work = new double[real.Dim];
+        var beyond = 0;
+        for (var i = 0; i < samples.Count; i++)
+        {
+            if (tail.IsTail(samples.Row(i), real, work))
+            {
+                beyond++;
+            }
+        }
+        return (double)beyond / samples.Count;
+    }
+}
+
+/// <summary>1 once the model is degenerate (zero or sub-resolution spread, singular covariance), else 0.</summary>
+public sealed class CollapsedMetric : Metric
+{
+    public override string Name => "collapsed";
+
+    public override string Description => "1 when the model has degenerated (no spread left); the mean across replicates is the share collapsed";
+
+    public override string? Unsupported(IFamily family, ExperimentData data) => null;
+
+    public override double Compute(MetricContext context) => context.Model.Degeneracy is null ? 0 : 1;
+}

@@ -1,0 +1,10 @@
+namespace CollapseLab.Metrics;
+
+/// <summary>A model over rows whose mean and covariance are known in closed form.</summary>
+public interface IMomentModel
+{
+    double[] Mean { get; }
+
+    /// <summary>Row-major d×d.</summary>
+    double[] Covariance { get; }
+}

@@ -1,0 +1,105 @@
+using CollapseLab.Data;
+using CollapseLab.Random;
+
+namespace CollapseLab.Policies;
+
+/// <summary>How the training set of generation g ≥ 1 is composed from the real pool and earlier synthetic data.</summary>
+public abstract record Policy
+{
+    /// <summary>The spec name, e.g. "accumulate".</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>True when older generations' samples are used again, so a chain must keep all of them.</summary>
+    public virtual bool KeepsHistory => false;
+
+    /// <summary>Training-set size at generation g, for validation before a run starts.</summary>
+    public abstract int TrainingSize(int generation, int poolSize, int samplesPerGeneration);
+
+    public abstract TrainingSet Compose(PolicyInput input);
+
+    /// <summary>A human summary, e.g. "keep-real p=0.1".</summary>
+    public abstract string Describe();
+
+    /// <summary>
+    /// <paramref name="count"/> items of <paramref name="batch"/>: a uniform subset without replacement while it
+    /// has enough, topped up by uniform draws with replacement when it has fewer.
+    /// </summary>
+    protected static BatchPart Take(DataBatch batch, int count, RandomStream rng)
+    {
+        if (count == batch.Count)
+        {
+            return new BatchPart(batch, null);
+        }
+        if (count < batch.Count)
+        {
+            return new BatchPart(batch, rng.Choose(batch.Count, count));
+        }
+        var pick = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            pick[i] = i < batch.Count ? i : rng.NextInt(batch.Count);
+        }
+        return new BatchPart(batch, pick);
+    }
+}
+
+/// <summary>
+/// What a policy may draw on at generation g: the real pool, the synthetic batches of earlier generations
+/// (index k holds generation k's samples; null where the chain no longer keeps them), fresh real data, and its
+/// own random stream.
+/// </summary>
+public sealed record PolicyInput(
+    int Generation,
+    DataBatch RealPool,
+    IReadOnlyList<DataBatch?> Synthetic,
+    Func<int, DataBatch> FreshReal,
+    StreamKey RngKey)
+{
+    private RandomStream? _rng;
+
+    /// <summary>The policy's own stream, opened on first use (replace and accumulate draw nothing).</summary>
+    public RandomStream Rng => _rng ??= RngKey.Open();
+
+    public DataBatch Last => Synthetic[Generation - 1] ?? throw new InvalidOperationException("previous generation's samples were dropped");
+}
+
+/// <summary>A training set and its provenance: how many items came from each origin.</summary>
+public sealed record TrainingSet(DataBatch Data, Composition Composition);
+
+/// <summary>
+/// Items by origin: <see cref="Real"/> from real data (the pool or fresh), and for each earlier generation whose
+/// samples are used, how many (sparse and sorted, so a long chain under replace stores one entry a generation).
+/// </summary>
+public sealed record Composition(int Real, IReadOnlyList<OriginCount> Synthetic)
+{
+    public int Total => Real + Synthetic.Sum(o => o.Count);
+
+    public double RealShare => Total == 0 ? 0 : (double)Real / Total;
+
+    /// <summary>How many items came from generation <paramref name="generation"/>'s samples.</summary>
+    public int FromGeneration(int generation) => Synthetic.FirstOrDefault(o => o.Generation == generation).Count;
+
+    public static Composition AllReal(int count) => new(count, []);
+
+    /// <summary>Counts by generation for a set made of whole or partial batches of the given generations.</summary>
+    public static Composition Of(int real, IReadOnlyList<(int Generation, int Count)> parts)
+    {
+        if (parts.Count == 1)
+        {
+            // The common case (every policy but the accumulating ones), kept free of sorting and grouping.
+            return new Composition(real, parts[0].Count > 0 ? [new OriginCount(parts[0].Generation, parts[0].Count)] : []);
+        }
+        var byGeneration = new SortedDictionary<int, int>();
+        foreach (var (g, c) in parts)
+        {
+            if (c > 0)
+            {
+                byGeneration[g] = byGeneration.GetValueOrDefault(g) + c;
+            }
+        }
+        return new Composition(real, byGeneration.Select(kv => new OriginCount(kv.Key, kv.Value)).ToArray());
+    }
+}
+
+/// <summary>Items of a training set that came from one generation's samples.</summary>
+public readonly record struct OriginCount(int Generation, int Count);

@@ -1,0 +1,74 @@
+namespace CollapseLab.Random;
+
+/// <summary>
+/// A xoshiro256** generator seeded from a <see cref="StreamKey"/>. Every random draw in a run comes from one of
+/// these, derived from (seed, replicate, generation, purpose), so results never depend on thread scheduling.
+/// Not thread-safe: one stream per task.
+/// </summary>
+public sealed class RandomStream
+{
+    private Xoshiro256 _state;
+
+    public RandomStream(ulong seed) => _state = new Xoshiro256(seed);
+
+    public RandomStream(StreamKey key) : this(key.Hash) { }
+
+    public ulong NextUInt64() => _state.Next();
+
+    /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
+    public double NextDouble() => _state.NextDouble();
+
+    /// <summary>Uniform in (0, 1]: safe to take the logarithm of.</summary>
+    public double NextDoubleOpenZero() => _state.NextDoubleOpenZero();
+
+    /// <summary>A standard normal draw (ziggurat, 256 layers).</summary>
+    public double NextNormal() => _state.NextNormal();
+
+    /// <summary>destination[i] = mean + std · z_i with z_i standard normal.</summary>
+    public void FillNormal(Span<double> destination, double mean = 0, double std = 1)
+    {
+        var state = _state;
+        for (var k = 0; k < destination.Length; k++)
+        {
+            destination[k] = mean + std * state.NextNormal();
+        }
+        _state = state;
+    }
+
+    /// <summary>Uniform integer in [0, n) without modulo bias (Lemire's multiply-and-reject).</summary>
+    public int NextInt(int n)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
+        var bound = (ulong)n;
+        var m = (NextUInt64() >> 32) * bound;
+        if ((uint)m < bound)
+        {
+            var threshold = (uint)(-(int)bound) % (uint)bound;
+            while ((uint)m < threshold)
+            {
+                m = (NextUInt64() >> 32) * bound;
+            }
+        }
+        return (int)(m >> 32);
+    }
+
+    /// <summary>A uniformly random permutation of 0..n-1 (Fisher–Yates).</summary>
+    public int[] Permutation(int n) => Choose(n, n);
+
+    /// <summary>k distinct indices from 0..n-1 in random order (partial Fisher–Yates; O(n) memory).</summary>
+    public int[] Choose(int n, int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(k, n);
+        var p = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            p[i] = i;
+        }
+        for (var i = 0; i < k; i++)
+        {
+            var j = i + NextInt(n - i);
+            (p[i], p[j]) = (p[j], p[i]);
+        }
+        return k == n ? p : p.AsSpan(0, k).ToArray();
+    }
+}

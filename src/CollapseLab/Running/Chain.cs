@@ -1,0 +1,102 @@
+using CollapseLab.Data;
+using CollapseLab.Families;
+using CollapseLab.Metrics;
+using CollapseLab.Policies;
+using CollapseLab.Random;
+using CollapseLab.Specs;
+
+namespace CollapseLab.Running;
+
+/// <summary>
+/// One chain of generations for one arm and replicate: fit, evaluate, sample, compose the next training set.
+/// Every random draw comes from a stream keyed by (seed, replicate, generation, purpose), so a chain's results
+/// depend on nothing else — not on threads, not on other chains, not on having been stopped and resumed.
+/// </summary>
+public sealed class Chain
+{
+    private readonly ExperimentSpec _spec;
+    private readonly ArmSpec _arm;
+    private readonly int _replicate;
+    private readonly int _threads;
+
+    public Chain(ExperimentSpec spec, ArmSpec arm, int replicate, int threads)
+    {
+        _spec = spec;
+        _arm = arm;
+        _replicate = replicate;
+        _threads = threads;
+    }
+
+    private StreamKey Key(int generation, Purpose purpose) => new(_spec.Seed, _replicate, generation, purpose);
+
+    /// <summary>
+    /// Runs from <paramref name="resumeFrom"/> (or the start) to the last generation, or until cancelled between
+    /// generations. <paramref name="afterGeneration"/> is called after each generation with the results and the
+    /// synthetic batches kept so far (a checkpoint is made of them only when one is due).
+    /// </summary>
+    public ChainState Run(ChainState? resumeFrom, Action<ChainResult, DataBatch?[]> afterGeneration, CancellationToken cancel)
+    {
+        if (_arm.Family.WarmStartsFromPrevious)
+        {
+            resumeFrom = null;
+        }
+        var generations = _spec.Generations;
+        var metrics = _spec.Metrics;
+        var result = resumeFrom?.Result ?? new ChainResult(_arm.Index, _replicate, generations, metrics.Count);
+        var synthetic = new DataBatch?[generations + 1];
+        resumeFrom?.Synthetic.ToArray().CopyTo(synthetic, 0);
+        var pool = _arm.Data.Pool(_spec.Seed, _replicate);
+        IModel? model0 = null;
+        IModel? previous = null;
+        if (result.Completed > 0)
+        {
+            model0 = _arm.Family.Fit(pool, new FitContext(0, Key(0, Purpose.Fit), _threads, null, null, pool));
+        }
+
+        for (var g = result.Completed; g <= generations; g++)
+        {
+            if (cancel.IsCancellationRequested)
+            {
+                break;
+            }
+                        var train = g == 0
+                ? new TrainingSet(pool, Composition.AllReal(pool.Count))
+                : _arm.Policy.Compose(new PolicyInput(g, pool, synthetic, n => _arm.Data.Fresh(n, Key(g, Purpose.FreshReal)), Key(g, Purpose.Policy)));
+            var model = _arm.Family.Fit(train.Data, new FitContext(g, Key(g, Purpose.Fit), _threads, previous, model0, pool));
+            model0 ??= model;
+            var samples = model.Sample(_arm.SamplesPerGeneration, Key(g, Purpose.Sample), _threads);
+
+            var recording = _replicate < _spec.Output.SampleValueReplicates;
+            var sink = recording ? new SampleValueSink(g, result.SampleValues) : null;
+            if (recording)
+            {
+                var previews = Math.Min(samples.Count, _spec.Output.PreviewCount(samples.Kind));
+                result.Previews.Add((g, Enumerable.Range(0, previews).Select(samples.Preview).ToArray()));
+            }
+            for (var k = 0; k < metrics.Count; k++)
+            {
+                var metricStream = new StreamKey(_spec.Seed, _replicate, g, Purpose.Metric, k << 20);
+                var context = new MetricContext(g, model, model0, _arm.Data, train.Data, samples, metricStream, _threads, sink, train.Composition);
+                result.Values[g * metrics.Count + k] = metrics[k].Compute(context);
+            }
+            if (_replicate < _spec.Output.CompositionReplicates)
+            {
+                result.Compositions[g] = train.Composition;
+            }
+            if (result.Degenerate is null && model.Degeneracy is { } reason)
+            {
+                result.Degenerate = (g, reason);
+            }
+
+            synthetic[g] = samples;
+            if (!_arm.Policy.KeepsHistory && g > 0)
+            {
+                synthetic[g - 1] = null;
+            }
+            previous = model;
+            result.Completed = g + 1;
+            afterGeneration(result, synthetic);
+        }
+        return new ChainState(result, synthetic);
+    }
+}

@@ -1,0 +1,155 @@
+using CollapseLab.Policies;
+
+namespace CollapseLab.Running;
+
+/// <summary>
+/// Everything one chain (arm × replicate) measured: Values[g·K + k] is metric k at generation g, and
+/// Compositions[g] the training set's origins (first replicates only; null elsewhere). Generations before
+/// <see cref="Completed"/> are filled.
+/// </summary>
+public sealed class ChainResult
+{
+    public ChainResult(int arm, int replicate, int generations, int metrics)
+    {
+        Arm = arm;
+        Replicate = replicate;
+        MetricCount = metrics;
+        Values = new double[(generations + 1) * metrics];
+        Compositions = new Composition?[generations + 1];
+    }
+
+    public int Arm { get; }
+
+    public int Replicate { get; }
+
+    public int MetricCount { get; }
+
+    public double[] Values { get; }
+
+    public Composition?[] Compositions { get; }
+
+    /// <summary>Per-sample values recorded by metrics (only on the first replicates).</summary>
+    public List<Metrics.SampleValues> SampleValues { get; } = [];
+
+    /// <summary>Text previews of the first samples of each generation (only on the first replicates).</summary>
+    public List<(int Generation, string[] Items)> Previews { get; } = [];
+
+    /// <summary>Number of generations done (0 … G+1).</summary>
+    public int Completed { get; set; }
+
+    /// <summary>First generation whose model was degenerate, and why; null if none was.</summary>
+    public (int Generation, string Reason)? Degenerate { get; set; }
+
+    public double Value(int generation, int metric) => Values[generation * MetricCount + metric];
+
+    public void Write(BinaryWriter w)
+    {
+        w.Write(Arm);
+        w.Write(Replicate);
+        w.Write(MetricCount);
+        w.Write(Compositions.Length - 1);
+        w.Write(Completed);
+        for (var i = 0; i < Completed * MetricCount; i++)
+        {
+            w.Write(Values[i]);
+        }
+        for (var g = 0; g < Completed; g++)
+        {
+            var c = Compositions[g];
+            w.Write(c is not null);
+            if (c is null)
+            {
+                continue;
+            }
+            w.Write(c.Real);
+            w.Write(c.Synthetic.Count);
+            foreach (var o in c.Synthetic)
+            {
+                w.Write(o.Generation);
+                w.Write(o.Count);
+            }
+        }
+        w.Write(Degenerate is not null);
+        if (Degenerate is { } d)
+        {
+            w.Write(d.Generation);
+            w.Write(d.Reason);
+        }
+        w.Write(SampleValues.Count);
+        foreach (var sv in SampleValues)
+        {
+            w.Write(sv.Generation);
+            w.Write(sv.Name);
+            w.Write(sv.Values.Length);
+            foreach (var v in sv.Values)
+            {
+                w.Write(v);
+            }
+        }
+        w.Write(Previews.Count);
+        foreach (var (g, items) in Previews)
+        {
+            w.Write(g);
+            w.Write(items.Length);
+            foreach (var item in items)
+            {
+                w.Write(item);
+            }
+        }
+    }
+
+    public static ChainResult Read(BinaryReader r)
+    {
+        var arm = r.ReadInt32();
+        var replicate = r.ReadInt32();
+        var metrics = r.ReadInt32();
+        var generations = r.ReadInt32();
+        var result = new ChainResult(arm, replicate, generations, metrics) { Completed = r.ReadInt32() };
+        for (var i = 0; i < result.Completed * metrics; i++)
+        {
+            result.Values[i] = r.ReadDouble();
+        }
+        for (var g = 0; g < result.Completed; g++)
+        {
+            if (!r.ReadBoolean())
+            {
+                continue;
+            }
+            var real = r.ReadInt32();
+            var origins = new OriginCount[r.ReadInt32()];
+            for (var k = 0; k < origins.Length; k++)
+            {
+                origins[k] = new OriginCount(r.ReadInt32(), r.ReadInt32());
+            }
+            result.Compositions[g] = new Composition(real, origins);
+        }
+        if (r.ReadBoolean())
+        {
+            result.Degenerate = (r.ReadInt32(), r.ReadString());
+        }
+        var sampleValues = r.ReadInt32();
+        for (var i = 0; i < sampleValues; i++)
+        {
+            var g = r.ReadInt32();
+            var name = r.ReadString();
+            var values = new double[r.ReadInt32()];
+            for (var k = 0; k < values.Length; k++)
+            {
+                values[k] = r.ReadDouble();
+            }
+            result.SampleValues.Add(new Metrics.SampleValues(g, name, values));
+        }
+        var previews = r.ReadInt32();
+        for (var i = 0; i < previews; i++)
+        {
+            var g = r.ReadInt32();
+            var items = new string[r.ReadInt32()];
+            for (var k = 0; k < items.Length; k++)
+            {
+                items[k] = r.ReadString();
+            }
+            result.Previews.Add((g, items));
+        }
+        return result;
+    }
+}

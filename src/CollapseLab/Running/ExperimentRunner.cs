@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using CollapseLab.Data;
+using CollapseLab.Specs;
+using CollapseLab.Storage;
+
+namespace CollapseLab.Running;
+
+/// <summary>
+/// Runs every chain (arm × replicate) of an experiment on up to <see cref="Threads"/> worker threads. Results
+/// land in fixed slots, so their order never depends on scheduling. With a run folder, each finished chain is
+/// logged and unfinished chains are checkpointed every <see cref="CheckpointInterval"/> and when cancelled.
+/// </summary>
+public sealed class ExperimentRunner
+{
+    private readonly ExperimentSpec _spec;
+    private readonly RunFolder? _folder;
+    private long _completedSteps;
+
+    public ExperimentRunner(ExperimentSpec spec, RunFolder? folder, int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
+        _spec = spec;
+        _folder = folder;
+        Threads = threads;
+    }
+
+    public int Threads { get; }
+
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Called on the worker thread after every generation of every chain, with the total done so far.</summary>
+    public Action<long>? AfterGeneration { get; init; }
+
+    /// <summary>Generations to run in all (chains × (G+1)).</summary>
+    public long TotalSteps => (long)_spec.ChainCount * (_spec.Generations + 1);
+
+    /// <summary>Generations finished so far; safe to poll from another thread for progress.</summary>
+    public long CompletedSteps => Interlocked.Read(ref _completedSteps);
+
+    /// <summary>Chain slot of an arm and replicate: replicate-major, so progress advances every arm together.</summary>
+    private int Slot(int arm, int replicate) => replicate * _spec.Arms.Count + arm;
+
+    /// <summary>Runs the chains not yet finished; returns all results, or null if cancelled before the end.</summary>
+    public ChainResult[]? Run(CancellationToken cancel)
+    {
+        var results = new ChainResult?[_spec.ChainCount];
+        foreach (var done in _folder?.Chains.ReadAll() ?? [])
+        {
+            results[Slot(done.Arm, done.Replicate)] = done;
+        }
+        var pending = Enumerable.Range(0, results.Length).Where(i => results[i] is null).ToArray();
+        Interlocked.Exchange(ref _completedSteps, (results.Length - pending.Length) * (long)(_spec.Generations + 1));
+
+        var workers = Math.Min(Threads, Math.Max(pending.Length, 1));
+        var innerThreads = Math.Max(1, Threads / workers);
+        var next = -1;
+        Exception? failure = null;
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        void Work()
+        {
+            try
+            {
+                int i;
+                while (!failed.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < pending.Length)
+                {
+                    var slot = pending[i];
+                    results[slot] = RunChain(slot % _spec.Arms.Count, slot / _spec.Arms.Count, innerThreads, failed.Token);
+                }
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref failure, e, null);
+                failed.Cancel();
+            }
+        }
+        var threads = Enumerable.Range(0, workers).Select(_ => new Thread(Work, 16 << 20)).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        if (failure is not null)
+        {
+            throw new InvalidOperationException($"a chain failed: {failure.Message}", failure);
+        }
+        return results.All(r => r is not null && r.Completed == _spec.Generations + 1) ? results.Select(r => r!).ToArray() : null;
+    }
+
+    private ChainResult RunChain(int arm, int replicate, int innerThreads, CancellationToken cancel)
+    {
+        var armSpec = _spec.Arms[arm];
+        var resume = _folder?.LoadCheckpoint(arm, replicate);
+        if (resume is not null)
+        {
+            Interlocked.Add(ref _completedSteps, resume.Result.Completed);
+        }
+        var lastSave = Stopwatch.StartNew();
+        var chain = new Chain(_spec, armSpec, replicate, innerThreads);
+        var unpublished = 0;
+        var state = chain.Run(resume, (result, synthetic) =>
+        {
+            var finished = result.Completed == _spec.Generations + 1;
+            // Progress is published in batches: one shared counter bumped by every generation of every worker
+            // would bounce its cache line between cores. A callback, when set, sees every generation.
+            unpublished++;
+            if (AfterGeneration is not null || finished || unpublished >= 64)
+            {
+                var done = Interlocked.Add(ref _completedSteps, unpublished);
+                unpublished = 0;
+                AfterGeneration?.Invoke(done);
+            }
+            if (_folder is not null && !finished && lastSave.Elapsed >= CheckpointInterval)
+            {
+                _folder.SaveCheckpoint(new ChainState(result, synthetic));
+                lastSave.Restart();
+            }
+        }, cancel);
+        Interlocked.Add(ref _completedSteps, unpublished);
+        if (_folder is null)
+        {
+            return state.Result;
+        }
+        if (state.Result.Completed == _spec.Generations + 1)
+        {
+            _folder.Chains.Append(state.Result);
+            _folder.DeleteCheckpoint(arm, replicate);
+        }
+        else if (state.Result.Completed > 0)
+        {
+            _folder.SaveCheckpoint(state);
+        }
+        return state.Result;
+    }
+}

@@ -1,0 +1,52 @@
+using CollapseLab.Data;
+using CollapseLab.Families;
+using CollapseLab.Metrics;
+using CollapseLab.Policies;
+
+namespace CollapseLab.Specs;
+
+/// <summary>A validated experiment: every arm fully resolved, its real data loaded.</summary>
+public sealed record ExperimentSpec(
+    string Name,
+    string Description,
+    ulong Seed,
+    int Generations,
+    int Replicates,
+    IReadOnlyList<ArmSpec> Arms,
+    IReadOnlyList<Metric> Metrics,
+    OutputSpec Output,
+    OrderedDictionary<string, object> Resolved)
+{
+    public int ChainCount => Arms.Count * Replicates;
+}
+
+/// <summary>One variant of the experiment; arms share real data streams and seeds.</summary>
+public sealed record ArmSpec(
+    string Name,
+    int Index,
+    ExperimentData Data,
+    IFamily Family,
+    Policy Policy,
+    int SamplesPerGeneration);
+
+/// <summary>
+/// What a run keeps beyond the metrics: per-sample values and sample previews for the first
+/// <see cref="SampleValueReplicates"/> replicates (previews: <see cref="Previews"/> items a generation, or a
+/// default by data kind when null), and the full training-set composition by origin for the first
+/// <see cref="CompositionReplicates"/> (under accumulate it grows with the generation, so keeping it for every
+/// replicate would cost O(G²) each; every replicate records its real share as the metric real_share).
+/// </summary>
+public sealed record OutputSpec(int SampleValueReplicates, int? Previews, int CompositionReplicates = 10)
+{
+    public int PreviewCount(DataKind kind) => Previews ?? (kind == DataKind.Rows ? 200 : 8);
+
+    public static OutputSpec Read(SpecReader output)
+    {
+        var replicates = output.Int("sample_values", 1, min: 0);
+        int? previews = output.Has("previews") ? output.Int("previews", null, min: 0, max: 100_000) : null;
+        output.Raw("previews");
+        var composition = output.Int("composition", 10, min: 1);
+        output.Done();
+        return new OutputSpec(replicates, previews, composition);
+    }
+}

@@ -1,0 +1,200 @@
+using CollapseLab.Data;
+using CollapseLab.Data.Sources;
+using CollapseLab.Families;
+using CollapseLab.Metrics;
+using CollapseLab.Policies;
+
+namespace CollapseLab.Specs;
+
+/// <summary>
+/// Turns a spec tree into a validated <see cref="ExperimentSpec"/>: expands arms and grid, merges each arm over the
+/// shared keys, reads every section with its registry, loads real data, and checks that everything fits together.
+/// Nothing is written; any problem is a <see cref="SpecException"/> naming the place and the fix.
+/// </summary>
+public static class SpecLoader
+{
+    /// <summary>Keys an arm may override; everything else is shared by all arms.</summary>
+    private static readonly string[] ArmKeys = ["data", "model", "policy", "samples_per_generation"];
+
+    public static ExperimentSpec LoadFile(string path, IEnumerable<string>? overrides = null)
+    {
+        var tree = SpecParser.ParseFile(path);
+        var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+        return Load(Overrides.Apply(tree, overrides ?? []), baseDirectory);
+    }
+
+    public static ExperimentSpec Load(SpecMap tree, string baseDirectory)
+    {
+        var root = new SpecReader(tree, "");
+        var name = root.String("name", "experiment");
+        var description = root.String("description", "");
+        var seed = root.ULong("seed", 0);
+        var generations = root.Int("generations", null, min: 1, max: 1_000_000);
+        var replicates = root.Int("replicates", 1, min: 1, max: 1_000_000);
+        var metricNames = root.Strings("metrics");
+        var outputReader = root.Map("output");
+        var output = OutputSpec.Read(outputReader);
+        root.Adopt("output", outputReader);
+        var armNodes = ExpandArms(root, tree);
+        foreach (var key in ArmKeys)
+        {
+            root.Raw(key);
+        }
+        root.Done();
+
+        var shared = new SpecMap(tree.Entries.Where(e => ArmKeys.Contains(e.Key)).ToList(), tree.Where);
+        var dataCache = new Dictionary<string, ExperimentData>();
+        var arms = new List<ArmSpec>();
+        var resolvedArms = new List<object>();
+        foreach (var (armName, armMap) in armNodes)
+        {
+            var reader = new SpecReader(shared.MergeWith(armMap), "");
+            var arm = ReadArm(reader, armName, arms.Count, seed, generations, baseDirectory, dataCache);
+            if (arms.Any(a => a.Name == arm.Name))
+            {
+                throw new SpecException(armMap.Where, "arms", $"two arms are named '{arm.Name}'; give each arm a distinct name.");
+            }
+            arms.Add(arm);
+            var resolvedArm = new OrderedDictionary<string, object> { ["name"] = arm.Name };
+            foreach (var (k, v) in reader.Resolved)
+            {
+                resolvedArm[k] = v;
+            }
+            resolvedArms.Add(resolvedArm);
+        }
+
+        var metrics = ResolveMetrics(root, metricNames, arms);
+        root.Resolved["metrics"] = metrics.Select(m => m.Name).ToList();
+        root.Resolved["arms"] = resolvedArms;
+        return new ExperimentSpec(name, description, seed, generations, replicates, arms, metrics, output, root.Resolved);
+    }
+
+    private static ArmSpec ReadArm(SpecReader reader, string name, int index, ulong seed, int generations, string baseDirectory,
+        Dictionary<string, ExperimentData> dataCache)
+    {
+        var dataReader = reader.Map("data");
+        var load = DataSources.Read(dataReader, baseDirectory);
+        dataReader.Done();
+        reader.Adopt("data", dataReader);
+        var dataKey = Storage.ResolvedYaml.Write(dataReader.Resolved);
+        if (!dataCache.TryGetValue(dataKey, out var data))
+        {
+            data = load(seed);
+            dataCache[dataKey] = data;
+        }
+
+        var modelReader = reader.Map("model");
+        var family = FamilyCatalog.Read(modelReader);
+        if (family.Kind != data.Kind)
+        {
+            throw modelReader.Error("family", $"family '{family.Name}' models {family.Kind.ToString().ToLowerInvariant()} but data.source gives {data.Kind.ToString().ToLowerInvariant()}; pick a matching family or source.");
+        }
+
+        var policyReader = reader.Map("policy");
+        var policy = PolicyCatalog.Read(policyReader, data.PoolSize);
+        reader.Adopt("policy", policyReader);
+
+        var samples = reader.Int("samples_per_generation", data.PoolSize, min: 1, max: 100_000_000);
+        var smallest = Enumerable.Range(0, generations + 1)
+            .Min(g => g == 0 ? data.PoolSize : policy.TrainingSize(g, data.PoolSize, samples));
+        family.Validate(data, smallest, modelReader);
+        modelReader.Done();
+        reader.Adopt("model", modelReader);
+        reader.Done();
+        return new ArmSpec(name, index, data, family, policy, samples);
+    }
+
+    /// <summary>Arms (each a name and its overrides) crossed with the grid; one arm named after the policy if none.</summary>
+    private static List<(string Name, SpecMap Overrides)> ExpandArms(SpecReader root, SpecMap tree)
+    {
+        var arms = new List<(string, SpecMap)>();
+        switch (root.Raw("arms"))
+        {
+            case null:
+                var kind = (tree.Find("policy")?.Value as SpecMap)?.Find("kind")?.Value as SpecScalar;
+                arms.Add((kind?.Value ?? "replace", new SpecMap([], tree.Where)));
+                break;
+            case SpecList list when list.Items.Count > 0:
+                for (var i = 0; i < list.Items.Count; i++)
+                {
+                    if (list.Items[i] is not SpecMap armMap)
+                    {
+                        throw new SpecException(list.Items[i].Where, $"arms[{i}]", "each arm is a mapping, e.g. { name: replace, policy: { kind: replace } }.");
+                    }
+                    var nameNode = armMap.Find("name")?.Value as SpecScalar;
+                    var policyKind = ((armMap.Find("policy")?.Value as SpecMap)?.Find("kind")?.Value as SpecScalar)?.Value;
+                    arms.Add((nameNode?.Value ?? policyKind ?? $"arm{i}", armMap.Without("name")));
+                }
+                break;
+            case var other:
+                throw new SpecException(other.Where, "arms", "expected a non-empty list of arms, each a mapping with a name and the keys it overrides.");
+        }
+        return ExpandGrid(root.Raw("grid"), arms);
+    }
+
+    private static List<(string, SpecMap)> ExpandGrid(SpecNode? grid, List<(string Name, SpecMap Overrides)> arms)
+    {
+        if (grid is null)
+        {
+            return arms;
+        }
+        if (grid is not SpecMap gridMap)
+        {
+            throw new SpecException(grid.Where, "grid", "expected a mapping of key paths to lists of values, e.g. grid: { data.train: [10, 100] }.");
+        }
+        foreach (var axis in gridMap.Entries)
+        {
+            if (axis.Value is not SpecList values || values.Items.Count == 0)
+            {
+                throw new SpecException(axis.Value.Where, $"grid.{axis.Key}", "expected a non-empty list of values to sweep.");
+            }
+            var root = axis.Key.Split('.')[0];
+            if (!ArmKeys.Contains(root))
+            {
+                throw new SpecException(axis.KeyWhere, $"grid.{axis.Key}", $"only keys under {string.Join(", ", ArmKeys)} can be swept.{Suggestions.DidYouMean(root, ArmKeys)}");
+            }
+            var label = axis.Key.Split('.')[^1];
+            arms = arms.SelectMany(arm => values.Items.Select(v =>
+            {
+                var text = v is SpecScalar s ? s.Value : "…";
+                var overrides = (SpecMap)SetPath(arm.Overrides, axis.Key.Split('.'), 0, v);
+                return ($"{arm.Name} {label}={text}", overrides);
+            })).ToList();
+        }
+        return arms;
+    }
+
+    private static SpecNode SetPath(SpecNode? node, string[] path, int depth, SpecNode value)
+    {
+        if (depth == path.Length)
+        {
+            return value;
+        }
+        var map = node as SpecMap ?? new SpecMap([], value.Where);
+        return map.With(path[depth], SetPath(map.Find(path[depth])?.Value, path, depth + 1, value), value.Where);
+    }
+
+    private static List<Metric> ResolveMetrics(SpecReader root, IReadOnlyList<string>? names, List<ArmSpec> arms)
+    {
+        var first = arms[0];
+        var chosen = names ?? first.Family.DefaultMetrics
+            .Concat(first.Data is RowData { Dim: 1 } ? ["variance"] : [])
+            .Where(n => MetricCatalog.Find(n) is { } m && arms.All(a => m.Unsupported(a.Family, a.Data) is null))
+            .ToList();
+        var metrics = new List<Metric>();
+        foreach (var n in chosen.Append("collapsed").Append("real_share").Distinct())
+        {
+            var metric = MetricCatalog.Find(n)
+                ?? throw root.Error("metrics", $"unknown metric '{n}'.{Suggestions.DidYouMean(n, MetricCatalog.Names)} Available for this family: {string.Join(", ", MetricCatalog.Available(first.Family, first.Data))}.");
+            foreach (var arm in arms)
+            {
+                if (metric.Unsupported(arm.Family, arm.Data) is { } why)
+                {
+                    throw root.Error("metrics", $"metric '{n}' {why} (arm '{arm.Name}', family '{arm.Family.Name}'). Available: {string.Join(", ", MetricCatalog.Available(arm.Family, arm.Data))}.");
+                }
+            }
+            metrics.Add(metric);
+        }
+        return metrics;
+    }
+}

@@ -1,0 +1,110 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+
+namespace CollapseLab.Storage;
+
+/// <summary>
+/// The run folder's tables (metrics, summary, composition, samples, sample-values) exported as CSV (the file as
+/// written, gunzipped) or JSON (an array of objects; number columns as numbers, ±∞ as "inf"/"-inf", missing as
+/// null, as in summary.json). Both stream, so a two-million-row metrics file never has to fit in memory.
+/// </summary>
+public static class TableExport
+{
+    public static readonly IReadOnlyDictionary<string, string> Tables = new Dictionary<string, string>
+    {
+        ["metrics"] = "metrics.csv",
+        ["summary"] = "summary.csv",
+        ["composition"] = "composition.csv",
+        ["samples"] = "samples.csv",
+        ["sample-values"] = "sample_values.csv",
+    };
+
+    private static readonly HashSet<string> NumberColumns =
+        ["replicate", "generation", "index", "n", "n_finite", "mean", "sd", "ci_low", "ci_high", "median", "q025", "q975", "theory", "value", "share"];
+
+    /// <summary>The table's file in <paramref name="folder"/>, or a <see cref="Specs.SpecException"/> saying why there is none.</summary>
+    public static string Locate(RunFolder folder, string table)
+    {
+        if (!Tables.TryGetValue(table, out var file))
+        {
+            throw new Specs.SpecException($"no table '{table}'.{Specs.Suggestions.DidYouMean(table, Tables.Keys)} Tables: {string.Join(", ", Tables.Keys)}.");
+        }
+        foreach (var candidate in new[] { folder.File(file), folder.File(file + ".gz") })
+        {
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        var why = table is "samples" or "sample-values"
+            ? " Only runs whose metrics record per-sample values (or whose data has previews) write it; see output.sample_values in the spec."
+            : $" (run status: {RunInfo.Load(folder)?.Status ?? "unknown"}).";
+        throw new Specs.SpecException($"{folder.Path}: no {file}.{why}");
+    }
+
+    public static TextReader Open(string path)
+    {
+        Stream stream = File.OpenRead(path);
+        if (path.EndsWith(".gz", StringComparison.Ordinal))
+        {
+            stream = new GZipStream(stream, CompressionMode.Decompress);
+        }
+        return new StreamReader(stream, Encoding.UTF8);
+    }
+
+    public static void WriteCsv(string path, TextWriter output)
+    {
+        using var reader = Open(path);
+        var buffer = new char[1 << 16];
+        int read;
+        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            output.Write(buffer, 0, read);
+        }
+    }
+
+    public static void WriteJson(string path, TextWriter output)
+    {
+        using var reader = Open(path);
+        using var buffer = new MemoryStream();
+        using var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        string[]? header = null;
+        w.WriteStartArray();
+        foreach (var record in Reports.CsvRecords.Records(reader))
+        {
+            if (header is null)
+            {
+                header = record;
+                continue;
+            }
+            w.WriteStartObject();
+            for (var i = 0; i < header.Length && i < record.Length; i++)
+            {
+                if (NumberColumns.Contains(header[i]))
+                {
+                    JsonExporter.WriteNumber(w, header[i], Numbers.Parse(record[i]));
+                }
+                else
+                {
+                    w.WriteString(header[i], record[i]);
+                }
+            }
+            w.WriteEndObject();
+            if (buffer.Length > 1 << 16)
+            {
+                Drain(w, buffer, output);
+            }
+        }
+        w.WriteEndArray();
+        Drain(w, buffer, output);
+        output.WriteLine();
+    }
+
+    private static void Drain(Utf8JsonWriter w, MemoryStream buffer, TextWriter output)
+    {
+        w.Flush();
+        output.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        buffer.SetLength(0);
+    }
+}
