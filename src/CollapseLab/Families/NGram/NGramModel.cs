@@ -26,7 +26,7 @@ public sealed class NGramModel : ILanguageModel
     private readonly Tokenizer? _tokenizer;
 
     internal NGramModel(NGramTable table, int vocabularySize, int boundary, NGramSmoothing smoothing, double alpha,
-        SamplingOptions sampling, TokenBatch? prompts, double[] unigram, IReadOnlyList<double[]> discounts)
+        SamplingOptions sampling, TokenBatch? prompts, Tokenizer? tokenizer, double[] unigram, IReadOnlyList<double[]> discounts)
     {
         _table = table;
         VocabularySize = vocabularySize;
@@ -34,7 +34,7 @@ public sealed class NGramModel : ILanguageModel
         Smoothing = smoothing;
         Sampling = sampling;
         _prompts = prompts;
-        _tokenizer = prompts?.Tokenizer;
+        _tokenizer = tokenizer;
         _unigram = unigram;
         Discounts = discounts;
         var contexts = table.ContextCount;
