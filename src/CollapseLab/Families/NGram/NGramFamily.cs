@@ -45,7 +45,7 @@ public sealed record NGramFamily(int Order, NGramSmoothing Smoothing, double Alp
         var pool = (TokenBatch)context.RealPool;
         var vocabulary = TextData.VocabularySizeOf(pool);
         var boundary = TextData.BoundaryOf(pool);
-        var table = NGramTable.Count(batch, Order, boundary, Smoothing == NGramSmoothing.KneserNey);
+        var table = NGramTable.Count(batch, Order, vocabulary, boundary, Smoothing == NGramSmoothing.KneserNey);
         var discounts = Smoothing == NGramSmoothing.KneserNey ? KneserNeyDiscounts(table) : [];
         var length = pool.Count > 0 ? pool.Length(0) : 1;
         return new NGramModel(table, vocabulary, boundary, Smoothing, Alpha, Sampling.Resolve(length),

@@ -113,7 +113,7 @@ public sealed class NGramModel : ILanguageModel
         var depth = 0;
         for (var k = 1; k < _table.Order; k++)
         {
-            c = _table.Contexts.Find(c, Back(history, k));
+            c = k == 1 ? _table.FirstContext[Back(history, 1)] : _table.Contexts.Find(c, Back(history, k));
             if (c < 0)
             {
                 break;
