@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
 
 // Every benchmark class in this assembly is listed; pick with --filter, e.g. --filter '*Gaussian*'.
+if (args.Length > 0 && args[0] == "phases") { CollapseLab.Benchmarks.Language.PhaseTimer.Run(); return; }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
