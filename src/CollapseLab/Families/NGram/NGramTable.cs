@@ -24,6 +24,9 @@ internal sealed class NGramTable
 
     public int EntryCountTotal => EntryToken.Length;
 
+    /// <summary>Positions counted per window of the three-pass loop.</summary>
+    private const int Window = 64;
+
     /// <summary>Context id of each token as a one-token context (−1 if never seen): the most used lookup, kept out of the hash.</summary>
     public required int[] FirstContext { get; init; }
 
@@ -39,6 +42,7 @@ internal sealed class NGramTable
         var counts = new PackedIndex(Math.Max(1024, data.TokenCount / 2));
         var padded = new int[n + 64];
         var chain = new int[n];
+        var context = new int[Window];
         for (var s = 0; s < data.Count; s++)
         {
             var seq = data.Sequence(s);
@@ -50,33 +54,55 @@ internal sealed class NGramTable
             padded.AsSpan(0, n - 1).Fill(boundary);
             seq.CopyTo(padded.AsSpan(n - 1));
             padded[length - 1] = boundary;
-            for (var i = n - 1; i < length; i++)
+            // Windows of positions in three passes, so that the hash-table misses of a window overlap: prefetch the
+            // two-token contexts, resolve every context and prefetch its count slot, then count.
+            for (var w0 = n - 1; w0 < length; w0 += Window)
             {
-                var c = 0;
-                for (var k = 1; k < n; k++)
+                var w1 = Math.Min(length, w0 + Window);
+                if (n >= 3)
                 {
-                    var token = padded[i - k];
-                    var known = k == 1 ? first[token] : -1;
-                    if (known >= 0)
+                    for (var i = w0; i < w1; i++)
                     {
-                        c = known;
-                    }
-                    else
-                    {
-                        c = contexts.GetOrAdd(c, token, parent.Count, out var added);
-                        if (added)
+                        var c1 = first[padded[i - 1]];
+                        if (c1 >= 0)
                         {
-                            parent.Add(chain[k - 1]);
-                            depth.Add(k);
-                        }
-                        if (k == 1)
-                        {
-                            first[token] = c;
+                            contexts.Prefetch(c1, padded[i - 2]);
                         }
                     }
-                    chain[k] = c;
                 }
-                counts.Slot(c, padded[i], 0, out _)++;
+                for (var i = w0; i < w1; i++)
+                {
+                    var c = 0;
+                    for (var k = 1; k < n; k++)
+                    {
+                        var token = padded[i - k];
+                        var known = k == 1 ? first[token] : -1;
+                        if (known >= 0)
+                        {
+                            c = known;
+                        }
+                        else
+                        {
+                            c = contexts.GetOrAdd(c, token, parent.Count, out var added);
+                            if (added)
+                            {
+                                parent.Add(chain[k - 1]);
+                                depth.Add(k);
+                            }
+                            if (k == 1)
+                            {
+                                first[token] = c;
+                            }
+                        }
+                        chain[k] = c;
+                    }
+                    context[i - w0] = c;
+                    counts.Prefetch(c, padded[i]);
+                }
+                for (var i = w0; i < w1; i++)
+                {
+                    counts.Slot(context[i - w0], padded[i], 0, out _)++;
+                }
             }
         }
         if (continuationCounts)

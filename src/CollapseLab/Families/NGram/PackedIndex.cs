@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace CollapseLab.Families.NGram;
 
@@ -67,6 +68,16 @@ public sealed class PackedIndex
             {
                 return -1;
             }
+        }
+    }
+
+    /// <summary>Asks the CPU to start loading the slot where (hi, lo) would be, so that a later lookup does not wait.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Prefetch(int hi, int lo)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref _slots[Home(Key(hi, lo))]));
         }
     }
 
