@@ -1,10 +1,19 @@
 using BenchmarkDotNet.Running;
 
 // Every benchmark class in this assembly is listed; pick with --filter, e.g. --filter '*Gaussian*'.
-// For the Gaussian loop, `--loop-throughput` prints samples/s per case without BenchmarkDotNet's harness.
-if (args is ["--loop-throughput", ..])
+// Two harnesses measure like the Python peers do (repeat for a time budget, report the median), without
+// BenchmarkDotNet's process-per-benchmark setup:
+//   --loop-throughput [seconds]   the Gaussian loop's samples/s per case (../shared/peers/gaussian_recursion.py)
+//   ngram-cpu                     n-gram fit and sampling phases on the King James text (../shared/peers/ngram.py)
+switch (args)
 {
-    CollapseLab.Benchmarks.Gaussian.LoopThroughput.Print(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3);
-    return;
+    case ["--loop-throughput", ..]:
+        CollapseLab.Benchmarks.Gaussian.LoopThroughput.Print(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3);
+        break;
+    case ["ngram-cpu", ..]:
+        CollapseLab.Benchmarks.Language.PhaseTimer.Run();
+        break;
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        break;
 }
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

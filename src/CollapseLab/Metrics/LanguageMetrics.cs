@@ -289,7 +289,9 @@ public sealed class GiniImpurityMetric : LanguageMetric
 
 /// <summary>
 /// The exact KL rate from the synthetic truth to the model, Σ_c π(c) Σ_w p(w|c) ln(p(w|c)/q(w|c)), nats per token:
-/// +∞ when the model gives zero probability to a token the truth can produce.
+/// +∞ when the model gives zero probability to a token the truth can produce. The truth never ends a sequence, and
+/// the generator never ends one before its length, so q is the model's law given that the sequence goes on:
+/// q(w|c) = q̃(w|c)/(1 − q̃(boundary|c)).
 /// </summary>
 public sealed class KlToTruthMetric : Metric
 {
@@ -327,11 +329,12 @@ public sealed class KlToTruthMetric : Metric
                 truth.Conditional(c, p);
                 model.Next(truth.ContextTokens(c), q);
                 var kl = 0.0;
+                var goesOn = 1 - q.Probability(model.Boundary);
                 for (var w = 1; w <= truth.Types; w++)
                 {
                     if (p[w] > 0)
                     {
-                        var qw = q.Probability(w);
+                        var qw = q.Probability(w) / goesOn;
                         kl += qw > 0 ? p[w] * Math.Log(p[w] / qw) : double.PositiveInfinity;
                     }
                 }

@@ -86,7 +86,7 @@ public sealed class WordTokenizer : Tokenizer
         while (i < text.Length)
         {
             var c = text[i];
-            if (char.IsWhiteSpace(c))
+            if (c == ' ' || c == '\n' || char.IsWhiteSpace(c))
             {
                 i++;
                 continue;
@@ -128,9 +128,9 @@ public sealed class WordTokenizer : Tokenizer
 
     private static int Width(string text, int i) => char.IsHighSurrogate(text[i]) && i + 1 < text.Length ? 2 : 1;
 
-    private static bool IsLetter(string text, int i) => char.IsLetter(text, i);
+    private static bool IsLetter(string text, int i) => text[i] < 0x80 ? char.IsAsciiLetter(text[i]) : char.IsLetter(text, i);
 
-    private static bool IsWordPart(string text, int i) => CharUnicodeInfo.GetUnicodeCategory(text, i) switch
+    private static bool IsWordPart(string text, int i) => text[i] < 0x80 ? char.IsAsciiLetterOrDigit(text[i]) : CharUnicodeInfo.GetUnicodeCategory(text, i) switch
     {
         UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter or
         UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter or UnicodeCategory.NonSpacingMark or

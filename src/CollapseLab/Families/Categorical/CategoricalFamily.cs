@@ -53,6 +53,6 @@ public sealed record CategoricalFamily(double Alpha, SamplingOptions Sampling) :
             p[w] = w == boundary || total <= 0 ? 0 : (p[w] + Alpha) / total;
         }
         var length = pool.Count > 0 ? pool.Length(0) : 1;
-        return new CategoricalModel(p, boundary, Sampling.Resolve(length), Sampling.Prompted ? pool : null);
+        return new CategoricalModel(p, boundary, Sampling.Resolve(length), Sampling.Prompted ? pool : null, pool.Tokenizer);
     }
 }

@@ -12,13 +12,15 @@ public sealed class CategoricalModel : ILanguageModel
     private readonly double[] _cumulative;
     private readonly int[] _order;
     private readonly TokenBatch? _prompts;
+    private readonly Tokenizer? _tokenizer;
 
-    public CategoricalModel(double[] p, int boundary, SamplingOptions sampling, TokenBatch? prompts)
+    public CategoricalModel(double[] p, int boundary, SamplingOptions sampling, TokenBatch? prompts, Tokenizer? tokenizer)
     {
         _p = p;
         Boundary = boundary;
         Sampling = sampling;
         _prompts = prompts;
+        _tokenizer = tokenizer;
         _cumulative = new double[p.Length];
         var acc = 0.0;
         var max = 0.0;
@@ -44,7 +46,7 @@ public sealed class CategoricalModel : ILanguageModel
     public ReadOnlySpan<double> Unigram => _p;
 
     public DataBatch Sample(int count, StreamKey stream, int threads) =>
-        TextGenerator.Generate(this, _prompts, count, stream, threads, _prompts?.Tokenizer);
+        TextGenerator.Generate(this, _prompts, count, stream, threads, _tokenizer);
 
     public void LogProbabilities(ReadOnlySpan<int> tokens, Span<double> destination)
     {

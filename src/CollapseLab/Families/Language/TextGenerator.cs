@@ -93,7 +93,7 @@ internal sealed class SequenceSampler
 
     public int[] Sample(ReadOnlySpan<int> prompt, RandomStream rng)
     {
-        var history = new int[prompt.Length + _o.MaxLength];
+        var history = new int[prompt.Length + Math.Min(_o.MaxLength, 256)];
         prompt.CopyTo(history);
         var n = prompt.Length;
         Mark(prompt, +1);
@@ -117,6 +117,10 @@ internal sealed class SequenceSampler
             if (next == boundary)
             {
                 break;
+            }
+            if (n == history.Length)
+            {
+                Array.Resize(ref history, Math.Min(prompt.Length + _o.MaxLength, history.Length * 2));
             }
             history[n++] = next;
             if (_o.RepetitionPenalty != 1)

@@ -45,18 +45,18 @@ public sealed record NGramFamily(int Order, NGramSmoothing Smoothing, double Alp
         var pool = (TokenBatch)context.RealPool;
         var vocabulary = TextData.VocabularySizeOf(pool);
         var boundary = TextData.BoundaryOf(pool);
-        var table = NGramTable.Count(batch, Order, boundary, Smoothing == NGramSmoothing.KneserNey);
+        var table = NGramTable.Count(batch, Order, vocabulary, boundary, Smoothing == NGramSmoothing.KneserNey);
         var discounts = Smoothing == NGramSmoothing.KneserNey ? KneserNeyDiscounts(table) : [];
         var length = pool.Count > 0 ? pool.Length(0) : 1;
         return new NGramModel(table, vocabulary, boundary, Smoothing, Alpha, Sampling.Resolve(length),
-            Sampling.Prompted ? pool : null, UnigramOf(batch, vocabulary), discounts);
+            Sampling.Prompted ? pool : null, pool.Tokenizer, UnigramOf(batch, vocabulary), discounts);
     }
 
     /// <summary>
     /// Chen &amp; Goodman's modified Kneser–Ney discounts per context length d from the count-of-counts n₁…n₄ of that
     /// order: Y = n₁/(n₁ + 2n₂), D₁ = 1 − 2Y·n₂/n₁, D₂ = 2 − 3Y·n₃/n₂, D₃₊ = 3 − 4Y·n₄/n₃. Collapse makes count-of-counts
-    /// degenerate: where one of n₁…n₄ is zero the estimate is undefined and plain absolute discounting
-    /// (D₁ = D₂ = D₃₊ = <see cref="FallbackDiscount"/>) is used instead; otherwise each D_k is clamped to [0, k].
+    /// degenerate: where one of n₁…n₄ is zero, or a D_k falls outside (0, k), the estimate is unusable and plain
+    /// absolute discounting (D₁ = D₂ = D₃₊ = <see cref="FallbackDiscount"/>) is used for that order instead.
     /// </summary>
     public const double FallbackDiscount = 0.75;
 
@@ -85,12 +85,9 @@ public sealed record NGramFamily(int Order, NGramSmoothing Smoothing, double Alp
                 continue;
             }
             var y = n1 / (n1 + 2 * n2);
-            result[d] =
-            [
-                Math.Clamp(1 - 2 * y * n2 / n1, 0, 1),
-                Math.Clamp(2 - 3 * y * n3 / n2, 0, 2),
-                Math.Clamp(3 - 4 * y * n4 / n3, 0, 3),
-            ];
+            double[] discounts = [1 - 2 * y * n2 / n1, 2 - 3 * y * n3 / n2, 3 - 4 * y * n4 / n3];
+            var usable = discounts[0] > 0 && discounts[0] < 1 && discounts[1] > 0 && discounts[1] < 2 && discounts[2] > 0 && discounts[2] < 3;
+            result[d] = usable ? discounts : [FallbackDiscount, FallbackDiscount, FallbackDiscount];
         }
         return result;
     }

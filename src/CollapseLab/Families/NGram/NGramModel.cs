@@ -15,10 +15,8 @@ namespace CollapseLab.Families.NGram;
 public sealed class NGramModel : ILanguageModel
 {
     private readonly NGramTable _table;
-    private readonly double[] _weight;
-    private readonly double[] _cumulative;
-    private readonly double[] _total;
-    private readonly double[] _mass;
+    private readonly Entry[] _entries;
+    private readonly Context[] _contexts;
     private readonly double[] _base;
     private readonly int[] _baseOrder;
     private readonly double[] _unigram;
@@ -26,7 +24,7 @@ public sealed class NGramModel : ILanguageModel
     private readonly Tokenizer? _tokenizer;
 
     internal NGramModel(NGramTable table, int vocabularySize, int boundary, NGramSmoothing smoothing, double alpha,
-        SamplingOptions sampling, TokenBatch? prompts, double[] unigram, IReadOnlyList<double[]> discounts)
+        SamplingOptions sampling, TokenBatch? prompts, Tokenizer? tokenizer, double[] unigram, IReadOnlyList<double[]> discounts)
     {
         _table = table;
         VocabularySize = vocabularySize;
@@ -34,14 +32,12 @@ public sealed class NGramModel : ILanguageModel
         Smoothing = smoothing;
         Sampling = sampling;
         _prompts = prompts;
-        _tokenizer = prompts?.Tokenizer;
+        _tokenizer = tokenizer;
         _unigram = unigram;
         Discounts = discounts;
         var contexts = table.ContextCount;
-        _total = new double[contexts];
-        _mass = new double[contexts];
-        _weight = new double[table.EntryCountTotal];
-        _cumulative = new double[table.EntryCountTotal];
+        _contexts = new Context[contexts];
+        _entries = new Entry[table.EntryCountTotal];
         for (var c = 0; c < contexts; c++)
         {
             var d = table.ContextDepth[c];
@@ -50,26 +46,24 @@ public sealed class NGramModel : ILanguageModel
             {
                 var count = table.EntryCount[e];
                 var w = smoothing == NGramSmoothing.KneserNey ? Math.Max(0, count - discounts[d][Math.Min(count, 3) - 1]) : count;
-                _weight[e] = w;
                 total += count;
                 mass += w;
-                _cumulative[e] = mass;
+                _entries[e] = new Entry(w, mass, table.EntryToken[e]);
             }
             if (total > 0 && smoothing == NGramSmoothing.Additive)
             {
                 total += alpha * vocabularySize;
             }
-            _total[c] = total;
-            _mass[c] = mass;
+            _contexts[c] = new Context(total, mass, table.EntryStart[c], table.EntryStart[c + 1]);
         }
         _base = new double[vocabularySize];
         for (var w = 0; w < vocabularySize; w++)
         {
-            _base[w] = _total[0] > 0 ? (1 - _mass[0] / _total[0]) / vocabularySize : 1.0 / vocabularySize;
+            _base[w] = _contexts[0].Total > 0 ? (1 - _contexts[0].Mass / _contexts[0].Total) / vocabularySize : 1.0 / vocabularySize;
         }
         for (var e = table.EntryStart[0]; e < table.EntryStart[1]; e++)
         {
-            _base[table.EntryToken[e]] += _weight[e] / _total[0];
+            _base[table.EntryToken[e]] += _entries[e].Weight / _contexts[0].Total;
         }
         _baseOrder = Enumerable.Range(0, vocabularySize).OrderByDescending(w => _base[w]).ThenBy(w => w).ToArray();
         var types = 0;
@@ -113,7 +107,7 @@ public sealed class NGramModel : ILanguageModel
         var depth = 0;
         for (var k = 1; k < _table.Order; k++)
         {
-            c = _table.Contexts.Find(c, Back(history, k));
+            c = k == 1 ? _table.FirstContext[Back(history, 1)] : _table.Contexts.Find(c, Back(history, k));
             if (c < 0)
             {
                 break;
@@ -130,12 +124,11 @@ public sealed class NGramModel : ILanguageModel
         var p = _base[token];
         for (var d = 0; d < depth; d++)
         {
-            var c = chain[d];
-            var total = _total[c];
-            if (total > 0)
+            var ctx = _contexts[chain[d]];
+            if (ctx.Total > 0)
             {
-                var e = _table.Entries.Find(c, token);
-                p = (e >= 0 ? _weight[e] : 0) / total + (1 - _mass[c] / total) * p;
+                var e = _table.Entries.Find(chain[d], token);
+                p = (e >= 0 ? _entries[e].Weight : 0) / ctx.Total + (1 - ctx.Mass / ctx.Total) * p;
             }
         }
         return p;
@@ -157,20 +150,19 @@ public sealed class NGramModel : ILanguageModel
         var f = 1.0;
         for (var d = depth - 1; d >= 0 && f > 0; d--)
         {
-            var c = chain[d];
-            var total = _total[c];
-            if (total <= 0)
+            var ctx = _contexts[chain[d]];
+            if (ctx.Total <= 0)
             {
                 continue;
             }
-            for (var e = _table.EntryStart[c]; e < _table.EntryStart[c + 1]; e++)
+            for (var e = ctx.Start; e < ctx.End; e++)
             {
-                if (_weight[e] > 0)
+                if (_entries[e].Weight > 0)
                 {
-                    into.Add(_table.EntryToken[e], f * _weight[e] / total);
+                    into.Add(_entries[e].Token, f * _entries[e].Weight / ctx.Total);
                 }
             }
-            f *= 1 - _mass[c] / total;
+            f *= 1 - ctx.Mass / ctx.Total;
         }
         into.Lambda = f;
         into.Base = _base;
@@ -183,20 +175,19 @@ public sealed class NGramModel : ILanguageModel
         var depth = Chain(history, chain);
         for (var d = depth - 1; d >= -1; d--)
         {
-            var c = d >= 0 ? chain[d] : 0;
-            var total = _total[c];
-            if (total <= 0)
+            var ctx = _contexts[d >= 0 ? chain[d] : 0];
+            if (ctx.Total <= 0)
             {
                 continue;
             }
-            var u = rng.NextDouble() * total;
-            if (u < _mass[c])
+            var u = rng.NextDouble() * ctx.Total;
+            if (u < ctx.Mass)
             {
-                var (lo, hi) = (_table.EntryStart[c], _table.EntryStart[c + 1] - 1);
+                var (lo, hi) = (ctx.Start, ctx.End - 1);
                 while (lo < hi)
                 {
                     var mid = (lo + hi) >>> 1;
-                    if (_cumulative[mid] > u)
+                    if (_entries[mid].Cumulative > u)
                     {
                         hi = mid;
                     }
@@ -205,9 +196,15 @@ public sealed class NGramModel : ILanguageModel
                         lo = mid + 1;
                     }
                 }
-                return _table.EntryToken[lo];
+                return _entries[lo].Token;
             }
         }
         return rng.NextInt(VocabularySize);
     }
+
+    /// <summary>One (context, token) entry: its weight, the running sum of weights in its context, its token.</summary>
+    private readonly record struct Entry(double Weight, double Cumulative, int Token);
+
+    /// <summary>A context's count total, weight mass and the range of its entries.</summary>
+    private readonly record struct Context(double Total, double Mass, int Start, int End);
 }

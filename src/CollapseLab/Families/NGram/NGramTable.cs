@@ -24,19 +24,25 @@ internal sealed class NGramTable
 
     public int EntryCountTotal => EntryToken.Length;
 
+    /// <summary>Positions counted per window of the three-pass loop.</summary>
+    private const int Window = 64;
+
+    /// <summary>Context id of each token as a one-token context (−1 if never seen): the most used lookup, kept out of the hash.</summary>
+    public required int[] FirstContext { get; init; }
+
     /// <summary>Counts every n-gram of every sequence, each padded with n−1 boundaries in front and one behind.</summary>
-    public static NGramTable Count(TokenBatch data, int order, int boundary, bool continuationCounts)
+    public static NGramTable Count(TokenBatch data, int order, int vocabularySize, int boundary, bool continuationCounts)
     {
         var n = order;
         var contexts = new PackedIndex(Math.Max(1024, data.TokenCount / 4));
         var parent = new List<int>(data.TokenCount / 4) { -1 };
         var depth = new List<int>(data.TokenCount / 4) { 0 };
-        var entries = new PackedIndex(Math.Max(1024, data.TokenCount / 2));
-        var entryContext = new List<int>(data.TokenCount / 2);
-        var entryToken = new List<int>(data.TokenCount / 2);
-        var entryCount = new List<int>(data.TokenCount / 2);
-        var padded = new int[n - 1 + 1 + data.Tokens.Length / Math.Max(1, data.Count) + 1];
+        var first = new int[vocabularySize];
+        Array.Fill(first, -1);
+        var counts = new PackedIndex(Math.Max(1024, data.TokenCount / 2));
+        var padded = new int[n + 64];
         var chain = new int[n];
+        var context = new int[Window];
         for (var s = 0; s < data.Count; s++)
         {
             var seq = data.Sequence(s);
@@ -48,91 +54,106 @@ internal sealed class NGramTable
             padded.AsSpan(0, n - 1).Fill(boundary);
             seq.CopyTo(padded.AsSpan(n - 1));
             padded[length - 1] = boundary;
-            for (var i = n - 1; i < length; i++)
+            // Windows of positions in three passes, so that the hash-table misses of a window overlap: prefetch the
+            // two-token contexts, resolve every context and prefetch its count slot, then count.
+            for (var w0 = n - 1; w0 < length; w0 += Window)
             {
-                var c = 0;
-                for (var k = 1; k < n; k++)
+                var w1 = Math.Min(length, w0 + Window);
+                if (n >= 3)
                 {
-                    c = contexts.GetOrAdd(c, padded[i - k], parent.Count, out var added);
-                    if (added)
+                    for (var i = w0; i < w1; i++)
                     {
-                        parent.Add(chain[k - 1]);
-                        depth.Add(k);
+                        var c1 = first[padded[i - 1]];
+                        if (c1 >= 0)
+                        {
+                            contexts.Prefetch(c1, padded[i - 2]);
+                        }
                     }
-                    chain[k] = c;
                 }
-                var e = entries.GetOrAdd(c, padded[i], entryToken.Count, out var newEntry);
-                if (newEntry)
+                for (var i = w0; i < w1; i++)
                 {
-                    entryContext.Add(c);
-                    entryToken.Add(padded[i]);
-                    entryCount.Add(1);
+                    var c = 0;
+                    for (var k = 1; k < n; k++)
+                    {
+                        var token = padded[i - k];
+                        var known = k == 1 ? first[token] : -1;
+                        if (known >= 0)
+                        {
+                            c = known;
+                        }
+                        else
+                        {
+                            c = contexts.GetOrAdd(c, token, parent.Count, out var added);
+                            if (added)
+                            {
+                                parent.Add(chain[k - 1]);
+                                depth.Add(k);
+                            }
+                            if (k == 1)
+                            {
+                                first[token] = c;
+                            }
+                        }
+                        chain[k] = c;
+                    }
+                    context[i - w0] = c;
+                    counts.Prefetch(c, padded[i]);
                 }
-                else
+                for (var i = w0; i < w1; i++)
                 {
-                    entryCount[e]++;
+                    counts.Slot(context[i - w0], padded[i], 0, out _)++;
                 }
             }
         }
         if (continuationCounts)
         {
             // Each distinct entry (c, w) at depth d adds one left extension to (parent(c), w) at depth d − 1.
-            var start = 0;
+            var level = new List<(int Context, int Token)>(counts.Count);
+            counts.ForEach((c, w, _) => level.Add((c, w)));
             for (var d = n - 1; d >= 1; d--)
             {
-                var end = entryToken.Count;
-                for (var e = start; e < end; e++)
+                var lower = new List<(int, int)>();
+                foreach (var (c, w) in level)
                 {
-                    var lower = parent[entryContext[e]];
-                    var le = entries.GetOrAdd(lower, entryToken[e], entryToken.Count, out var added);
+                    var p = parent[c];
+                    counts.Slot(p, w, 0, out var added)++;
                     if (added)
                     {
-                        entryContext.Add(lower);
-                        entryToken.Add(entryToken[e]);
-                        entryCount.Add(1);
-                    }
-                    else
-                    {
-                        entryCount[le]++;
+                        lower.Add((p, w));
                     }
                 }
-                start = end;
+                level = lower;
             }
         }
-        return Group(order, contexts, parent.ToArray(), depth.ToArray(), entries, entryContext, entryToken, entryCount);
+        return Group(order, contexts, parent.ToArray(), depth.ToArray(), first, counts);
     }
 
-    /// <summary>Reorders entries by context (a counting sort) and points the entry index at the new positions.</summary>
-    private static NGramTable Group(int order, PackedIndex contexts, int[] parent, int[] depth, PackedIndex entries,
-        List<int> entryContext, List<int> entryToken, List<int> entryCount)
+    /// <summary>Lays entries out by context (a counting sort) and points the entry index at their positions.</summary>
+    private static NGramTable Group(int order, PackedIndex contexts, int[] parent, int[] depth, int[] first, PackedIndex entries)
     {
         var start = new int[parent.Length + 1];
-        foreach (var c in entryContext)
-        {
-            start[c + 1]++;
-        }
+        entries.ForEach((c, _, _) => start[c + 1]++);
         for (var c = 0; c < parent.Length; c++)
         {
             start[c + 1] += start[c];
         }
-        var next = start[..^1].ToArray();
-        var position = new int[entryContext.Count];
-        var tokens = new int[entryContext.Count];
-        var counts = new int[entryContext.Count];
-        for (var e = 0; e < entryContext.Count; e++)
+        var next = start[..^1];
+        var tokens = new int[entries.Count];
+        var counts = new int[entries.Count];
+        entries.Remap((c, w, count) =>
         {
-            var p = next[entryContext[e]]++;
-            position[e] = p;
-            tokens[p] = entryToken[e];
-            counts[p] = entryCount[e];
-        }
-        entries.Remap(position);
+            var p = next[c]++;
+            tokens[p] = w;
+            counts[p] = count;
+            return p;
+        });
         return new NGramTable
         {
             Order = order,
             Contexts = contexts,
             ContextParent = parent,
             ContextDepth = depth,
+            FirstContext = first,
             Entries = entries,
             EntryStart = start,
             EntryToken = tokens,

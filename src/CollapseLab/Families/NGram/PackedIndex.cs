@@ -1,18 +1,25 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace CollapseLab.Families.NGram;
 
 /// <summary>
 /// An open-addressing hash map from a pair of non-negative ints (packed as hi·2³² + lo in one ulong) to an int,
-/// with linear probing at load ≤ 1/2. Used for (context id, token) → id: no per-entry objects, no strings.
+/// with linear probing at load ≤ 1/2. Key and value share a slot, so a lookup costs one cache miss. Used for
+/// (context id, token) → id or count: no per-entry objects, no strings.
 /// </summary>
 public sealed class PackedIndex
 {
     private const ulong Empty = ulong.MaxValue;
 
-    private ulong[] _keys;
-    private int[] _values;
+    private Entry[] _slots;
     private int _shift;
+
+    private struct Entry
+    {
+        public ulong Key;
+        public int Value;
+    }
 
     public PackedIndex(int capacity = 1024)
     {
@@ -21,32 +28,41 @@ public sealed class PackedIndex
         {
             size <<= 1;
         }
-        _keys = new ulong[size];
-        Array.Fill(_keys, Empty);
-        _values = new int[size];
+        _slots = NewSlots(size);
         _shift = 64 - int.Log2(size);
     }
 
     public int Count { get; private set; }
 
+    private static Entry[] NewSlots(int size)
+    {
+        var slots = GC.AllocateUninitializedArray<Entry>(size);
+        for (var i = 0; i < slots.Length; i++)
+        {
+            slots[i].Key = Empty;
+        }
+        return slots;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Key(int hi, int lo) => ((ulong)(uint)hi << 32) | (uint)lo;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Slot(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> _shift);
+    private int Home(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> _shift);
 
     /// <summary>The value stored for (hi, lo), or −1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Find(int hi, int lo)
     {
         var key = Key(hi, lo);
-        var mask = _keys.Length - 1;
-        for (var i = Slot(key); ; i = (i + 1) & mask)
+        var slots = _slots;
+        var mask = slots.Length - 1;
+        for (var i = Home(key); ; i = (i + 1) & mask)
         {
-            var k = _keys[i];
+            var k = slots[i].Key;
             if (k == key)
             {
-                return _values[i];
+                return slots[i].Value;
             }
             if (k == Empty)
             {
@@ -55,68 +71,96 @@ public sealed class PackedIndex
         }
     }
 
+    /// <summary>Asks the CPU to start loading the slot where (hi, lo) would be, so that a later lookup does not wait.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Prefetch(int hi, int lo)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref _slots[Home(Key(hi, lo))]));
+        }
+    }
+
     /// <summary>The value for (hi, lo); when absent, stores <paramref name="next"/> and reports it was added.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int GetOrAdd(int hi, int lo, int next, out bool added)
     {
-        if (Count * 2 >= _keys.Length)
+        ref var value = ref Slot(hi, lo, next, out added);
+        return value;
+    }
+
+    /// <summary>A reference to the value of (hi, lo), stored as <paramref name="initial"/> when absent (e.g. to count).</summary>
+    public ref int Slot(int hi, int lo, int initial, out bool added)
+    {
+        if (Count * 2 >= _slots.Length)
         {
             Grow();
         }
         var key = Key(hi, lo);
-        var mask = _keys.Length - 1;
-        for (var i = Slot(key); ; i = (i + 1) & mask)
+        var slots = _slots;
+        var mask = slots.Length - 1;
+        for (var i = Home(key); ; i = (i + 1) & mask)
         {
-            var k = _keys[i];
+            var k = slots[i].Key;
             if (k == key)
             {
                 added = false;
-                return _values[i];
+                return ref slots[i].Value;
             }
             if (k == Empty)
             {
-                _keys[i] = key;
-                _values[i] = next;
+                slots[i].Key = key;
+                slots[i].Value = initial;
                 Count++;
                 added = true;
-                return next;
+                return ref slots[i].Value;
             }
         }
     }
 
-    /// <summary>Replaces every stored value v by map[v] (after entries are reordered).</summary>
-    public void Remap(int[] map)
+    /// <summary>Calls <paramref name="visit"/>(hi, lo, value) for every stored pair, in slot order.</summary>
+    public void ForEach(Action<int, int, int> visit)
     {
-        for (var i = 0; i < _keys.Length; i++)
+        foreach (var s in _slots)
         {
-            if (_keys[i] != Empty)
+            if (s.Key != Empty)
             {
-                _values[i] = map[_values[i]];
+                visit((int)(s.Key >> 32), (int)(uint)s.Key, s.Value);
+            }
+        }
+    }
+
+    /// <summary>Replaces every stored value by <paramref name="map"/>(hi, lo, value).</summary>
+    public void Remap(Func<int, int, int, int> map)
+    {
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            var key = _slots[i].Key;
+            if (key != Empty)
+            {
+                _slots[i].Value = map((int)(key >> 32), (int)(uint)key, _slots[i].Value);
             }
         }
     }
 
     private void Grow()
     {
-        var oldKeys = _keys;
-        var oldValues = _values;
-        _keys = new ulong[oldKeys.Length * 2];
-        Array.Fill(_keys, Empty);
-        _values = new int[_keys.Length];
+        var old = _slots;
+        _slots = NewSlots(old.Length * 2);
         _shift--;
-        var mask = _keys.Length - 1;
-        for (var j = 0; j < oldKeys.Length; j++)
+        var mask = _slots.Length - 1;
+        foreach (var s in old)
         {
-            if (oldKeys[j] == Empty)
+            if (s.Key == Empty)
             {
                 continue;
             }
-            var i = Slot(oldKeys[j]);
-            while (_keys[i] != Empty)
+            var i = Home(s.Key);
+            while (_slots[i].Key != Empty)
             {
                 i = (i + 1) & mask;
             }
-            _keys[i] = oldKeys[j];
-            _values[i] = oldValues[j];
+            _slots[i] = s;
         }
     }
 }
