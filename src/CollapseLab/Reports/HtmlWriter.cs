@@ -42,7 +42,7 @@ public sealed class HtmlWriter
 
     public void CloseGrid() => _body.Append("</div>\n");
 
-    /// <summary>A chart placeholder; the page script draws <paramref name="spec"/> into it.</summary>
+    /// <summary>An empty chart container; the page script draws <paramref name="spec"/> into it.</summary>
     public void Chart(string name, JsonObject spec)
     {
         var id = $"chart-{_charts.Count + 1}";

@@ -7,9 +7,6 @@ namespace CollapseLab.Families.Gaussian;
 /// <summary>N(μ, Σ) with Σ factored once; a singular Σ samples on its support and has log-density −∞ off it.</summary>
 public sealed class GaussianModel : IDensityModel, Metrics.IMomentModel
 {
-    /// <summary>Rows drawn per random-stream chunk; fixed so the bits never depend on the thread count.</summary>
-    public const int SampleChunk = 1 << 14;
-
     public GaussianModel(double[] mean, double[] covariance)
     {
         Mean = mean;
@@ -46,30 +43,8 @@ public sealed class GaussianModel : IDensityModel, Metrics.IMomentModel
         return null;
     }
 
-    public DataBatch Sample(int count, StreamKey stream, int threads)
-    {
-        var values = new double[count * Dim];
-        var chunks = (count + SampleChunk - 1) / SampleChunk;
-        if (chunks <= 1 || threads <= 1)
-        {
-            for (var c = 0; c < chunks; c++)
-            {
-                FillChunk(values, count, c, stream);
-            }
-        }
-        else
-        {
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c => FillChunk(values, count, c, stream));
-        }
-        return new RowBatch(values, Dim);
-    }
-
-    private void FillChunk(double[] values, int count, int chunk, StreamKey stream)
-    {
-        var start = chunk * SampleChunk;
-        var rows = Math.Min(SampleChunk, count - start);
-        FillRows(values.AsSpan(start * Dim, rows * Dim), stream.WithChunk(chunk).Open());
-    }
+    public DataBatch Sample(int count, StreamKey stream, int threads) =>
+        ChunkedRows.Sample(count, Dim, stream, threads, FillRows);
 
     private void FillRows(Span<double> destination, RandomStream rng)
     {

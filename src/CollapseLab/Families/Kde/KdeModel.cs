@@ -9,8 +9,6 @@ namespace CollapseLab.Families.Kde;
 /// </summary>
 public sealed class KdeModel : IBatchDensityModel
 {
-    /// <summary>Rows drawn per random-stream chunk; fixed so the bits never depend on the thread count.</summary>
-    public const int SampleChunk = 1 << 14;
 
     private readonly KdeScorer _scorer;
 
@@ -58,30 +56,8 @@ public sealed class KdeModel : IBatchDensityModel
         _scorer.Score(x.Values, destination[..x.Count], threads);
     }
 
-    public DataBatch Sample(int count, StreamKey stream, int threads)
-    {
-        var d = Dim;
-        var values = new double[count * d];
-        var chunks = (count + SampleChunk - 1) / SampleChunk;
-        void Fill(int c)
-        {
-            var start = c * SampleChunk;
-            var rows = Math.Min(SampleChunk, count - start);
-            FillRows(values.AsSpan(start * d, rows * d), stream.WithChunk(c).Open());
-        }
-        if (chunks <= 1 || threads <= 1)
-        {
-            for (var c = 0; c < chunks; c++)
-            {
-                Fill(c);
-            }
-        }
-        else
-        {
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, Fill);
-        }
-        return new RowBatch(values, d);
-    }
+    public DataBatch Sample(int count, StreamKey stream, int threads) =>
+        ChunkedRows.Sample(count, Dim, stream, threads, FillRows);
 
     private void FillRows(Span<double> destination, RandomStream rng)
     {

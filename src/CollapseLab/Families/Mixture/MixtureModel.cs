@@ -12,8 +12,6 @@ namespace CollapseLab.Families.Mixture;
 /// </summary>
 public sealed class MixtureModel : IDensityModel, Metrics.IMomentModel
 {
-    /// <summary>Rows drawn per random-stream chunk; fixed so the bits never depend on the thread count.</summary>
-    public const int SampleChunk = 1 << 14;
 
     private readonly Cholesky[] _factors;
     private readonly double[] _logWeights;
@@ -71,30 +69,8 @@ public sealed class MixtureModel : IDensityModel, Metrics.IMomentModel
         return null;
     }
 
-    public DataBatch Sample(int count, StreamKey stream, int threads)
-    {
-        var d = Dim;
-        var values = new double[count * d];
-        var chunks = (count + SampleChunk - 1) / SampleChunk;
-        void Fill(int c)
-        {
-            var start = c * SampleChunk;
-            var rows = Math.Min(SampleChunk, count - start);
-            FillRows(values.AsSpan(start * d, rows * d), stream.WithChunk(c).Open());
-        }
-        if (chunks <= 1 || threads <= 1)
-        {
-            for (var c = 0; c < chunks; c++)
-            {
-                Fill(c);
-            }
-        }
-        else
-        {
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, Fill);
-        }
-        return new RowBatch(values, d);
-    }
+    public DataBatch Sample(int count, StreamKey stream, int threads) =>
+        ChunkedRows.Sample(count, Dim, stream, threads, FillRows);
 
     /// <summary>
     /// Each row: a component k with probability w_k (one uniform), then x = μ_k + L_k·z. All the chunk's z ~ N(0, I)
