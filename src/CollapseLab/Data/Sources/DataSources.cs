@@ -23,6 +23,8 @@ public static class DataSources
         ["wikitext"] = TextSources.ReadWikiText,
         ["kjv"] = TextSources.ReadKjv,
         ["zipf"] = (data, _, _) => ZipfSource.Read(data),
+        ["fashion-mnist"] = ImageSources.ReadFashionMnist,
+        ["idx"] = ImageSources.ReadIdx,
     };
 
     public static IReadOnlyCollection<string> Names => Registry.Keys;
