@@ -67,7 +67,7 @@ public sealed record VaeFamily(VaeOptions Options) : IFamily
             augment.Done();
             model.Adopt("augment", augment);
         }
-        var means = model.Choice("sample", "draw", SampleModes) == "mean";
+        var means = model.Choice("sample", "mean", SampleModes) == "mean";
         return new VaeFamily(new VaeOptions(hidden, latent, gaussian, sigma, epochs, steps, batch, lr, decay, dropout, validation, patience, init, shift, means));
     }
 

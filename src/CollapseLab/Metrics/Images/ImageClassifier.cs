@@ -12,7 +12,7 @@ namespace CollapseLab.Metrics.Images;
 
 /// <summary>
 /// The feature extractor of the image metrics: an MLP D–256–64–K (ReLU) trained with Adam on cross-entropy for
-/// <see cref="Epochs"/> epochs on the real training images and labels, once per data set and experiment seed. Its
+/// <see cref="Epochs"/> epochs (more on small data, so that it takes at least <see cref="MinimumSteps"/> steps) on the real training images and labels, once per data set and experiment seed. Its
 /// 64-unit penultimate layer (after ReLU) is the feature space of the Fréchet distance and of precision/recall; its
 /// arg-max is the class of a generated image. Trained weights are cached in memory and on disk
 /// (<c>$COLLAPSELAB_CACHE</c> or ~/.cache/collapselab, file named by a hash of the pixels, labels and seed).
@@ -22,6 +22,7 @@ public sealed class ImageClassifier
     public const int Hidden = 256;
     public const int Features = 64;
     public const int Epochs = 3;
+    public const int MinimumSteps = 400;
     private const int BatchSize = 128;
     private const int Chunk = 1024;
 
@@ -114,7 +115,9 @@ public sealed class ImageClassifier
         var adam = new Adam(p, 1e-3f);
         var (n, d) = (images.Count, images.Dim);
         var targets = new int[BatchSize];
-        for (var epoch = 0; epoch < Epochs; epoch++)
+        var perEpoch = (n + BatchSize - 1) / BatchSize;
+        var epochs = Math.Max(Epochs, (MinimumSteps + perEpoch - 1) / perEpoch);
+        for (var epoch = 0; epoch < epochs; epoch++)
         {
             var order = rng.Permutation(n);
             for (var start = 0; start < n; start += BatchSize)
@@ -200,7 +203,7 @@ public sealed class ImageClassifier
         }
         Mix((ulong)data.Dim);
         Mix(Hidden * 1000UL + Features);
-        Mix(Epochs);
+        Mix(Epochs * 100_000UL + MinimumSteps);
         Mix(seed);
         var root = Environment.GetEnvironmentVariable("COLLAPSELAB_CACHE") is { Length: > 0 } custom
             ? custom
