@@ -100,7 +100,7 @@ public class VaeFamilyTests
     [Fact]
     public void A_chain_runs_with_every_image_metric_finite()
     {
-        var spec = TestSpecs.Load(VaeTestData.Spec(), "model.init=previous");
+        var spec = TestSpecs.Load(VaeTestData.Spec(), "model.init=previous", "model.steps=400");
         var results = TestSpecs.Run(spec);
         foreach (var metric in spec.Metrics)
         {
