@@ -19,10 +19,12 @@ public enum VaeInit
 /// real pool, never trained on) give early stopping with <c>Patience</c> epochs; 0 turns it off.
 /// <c>Shift</c> moves each training image of generations ≥ 1 by up to that many pixels (augmentation of synthetic data).
 /// <c>SampleMeans</c>: samples are decoder means instead of draws from the decoder's likelihood.
+/// <c>Checkpoints</c>: a folder where every fitted generation is saved as safetensors (see <see cref="VaeFamily.CheckpointPath"/>).
 /// </summary>
 public sealed record VaeOptions(
     int Hidden, int Latent, bool Gaussian, double Sigma, int Epochs, int? Steps, int BatchSize, double LearningRate,
-    double WeightDecay, double Dropout, int Validation, int Patience, VaeInit Init, int Shift, bool SampleMeans);
+    double WeightDecay, double Dropout, int Validation, int Patience, VaeInit Init, int Shift, bool SampleMeans,
+    string? Checkpoints = null);
 
 /// <summary>The <c>vae</c> family: fits a VAE to rows of pixels in [0, 1] and samples images from its prior.</summary>
 public sealed record VaeFamily(VaeOptions Options) : IFamily
@@ -68,7 +70,8 @@ public sealed record VaeFamily(VaeOptions Options) : IFamily
             model.Adopt("augment", augment);
         }
         var means = model.Choice("sample", "mean", SampleModes) == "mean";
-        return new VaeFamily(new VaeOptions(hidden, latent, gaussian, sigma, epochs, steps, batch, lr, decay, dropout, validation, patience, init, shift, means));
+        var checkpoints = model.OptionalString("checkpoints") is { } folder ? Path.GetFullPath(folder) : null;
+        return new VaeFamily(new VaeOptions(hidden, latent, gaussian, sigma, epochs, steps, batch, lr, decay, dropout, validation, patience, init, shift, means, checkpoints));
     }
 
     public void Validate(ExperimentData data, int smallestTrainingSet, SpecReader model)
@@ -92,5 +95,38 @@ public sealed record VaeFamily(VaeOptions Options) : IFamily
         _ = rows;
     }
 
-    public IModel Fit(DataBatch train, FitContext context) => VaeTrainer.Fit(this, (RowBatch)train, context);
+    public IModel Fit(DataBatch train, FitContext context)
+    {
+        var rows = (RowBatch)train;
+        var model = VaeTrainer.Fit(this, rows, context);
+        if (Options.Checkpoints is { } folder)
+        {
+            Directory.CreateDirectory(folder);
+            model.Save(CheckpointPath(folder, rows, context));
+        }
+        return model;
+    }
+
+    /// <summary>
+    /// gen&lt;g&gt;-rep&lt;r&gt;-&lt;hash&gt;.safetensors, the hash (FNV-1a) covering the options, the training rows and the
+    /// fit's stream: arms never overwrite each other, and arms that fit the same data the same way share a file.
+    /// </summary>
+    public string CheckpointPath(string folder, RowBatch train, FitContext context)
+    {
+        var h = 14695981039346656037UL;
+        void Mix(ulong v)
+        {
+            h = (h ^ v) * 1099511628211UL;
+        }
+        foreach (var c in (Options with { Checkpoints = null }).ToString())
+        {
+            Mix(c);
+        }
+        foreach (var v in train.Values)
+        {
+            Mix((ulong)BitConverter.DoubleToInt64Bits(v));
+        }
+        Mix(context.Stream.Hash);
+        return Path.Combine(folder, $"gen{context.Generation}-rep{context.Stream.Replicate}-{h:x16}.safetensors");
+    }
 }

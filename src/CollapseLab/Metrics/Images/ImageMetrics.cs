@@ -218,3 +218,16 @@ public sealed class PixelVarianceMetric : Metric
         return total / ((n - 1.0) * d);
     }
 }
+
+/// <summary>The feature classifier's accuracy on the real test images: how far its class histogram can be trusted.</summary>
+public sealed class ClassifierAccuracyMetric : ClassifierMetric
+{
+    public override string Name => "classifier_accuracy";
+
+    public override string Description => "share of real test images the image metrics' classifier labels right (the same every generation)";
+
+    public override string? Unsupported(IFamily family, ExperimentData data) =>
+        base.Unsupported(family, data) ?? (((ImageData)data).TestLabels is null ? "needs test labels" : null);
+
+    public override double Compute(MetricContext context) => Classifier(context).TestAccuracy;
+}

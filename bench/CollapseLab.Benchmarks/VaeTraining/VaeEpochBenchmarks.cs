@@ -6,7 +6,7 @@ using CollapseLab.Families.Vae;
 using CollapseLab.Random;
 using CollapseLab.Tensors.Kernels;
 
-namespace CollapseLab.Benchmarks.Vae;
+namespace CollapseLab.Benchmarks.VaeTraining;
 
 /// <summary>
 /// One epoch of the vae family's fit on the 60,000 Fashion-MNIST training images (784-400-20, batch 128, Adam), as
