@@ -92,16 +92,16 @@ public static class ImageSources
         var testCount = data.Int("test", heldOut ? Math.Min(10_000, train.Count / 6) : available, min: 1, max: heldOut ? train.Count - 1 : available);
         var trainAvailable = heldOut ? train.Count - testCount : train.Count;
         var trainCount = data.Int("train", trainAvailable, min: 1, max: trainAvailable);
-        var allTrain = ImageData.ToRows(train, train.Count, binarize);
-        var allTest = test is null ? null : ImageData.ToRows(test, testCount, binarize);
         var description = $"{name}: {train.Columns}×{train.Rows} images{(binarize ? ", binarized" : "")}";
         return seed =>
         {
+            // Converted here, not above: the spec loader reads the data section of every arm but loads it once.
+            var allTrain = ImageData.ToRows(train, train.Count, binarize);
+            var allTest = test is null ? null : ImageData.ToRows(test, testCount, binarize);
             if (allTest is not null)
             {
-                var tl = testLabels?[..testCount];
-                var portion = allTrain.Compose([new BatchPart(allTrain, Enumerable.Range(0, trainAvailable).ToArray())]);
-                return new ImageData((RowBatch)portion, trainLabels, allTest, tl, train.Columns, train.Rows, trainCount, description);
+                // The whole training file is the training portion; every seed shares these rows (never mutated).
+                return new ImageData(allTrain, trainLabels, allTest, testLabels?[..testCount], train.Columns, train.Rows, trainCount, description);
             }
             // No test file: hold out a seeded sample of the training file.
             var order = new StreamKey(seed, 0, 0, Purpose.Split).Open().Permutation(train.Count);
