@@ -51,6 +51,8 @@ public static class MetricCatalog
         new TypesLostMetric(),
         new GiniImpurityMetric(),
         new KlToTruthMetric(),
+        new Images.FrechetDistanceMetric(), new Images.ClassEntropyMetric(), new Images.ClassesPresentMetric(),
+        new Images.FeaturePrecisionRecallMetric(recall: false), new Images.FeaturePrecisionRecallMetric(recall: true), new Images.PixelVarianceMetric(), new Images.ClassifierAccuracyMetric(),
     ];
 
     private static readonly Dictionary<string, Metric> ByName = All.ToDictionary(m => m.Name);

@@ -40,7 +40,7 @@ public sealed class RunSession
     public string Status => _info.Status;
 
     /// <summary>Hooks run after results are exported, e.g. the HTML report.</summary>
-    public static List<Action<RunFolder, RunSummary>> AfterComplete { get; } = [];
+    public static List<Action<RunFolder, RunSummary>> AfterComplete { get; } = [Metrics.Images.SampleGrids.Write];
 
     public static RunSession Start(ExperimentSpec spec, string runsDirectory, int threads, RunnerOptions? options = null)
     {

@@ -23,6 +23,8 @@ public static class DataSources
         ["wikitext"] = TextSources.ReadWikiText,
         ["kjv"] = TextSources.ReadKjv,
         ["zipf"] = (data, _, _) => ZipfSource.Read(data),
+        ["fashion-mnist"] = ImageSources.ReadFashionMnist,
+        ["idx"] = ImageSources.ReadIdx,
     };
 
     /// <summary>Sources that read a file or folder named after the colon.</summary>

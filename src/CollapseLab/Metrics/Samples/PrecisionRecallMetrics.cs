@@ -86,7 +86,7 @@ public sealed class PrecisionRecall
     }
 
     /// <summary>Share of <paramref name="points"/> within some ball (centre, radius²) of the manifold.</summary>
-    private static double ShareInside(RowBatch points, RowBatch centres, double[] radii2)
+    internal static double ShareInside(RowBatch points, RowBatch centres, double[] radii2)
     {
         var inside = 0;
         for (var i = 0; i < points.Count; i++)
