@@ -10,10 +10,24 @@ namespace CollapseLab.Data.Sources;
 /// </summary>
 public static class ShapeSources
 {
+    /// <summary>
+    /// Accepts <c>dim: 2</c> so that one data section can sweep sources of several shapes (blobs and the swiss roll
+    /// take a dimension too); any other value is an error.
+    /// </summary>
+    private static void RequirePlanar(SpecReader data, string shape)
+    {
+        var dim = data.Int("dim", 2);
+        if (dim != 2)
+        {
+            throw data.Error("dim", $"{shape} are 2-D; use dim: 2 or leave it out (blobs, mixture and swiss_roll take other dimensions).");
+        }
+    }
+
     /// <summary>Two interleaving half circles: outer (cos t, sin t), inner (1 − cos t, ½ − sin t), t ~ U(0, π).</summary>
     public static Func<ulong, ExperimentData> Moons(SpecReader data)
     {
         var noise = data.Double("noise", 0.1, min: 0);
+        RequirePlanar(data, "two moons");
         var (train, test) = SyntheticRowData.ReadSizes(data);
         return seed => new SyntheticRowData((count, key) => SyntheticRowData.Draw(count, 2, key, (rows, rng) =>
         {
@@ -36,6 +50,7 @@ public static class ShapeSources
         {
             throw data.Error("factor", "the inner circle's radius must be below 1 (the outer one's), e.g. factor: 0.5.");
         }
+        RequirePlanar(data, "circles");
         var (train, test) = SyntheticRowData.ReadSizes(data);
         return seed => new SyntheticRowData((count, key) => SyntheticRowData.Draw(count, 2, key, (rows, rng) =>
         {
