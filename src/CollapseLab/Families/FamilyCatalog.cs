@@ -15,6 +15,7 @@ public static class FamilyCatalog
         ["gmm"] = MixtureFamily.Read,
         ["categorical"] = Categorical.CategoricalFamily.Read,
         ["ngram"] = NGram.NGramFamily.Read,
+        ["transformer"] = Transformer.TransformerFamily.Read,
     };
 
     public static IReadOnlyCollection<string> Names => Registry.Keys;
