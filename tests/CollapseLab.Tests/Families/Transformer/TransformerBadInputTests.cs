@@ -14,9 +14,9 @@ public class TransformerBadInputTests
         model: { family: transformer, layers: 1, heads: 2, steps: 2, {{model}} }
         """;
 
-    private static (int Code, string Error) Run(string yaml, string? path = null)
+    private static (int Code, string Error) Run(string yaml, string? directory = null)
     {
-        var dir = TestSpecs.TempDirectory();
+        var dir = directory ?? TestSpecs.TempDirectory();
         File.WriteAllText(Path.Combine(dir, "corpus.txt"),
             string.Join("\n\n", Enumerable.Range(0, 40).Select(i => $"In the beginning {i} was the word, and the word was with text {i * 7}.")));
         var spec = Path.Combine(dir, "spec.yaml");
@@ -48,8 +48,17 @@ public class TransformerBadInputTests
     public void Width_must_split_into_heads() =>
         Assert.Contains("multiple of heads", Run(Spec("context: 32, width: 15")).Error, StringComparison.Ordinal);
 
+    /// <summary>A good spec runs, and with save_models every generation's model is in the run folder and reloads.</summary>
     [Fact]
-    public void A_good_spec_runs() => Assert.Equal(0, Run(Spec("context: 32, width: 16")).Code);
+    public void A_good_spec_runs_and_saves_its_models()
+    {
+        var dir = TestSpecs.TempDirectory();
+        Assert.Equal(0, Run(Spec("context: 32, width: 16, save_models: true"), dir).Code);
+        var models = Directory.GetFiles(Path.Combine(dir, "runs"), "*.safetensors", SearchOption.AllDirectories).Order().ToArray();
+        Assert.Equal(["gen000.safetensors", "gen001.safetensors"], models.Select(m => Path.GetFileName(m)).ToList());
+        var reloaded = CollapseLab.Families.Transformer.TransformerModel.Load(models[1], CollapseLab.Families.Language.SamplingOptions.Default);
+        Assert.Equal(16, reloaded.Network.Config.Channels);
+    }
 
     /// <summary>The KJV source without the 'bible' program on PATH: the message names the Debian package.</summary>
     [Fact]
