@@ -4,9 +4,12 @@ using CollapseLab.Tensors.Training;
 
 namespace CollapseLab.Tensors.Models;
 
-/// <summary>Size of a <see cref="TransformerLm"/>: V vocab, L layers, NH heads, C channels, T context.</summary>
+/// <summary>
+/// Size of a <see cref="TransformerLm"/>: V vocab, L layers, NH heads, C channels, T context; Dropout is the
+/// probability p of the training-time dropout after the embeddings and after each residual branch (nanoGPT's places).
+/// </summary>
 public sealed record TransformerConfig(int Vocab, int Layers = 4, int Heads = 4, int Channels = 128, int Context = 64,
-    GeluApproximation Gelu = GeluApproximation.Erf);
+    GeluApproximation Gelu = GeluApproximation.Erf, float Dropout = 0f);
 
 /// <summary>
 /// A GPT-2 style decoder (nanoGPT's model.py): token and position embeddings, pre-LN blocks of causal self-attention
@@ -40,7 +43,7 @@ public sealed class TransformerLm
     /// The final hidden states (B,T,C) after ln_f; <paramref name="qkvSink"/>, when given, sees each layer's
     /// (B,T,3C) projections, which the sampler uses to fill its key/value cache.
     /// </summary>
-    internal Tensor Hidden(ReadOnlySpan<int> idx, int b, int t, Action<int, Tensor>? qkvSink)
+    internal Tensor Hidden(ReadOnlySpan<int> idx, int b, int t, Action<int, Tensor>? qkvSink, ulong? dropoutSeed = null)
     {
         var p = Parameters;
         if (t > Config.Context)
@@ -51,6 +54,11 @@ public sealed class TransformerLm
         var positions = Enumerable.Range(0, t).ToArray();
         // x is (B,T,C): token embedding plus position embedding broadcast over the batch
         var x = Ops.Add(Ops.Embedding(p["wte.weight"], idx, b, t), Ops.Embedding(p["wpe.weight"], positions, t));
+        var drops = 0UL;
+        Tensor Drop(Tensor y) => dropoutSeed is { } s && Config.Dropout > 0f
+            ? Ops.Dropout(y, Config.Dropout, s + (++drops * 0x9E3779B97F4A7C15UL))
+            : y;
+        x = Drop(x);
         for (var l = 0; l < Config.Layers; l++)
         {
             var h = $"h.{l}.";
@@ -59,11 +67,11 @@ public sealed class TransformerLm
             var qkv = Ops.Linear(ln1, p[h + "attn.c_attn.weight"], p[h + "attn.c_attn.bias"]);
             qkvSink?.Invoke(l, qkv);
             var a = Ops.CausalSelfAttention(qkv, Config.Heads);
-            x = Ops.Add(x, Ops.Linear(a, p[h + "attn.c_proj.weight"], p[h + "attn.c_proj.bias"]));
+            x = Ops.Add(x, Drop(Ops.Linear(a, p[h + "attn.c_proj.weight"], p[h + "attn.c_proj.bias"])));
             // MLP: (B,T,C) -> (B,T,4C) -> (B,T,C)
             var ln2 = Ops.LayerNorm(x, p[h + "ln_2.weight"], p[h + "ln_2.bias"]);
             var fc = Ops.Gelu(Ops.Linear(ln2, p[h + "mlp.c_fc.weight"], p[h + "mlp.c_fc.bias"]), Config.Gelu);
-            x = Ops.Add(x, Ops.Linear(fc, p[h + "mlp.c_proj.weight"], p[h + "mlp.c_proj.bias"]));
+            x = Ops.Add(x, Drop(Ops.Linear(fc, p[h + "mlp.c_proj.weight"], p[h + "mlp.c_proj.bias"])));
         }
 
         return Ops.LayerNorm(x, p["ln_f.weight"], p["ln_f.bias"]);
@@ -72,6 +80,13 @@ public sealed class TransformerLm
     /// <summary>Mean cross-entropy of predicting targets (B,T) from idx (B,T).</summary>
     public Tensor Loss(ReadOnlySpan<int> idx, ReadOnlySpan<int> targets, int b, int t) =>
         Ops.CrossEntropy(Logits(idx, b, t), targets);
+
+    /// <summary>
+    /// The training loss: as <see cref="Loss(ReadOnlySpan{int}, ReadOnlySpan{int}, int, int)"/> with dropout
+    /// (probability <see cref="TransformerConfig.Dropout"/>) whose masks come from <paramref name="dropoutSeed"/>.
+    /// </summary>
+    public Tensor Loss(ReadOnlySpan<int> idx, ReadOnlySpan<int> targets, int b, int t, ulong dropoutSeed) =>
+        Ops.CrossEntropy(Ops.Linear(Hidden(idx, b, t, null, dropoutSeed), Parameters["wte.weight"], null), targets);
 
     /// <summary>
     /// One training step: zero the gradients, forward, backward, clip, optimiser step. Returns the loss.

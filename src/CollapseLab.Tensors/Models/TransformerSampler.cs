@@ -30,6 +30,46 @@ public sealed class TransformerSampler
     /// <summary>The position the next token will take.</summary>
     public int Position { get; private set; }
 
+    /// <summary>Forgets every token fed so far: the next <see cref="Step"/> takes position 0.</summary>
+    public void Reset()
+    {
+        Position = 0;
+        foreach (var h in history)
+        {
+            h.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Becomes a copy of <paramref name="source"/> (same model and batch): the cached keys and values of its
+    /// positions and its history, so both continue identically; beam search branches a sequence this way.
+    /// </summary>
+    public void CopyFrom(TransformerSampler source)
+    {
+        if (!ReferenceEquals(source.model, model) || source.b != b)
+        {
+            throw new ArgumentException("CopyFrom needs a sampler of the same model and batch size");
+        }
+
+        var (c, t) = (model.Config.Channels, model.Config.Context);
+        for (var l = 0; l < keys.Length; l++)
+        {
+            for (var r = 0; r < b; r++)
+            {
+                source.keys[l].AsSpan(r * t * c, source.Position * c).CopyTo(keys[l].AsSpan(r * t * c));
+                source.values[l].AsSpan(r * t * c, source.Position * c).CopyTo(values[l].AsSpan(r * t * c));
+            }
+        }
+
+        for (var r = 0; r < b; r++)
+        {
+            history[r].Clear();
+            history[r].AddRange(source.history[r]);
+        }
+
+        Position = source.Position;
+    }
+
     /// <summary>Appends one token per row (B) and returns the next-token logits (B,V).</summary>
     public Tensor Step(ReadOnlySpan<int> tokens)
     {

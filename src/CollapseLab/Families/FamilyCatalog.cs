@@ -16,6 +16,7 @@ public static class FamilyCatalog
         ["categorical"] = Categorical.CategoricalFamily.Read,
         ["ngram"] = NGram.NGramFamily.Read,
         ["vae"] = Vae.VaeFamily.Read,
+        ["transformer"] = Transformer.TransformerFamily.Read,
     };
 
     public static IReadOnlyCollection<string> Names => Registry.Keys;

@@ -31,9 +31,13 @@ public interface IFamily
 
 /// <summary>
 /// What a fit may use besides the data: its own random stream, the thread budget, earlier models (for warm
-/// starts), and the chain's real pool (e.g. the fixed design of a regression).
+/// starts), and the chain's real pool (e.g. the fixed design of a regression). <see cref="ModelDirectory"/>, when
+/// set (first replicate of a run with a folder), is where a family that keeps its fitted models writes them.
 /// </summary>
-public sealed record FitContext(int Generation, StreamKey Stream, int Threads, IModel? Previous, IModel? Model0, DataBatch RealPool);
+public sealed record FitContext(int Generation, StreamKey Stream, int Threads, IModel? Previous, IModel? Model0, DataBatch RealPool)
+{
+    public string? ModelDirectory { get; init; }
+}
 
 /// <summary>A fitted, immutable member of a family.</summary>
 public interface IModel

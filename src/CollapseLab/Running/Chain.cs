@@ -18,9 +18,12 @@ public sealed class Chain
     private readonly ArmSpec _arm;
     private readonly int _replicate;
     private readonly int _threads;
+    private readonly string? _modelDirectory;
 
-    public Chain(ExperimentSpec spec, ArmSpec arm, int replicate, int threads)
+    /// <param name="modelDirectory">Where families that save their models put this chain's (null: nowhere).</param>
+    public Chain(ExperimentSpec spec, ArmSpec arm, int replicate, int threads, string? modelDirectory = null)
     {
+        _modelDirectory = modelDirectory;
         _spec = spec;
         _arm = arm;
         _replicate = replicate;
@@ -62,7 +65,7 @@ public sealed class Chain
                         var train = g == 0
                 ? new TrainingSet(pool, Composition.AllReal(pool.Count))
                 : _arm.Policy.Compose(new PolicyInput(g, pool, synthetic, n => _arm.Data.Fresh(n, Key(g, Purpose.FreshReal)), Key(g, Purpose.Policy)));
-            var model = _arm.Family.Fit(train.Data, new FitContext(g, Key(g, Purpose.Fit), _threads, previous, model0, pool));
+            var model = _arm.Family.Fit(train.Data, new FitContext(g, Key(g, Purpose.Fit), _threads, previous, model0, pool) { ModelDirectory = _modelDirectory });
             model0 ??= model;
             var samples = model.Sample(_arm.SamplesPerGeneration, Key(g, Purpose.Sample), _threads);
 

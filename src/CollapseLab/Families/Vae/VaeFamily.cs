@@ -35,6 +35,8 @@ public sealed record VaeFamily(VaeOptions Options) : IFamily
 
     public string Name => "vae";
 
+    public bool WarmStartsFromPrevious => Options.Init == VaeInit.Previous;
+
     public DataKind Kind => DataKind.Rows;
 
     public IReadOnlyList<string> DefaultMetrics => ["fid", "class_entropy", "classes_present", "pixel_variance", "feature_precision", "feature_recall"];

@@ -1,0 +1,121 @@
+using CollapseLab.Tensors.Models;
+
+namespace CollapseLab.Families.Transformer;
+
+/// <summary>
+/// One thread's key/value caches for single-sequence decoding: a few decoder states, each holding the cache after
+/// (boundary, t₁, …, t_k) and the next-token logits there. A request for a history continues the state whose tokens
+/// are its longest prefix, one position at a time — the same arithmetic as decoding from scratch, so a hit only saves
+/// time. With <c>branching</c> (beam search, where several continuations share a prefix) the prefix state is copied
+/// before it is extended; otherwise it is extended in place.
+/// </summary>
+internal sealed class DecoderCache
+{
+    private readonly int _boundary;
+    private readonly int _capacity;
+    private readonly bool _branching;
+    private readonly List<State> _states = [];
+    private readonly int[] _one = new int[1];
+    private long _clock;
+
+    public DecoderCache(TransformerLm network, int boundary, int capacity, bool branching)
+    {
+        Network = network;
+        _boundary = boundary;
+        _capacity = Math.Max(1, capacity);
+        _branching = branching;
+    }
+
+    public TransformerLm Network { get; }
+
+    /// <summary>Logits (V) of the token after <paramref name="history"/> (read after the boundary); valid until the next call.</summary>
+    public float[] Logits(ReadOnlySpan<int> history)
+    {
+        if (history.Length + 1 > Network.Config.Context)
+        {
+            throw new ArgumentException($"a history of {history.Length} tokens plus the boundary exceeds the context of {Network.Config.Context}");
+        }
+        State? best = null;
+        foreach (var s in _states)
+        {
+            if (s.Started && s.Tokens.Count <= history.Length && (best is null || s.Tokens.Count > best.Tokens.Count)
+                && history[..s.Tokens.Count].SequenceEqual(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(s.Tokens)))
+            {
+                best = s;
+            }
+        }
+        State target;
+        if (best is not null && best.Tokens.Count == history.Length)
+        {
+            target = best;
+        }
+        else if (best is null)
+        {
+            target = Victim(null);
+            target.Sampler.Reset();
+            target.Tokens.Clear();
+            Feed(target, _boundary);
+            target.Started = true;
+        }
+        else if (_branching)
+        {
+            target = Victim(best);
+            target.Sampler.CopyFrom(best.Sampler);
+            target.Tokens.Clear();
+            target.Tokens.AddRange(best.Tokens);
+            best.Logits.CopyTo(target.Logits, 0);
+            target.Started = true;
+        }
+        else
+        {
+            target = best;
+        }
+        for (var i = target.Tokens.Count; i < history.Length; i++)
+        {
+            Feed(target, history[i]);
+            target.Tokens.Add(history[i]);
+        }
+        target.Used = ++_clock;
+        return target.Logits;
+    }
+
+    private void Feed(State state, int token)
+    {
+        _one[0] = token;
+        state.Sampler.Step(_one).Data.CopyTo(state.Logits);
+    }
+
+    /// <summary>A new state while below capacity, else the least recently used one other than <paramref name="keep"/>.</summary>
+    private State Victim(State? keep)
+    {
+        if (_states.Count < _capacity || (_states.Count == 1 && keep is not null))
+        {
+            var s = new State(new TransformerSampler(Network, 1), new float[Network.Config.Vocab]);
+            _states.Add(s);
+            return s;
+        }
+        State? victim = null;
+        foreach (var s in _states)
+        {
+            if (!ReferenceEquals(s, keep) && (victim is null || s.Used < victim.Used))
+            {
+                victim = s;
+            }
+        }
+        victim!.Started = false;
+        return victim;
+    }
+
+    private sealed class State(TransformerSampler sampler, float[] logits)
+    {
+        public TransformerSampler Sampler { get; } = sampler;
+
+        public float[] Logits { get; } = logits;
+
+        public List<int> Tokens { get; } = [];
+
+        public bool Started { get; set; }
+
+        public long Used { get; set; }
+    }
+}

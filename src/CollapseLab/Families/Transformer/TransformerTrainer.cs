@@ -1,0 +1,201 @@
+using CollapseLab.Data.Text;
+using CollapseLab.Families.NGram;
+using CollapseLab.Tensors.Autodiff;
+using CollapseLab.Tensors.Kernels;
+using CollapseLab.Tensors.Models;
+using CollapseLab.Tensors.Training;
+
+namespace CollapseLab.Families.Transformer;
+
+/// <summary>
+/// One fit of a <see cref="TransformerFamily"/>: each step draws B training sequences (with replacement) from the fit
+/// stream and lays them out as rows of T = the longest sequence: input (boundary, s₀, …, s_{n−2}), target (s₀, …,
+/// s_{n−1}), padded with the boundary (a sequence ends with it). AdamW (β = 0.9, 0.99) on a linear warm-up then cosine
+/// decay to lr/10, gradient norm clipped at 1. Every draw (init, batches, dropout masks, token dropout) comes from
+/// <see cref="FitContext.Stream"/>, and the tensor kernels split work by shape only, so the weights are the same bits
+/// for any thread count.
+/// </summary>
+internal static class TransformerTrainer
+{
+    public static TransformerModel Fit(TransformerFamily f, TokenBatch train, FitContext context)
+    {
+        var pool = (TokenBatch)context.RealPool;
+        var v = TextData.VocabularySizeOf(pool);
+        var boundary = TextData.BoundaryOf(pool);
+        var rng = context.Stream.Open();
+        var config = new TransformerConfig(v, f.Layers, f.Heads, f.Width, f.Context, GeluApproximation.Erf, (float)f.Dropout);
+        var network = new TransformerLm(config, rng.NextUInt64());
+        var start = f.Init switch
+        {
+            TransformerInit.Model0 => context.Model0,
+            TransformerInit.Previous => context.Previous ?? context.Model0,
+            _ => null,
+        } as TransformerModel;
+        if (start is not null)
+        {
+            start.Network.Parameters.Data.CopyTo(network.Parameters.Data, 0);
+        }
+        var budget = start is null ? f.Budget : f.FinetuneBudget;
+        var b = f.BatchSize;
+        var steps = train.Count == 0 ? 0 : budget.Resolve(train.Count, b);
+        var t = 1;
+        for (var i = 0; i < train.Count; i++)
+        {
+            t = Math.Max(t, Math.Min(train.Length(i), f.Context));
+        }
+        var synthetic = f.TokenDropout > 0 && context.Generation > 0 ? SyntheticRows(train, pool) : null;
+        var validation = f.EarlyStopping is { } es ? Rows(pool, Enumerable.Range(0, Math.Min(es.ValidationBlocks, pool.Count)).ToArray(), boundary, f.Context) : null;
+
+        var optimizer = Adam.W(network.Parameters, (float)f.LearningRate, 0.9f, 0.99f, 1e-8f, (float)f.WeightDecay);
+        var idx = new int[b * t];
+        var targets = new int[b * t];
+        var best = double.PositiveInfinity;
+        float[]? bestWeights = null;
+        var sinceBest = 0;
+        var recent = new Queue<double>();
+        var run = 0;
+        if (validation is not null && start is not null)
+        {
+            best = ValidationLoss(network, validation);
+            bestWeights = (float[])network.Parameters.Data.Clone();
+        }
+        for (var step = 0; step < steps; step++)
+        {
+            for (var r = 0; r < b; r++)
+            {
+                var s = rng.NextInt(train.Count);
+                Layout(train.Sequence(s), boundary, t, idx.AsSpan(r * t, t), targets.AsSpan(r * t, t));
+                if (synthetic is not null && synthetic[s])
+                {
+                    // token dropout on synthetic text: each input token after the boundary becomes a uniform random token with probability p
+                    for (var j = 1; j < Math.Min(t, train.Length(s)); j++)
+                    {
+                        if (rng.NextDouble() < f.TokenDropout)
+                        {
+                            idx[(r * t) + j] = rng.NextInt(v);
+                        }
+                    }
+                }
+            }
+            optimizer.LearningRate = TrainingUtilities.WarmupCosine(step, (float)f.LearningRate, (float)f.LearningRate / 10, f.Warmup, steps);
+            var loss = Step(network, optimizer, idx, targets, b, t, f.Dropout > 0 ? rng.NextUInt64() : null);
+            run = step + 1;
+            recent.Enqueue(loss);
+            if (recent.Count > 10)
+            {
+                recent.Dequeue();
+            }
+            if (validation is not null && f.EarlyStopping is { } e && (run % e.Every == 0 || run == steps))
+            {
+                var loss2 = ValidationLoss(network, validation);
+                if (loss2 < best)
+                {
+                    best = loss2;
+                    bestWeights = (float[])network.Parameters.Data.Clone();
+                    sinceBest = 0;
+                }
+                else if (++sinceBest >= e.Patience)
+                {
+                    break;
+                }
+            }
+        }
+        if (bestWeights is not null)
+        {
+            bestWeights.CopyTo(network.Parameters.Data, 0);
+        }
+        var sampling = f.Sampling.Resolve(pool.Count > 0 ? pool.Length(0) : 1);
+        var report = new TrainingReport(run, recent.Count > 0 ? recent.Average() : double.NaN, validation is null ? double.NaN : best);
+        var model = new TransformerModel(network, boundary, sampling, sampling.Prompted ? pool : null, pool.Tokenizer,
+            NGramFamily.UnigramOf(train, v), report);
+        if (f.SaveModels && context.ModelDirectory is { } dir)
+        {
+            Directory.CreateDirectory(dir);
+            model.Save(Path.Combine(dir, $"gen{context.Generation:D3}.safetensors"));
+        }
+        return model;
+    }
+
+    private static float Step(TransformerLm network, IOptimizer optimizer, int[] idx, int[] targets, int b, int t, ulong? dropoutSeed)
+    {
+        network.Parameters.ZeroGrad();
+        using var tape = new Tape(recycleBuffers: true);
+        var loss = dropoutSeed is { } seed ? network.Loss(idx, targets, b, t, seed) : network.Loss(idx, targets, b, t);
+        tape.Backward(loss);
+        TrainingUtilities.ClipGradNorm(network.Parameters, 1f);
+        optimizer.Step();
+        return loss.Item();
+    }
+
+    /// <summary>Row layout: idx = (boundary, s₀ … s_{n−2}), targets = (s₀ … s_{n−1}), both padded with the boundary to T.</summary>
+    private static void Layout(ReadOnlySpan<int> s, int boundary, int t, Span<int> idx, Span<int> targets)
+    {
+        var n = Math.Min(s.Length, t);
+        idx.Fill(boundary);
+        targets.Fill(boundary);
+        s[..n].CopyTo(targets);
+        if (n > 1)
+        {
+            s[..(n - 1)].CopyTo(idx[1..]);
+        }
+    }
+
+    private sealed record Batch(int[] Idx, int[] Targets, int Rows, int T);
+
+    private static Batch Rows(TokenBatch data, int[] which, int boundary, int context)
+    {
+        var t = 1;
+        foreach (var i in which)
+        {
+            t = Math.Max(t, Math.Min(data.Length(i), context));
+        }
+        var idx = new int[which.Length * t];
+        var targets = new int[which.Length * t];
+        for (var r = 0; r < which.Length; r++)
+        {
+            Layout(data.Sequence(which[r]), boundary, t, idx.AsSpan(r * t, t), targets.AsSpan(r * t, t));
+        }
+        return new Batch(idx, targets, which.Length, t);
+    }
+
+    /// <summary>Mean cross-entropy over the validation rows, in chunks of 32 rows, summed in order.</summary>
+    private static double ValidationLoss(TransformerLm network, Batch data)
+    {
+        using var scope = Tape.NoGrad();
+        var total = 0.0;
+        for (var r = 0; r < data.Rows; r += 32)
+        {
+            var rows = Math.Min(32, data.Rows - r);
+            var span = (r * data.T)..((r + rows) * data.T);
+            total += network.Loss(data.Idx.AsSpan(span), data.Targets.AsSpan(span), rows, data.T).Item() * rows;
+        }
+        return total / data.Rows;
+    }
+
+    /// <summary>Which training sequences are not real pool blocks (compared by content).</summary>
+    private static bool[] SyntheticRows(TokenBatch train, TokenBatch pool)
+    {
+        var real = new HashSet<ulong>();
+        for (var i = 0; i < pool.Count; i++)
+        {
+            real.Add(Hash(pool.Sequence(i)));
+        }
+        var synthetic = new bool[train.Count];
+        for (var i = 0; i < train.Count; i++)
+        {
+            synthetic[i] = !real.Contains(Hash(train.Sequence(i)));
+        }
+        return synthetic;
+    }
+
+    /// <summary>FNV-1a over the token ids and the length.</summary>
+    private static ulong Hash(ReadOnlySpan<int> s)
+    {
+        var h = 14695981039346656037UL;
+        foreach (var x in s)
+        {
+            h = (h ^ (uint)x) * 1099511628211UL;
+        }
+        return (h ^ (ulong)s.Length) * 1099511628211UL;
+    }
+}
