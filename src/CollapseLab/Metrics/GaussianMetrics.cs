@@ -22,47 +22,15 @@ public sealed class W2Metric : GaussianMetric
     {
         var model = (GaussianModel)context.Model;
         var real = (RowData)context.Data;
-        var d = real.Dim;
-        var meanTerm = 0.0;
-        for (var i = 0; i < d; i++)
+        if (real.Dim == 1)
         {
-            var e = model.Mean[i] - real.ReferenceMean[i];
-            meanTerm += e * e;
+            // 1-D closed form, the hot case of long scalar chains: (μ̂ − μ)² + (σ̂ − σ)².
+            var dm = model.Mean[0] - real.ReferenceMean[0];
+            var ds = Math.Sqrt(Math.Max(model.Covariance[0], 0)) - Math.Sqrt(real.ReferenceCovariance[0]);
+            return Math.Sqrt(dm * dm + ds * ds);
         }
-        double cross;
-        if (d == 1)
-        {
-            cross = Math.Sqrt(Math.Max(model.Covariance[0], 0) * real.ReferenceCovariance[0]);
-        }
-        else
-        {
-            var rootReal = new SymmetricEigen(real.ReferenceCovariance, d).Sqrt();
-            var inner = Multiply(Multiply(rootReal, model.Covariance, d), rootReal, d);
-            cross = new SymmetricEigen(inner, d).Values.Sum(v => Math.Sqrt(Math.Max(v, 0)));
-        }
-        var traceTerm = 0.0;
-        for (var i = 0; i < d; i++)
-        {
-            traceTerm += model.Covariance[i * d + i] + real.ReferenceCovariance[i * d + i];
-        }
-        return Math.Sqrt(Math.Max(meanTerm + traceTerm - 2 * cross, 0));
-    }
-
-    private static double[] Multiply(double[] a, double[] b, int d)
-    {
-        var c = new double[d * d];
-        for (var i = 0; i < d; i++)
-        {
-            for (var k = 0; k < d; k++)
-            {
-                var aik = a[i * d + k];
-                for (var j = 0; j < d; j++)
-                {
-                    c[i * d + j] += aik * b[k * d + j];
-                }
-            }
-        }
-        return c;
+        var rootReal = new SymmetricEigen(real.ReferenceCovariance, real.Dim).Sqrt();
+        return Math.Sqrt(GaussianFrechet.Squared(real.ReferenceMean, real.ReferenceCovariance, rootReal, model.Mean, model.Covariance));
     }
 }
 

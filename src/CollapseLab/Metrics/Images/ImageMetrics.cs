@@ -38,46 +38,8 @@ public sealed class FrechetDistanceMetric : ClassifierMetric
         return Distance(real.Mean, real.Covariance, real.Root, mean, covariance);
     }
 
-    public static double Distance(double[] m1, double[] c1, double[] root1, double[] m2, double[] c2)
-    {
-        var d = m1.Length;
-        var result = 0.0;
-        for (var i = 0; i < d; i++)
-        {
-            result += (m1[i] - m2[i]) * (m1[i] - m2[i]) + c1[i * d + i] + c2[i * d + i];
-        }
-        // M = Σ1^½ Σ2 Σ1^½ is symmetric positive semi-definite; tr M^½ = Σ √λ.
-        var m = Multiply(Multiply(root1, c2, d), root1, d);
-        for (var i = 0; i < d; i++)
-        {
-            for (var j = 0; j < i; j++)
-            {
-                m[i * d + j] = m[j * d + i] = 0.5 * (m[i * d + j] + m[j * d + i]);
-            }
-        }
-        foreach (var lambda in new SymmetricEigen(m, d).Values)
-        {
-            result -= 2 * Math.Sqrt(Math.Max(lambda, 0));
-        }
-        return Math.Max(result, 0);
-    }
-
-    private static double[] Multiply(double[] a, double[] b, int d)
-    {
-        var c = new double[d * d];
-        for (var i = 0; i < d; i++)
-        {
-            for (var k = 0; k < d; k++)
-            {
-                var aik = a[i * d + k];
-                for (var j = 0; j < d; j++)
-                {
-                    c[i * d + j] += aik * b[k * d + j];
-                }
-            }
-        }
-        return c;
-    }
+    public static double Distance(double[] m1, double[] c1, double[] root1, double[] m2, double[] c2) =>
+        GaussianFrechet.Squared(m1, c1, root1, m2, c2);
 
     private sealed record RealStatistics(double[] Mean, double[] Covariance, double[] Root)
     {
