@@ -49,7 +49,7 @@ public enum FeatureKind
 public sealed record LinearTruth(double[] Weights, double NoiseVariance, FeatureKind Features)
 {
     /// <summary>Rows per random-stream chunk; fixed so the bits never depend on the thread count.</summary>
-    public const int Chunk = 1 << 14;
+    public const int Chunk = ChunkedRows.ChunkRows;
 
     /// <summary>Fills row-major features (d per row) with mean 0, variance 1 per coordinate.</summary>
     public void FillFeatures(Span<double> destination, RandomStream rng)
@@ -70,22 +70,16 @@ public sealed record LinearTruth(double[] Weights, double NoiseVariance, Feature
     public RowBatch Sample(int count, StreamKey stream)
     {
         var d = Weights.Length;
-        var values = new double[count * (d + 1)];
         var noise = Math.Sqrt(NoiseVariance);
-        var x = new double[d];
-        for (var start = 0; start < count; start += Chunk)
+        return ChunkedRows.Sample(count, d + 1, stream, 1, (rows, rng) =>
         {
-            var rng = stream.WithChunk(start / Chunk).Open();
-            var end = Math.Min(count, start + Chunk);
-            for (var i = start; i < end; i++)
+            for (var i = 0; i < rows.Length; i += d + 1)
             {
-                FillFeatures(x, rng);
-                var row = values.AsSpan(i * (d + 1), d + 1);
-                x.CopyTo(row);
-                row[d] = Dot(x, Weights) + noise * rng.NextNormal();
+                var row = rows.Slice(i, d + 1);
+                FillFeatures(row[..d], rng);
+                row[d] = Dot(row[..d], Weights) + noise * rng.NextNormal();
             }
-        }
-        return new RowBatch(values, d + 1);
+        });
     }
 
     public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> w)

@@ -13,9 +13,6 @@ namespace CollapseLab.Data.Sources;
 /// </summary>
 public sealed class SyntheticRowData : RowData
 {
-    /// <summary>Rows drawn per random-stream chunk by <see cref="Draw"/>.</summary>
-    public const int Chunk = 1 << 14;
-
     private readonly Func<int, StreamKey, RowBatch> _draw;
     private readonly string _description;
 
@@ -60,16 +57,8 @@ public sealed class SyntheticRowData : RowData
     public override string Describe() => $"{_description}; real pool {PoolSize}, test {Test.Count}";
 
     /// <summary>count rows of width d, filled chunk by chunk, each chunk from its own stream.</summary>
-    public static RowBatch Draw(int count, int d, StreamKey stream, Action<Span<double>, RandomStream> fill)
-    {
-        var values = new double[count * d];
-        for (var c = 0; c * Chunk < count; c++)
-        {
-            var rows = Math.Min(Chunk, count - c * Chunk);
-            fill(values.AsSpan(c * Chunk * d, rows * d), stream.WithChunk(c).Open());
-        }
-        return new RowBatch(values, d);
-    }
+    public static RowBatch Draw(int count, int d, StreamKey stream, ChunkedRows.Filler fill) =>
+        ChunkedRows.Sample(count, d, stream, 1, fill);
 
     /// <summary>Reads <c>train</c> (real pool size, default 1000) and <c>test</c> (default 10,000).</summary>
     public static (int Train, int Test) ReadSizes(SpecReader data) =>
