@@ -13,7 +13,17 @@ public static class ChunkedRows
     /// <summary>Fills <paramref name="destination"/> (whole rows) from <paramref name="rng"/>.</summary>
     public delegate void Filler(Span<double> destination, RandomStream rng);
 
-    public static RowBatch Sample(int count, int dim, StreamKey stream, int threads, Filler fill)
+    /// <summary>A filler that reads its parameters from <paramref name="state"/>, so it can be a static lambda.</summary>
+    public delegate void Filler<in TState>(Span<double> destination, RandomStream rng, TState state);
+
+    public static RowBatch Sample(int count, int dim, StreamKey stream, int threads, Filler fill) =>
+        Sample(count, dim, stream, threads, fill, static (destination, rng, f) => f(destination, rng));
+
+    /// <summary>
+    /// The allocation-free form for per-generation sampling: e.g. a model passes itself and a static lambda, and
+    /// a one-chunk draw allocates nothing but the rows.
+    /// </summary>
+    public static RowBatch Sample<TState>(int count, int dim, StreamKey stream, int threads, TState state, Filler<TState> fill)
     {
         var values = new double[count * dim];
         var chunks = (count + ChunkRows - 1) / ChunkRows;
@@ -21,20 +31,23 @@ public static class ChunkedRows
         {
             for (var c = 0; c < chunks; c++)
             {
-                FillChunk(values, count, dim, c, stream, fill);
+                FillChunk(values, count, dim, c, stream, state, fill);
             }
         }
         else
         {
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c => FillChunk(values, count, dim, c, stream, fill));
+            FillInParallel(values, count, dim, chunks, stream, threads, state, fill);
         }
         return new RowBatch(values, dim);
     }
 
-    private static void FillChunk(double[] values, int count, int dim, int chunk, StreamKey stream, Filler fill)
+    private static void FillInParallel<TState>(double[] values, int count, int dim, int chunks, StreamKey stream, int threads, TState state, Filler<TState> fill) =>
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c => FillChunk(values, count, dim, c, stream, state, fill));
+
+    private static void FillChunk<TState>(double[] values, int count, int dim, int chunk, StreamKey stream, TState state, Filler<TState> fill)
     {
         var start = chunk * ChunkRows;
         var rows = Math.Min(ChunkRows, count - start);
-        fill(values.AsSpan(start * dim, rows * dim), stream.WithChunk(chunk).Open());
+        fill(values.AsSpan(start * dim, rows * dim), stream.WithChunk(chunk).Open(), state);
     }
 }

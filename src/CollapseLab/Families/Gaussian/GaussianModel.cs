@@ -44,7 +44,7 @@ public sealed class GaussianModel : IDensityModel, Metrics.IMomentModel
     }
 
     public DataBatch Sample(int count, StreamKey stream, int threads) =>
-        ChunkedRows.Sample(count, Dim, stream, threads, FillRows);
+        ChunkedRows.Sample(count, Dim, stream, threads, this, static (destination, rng, model) => model.FillRows(destination, rng));
 
     private void FillRows(Span<double> destination, RandomStream rng)
     {
@@ -54,20 +54,21 @@ public sealed class GaussianModel : IDensityModel, Metrics.IMomentModel
             rng.FillNormal(destination, Mean[0], Factor.L[0]);
             return;
         }
-        Span<double> z = stackalloc double[d];
+        // All z at once (the generator fills four at a time), then x = μ + L·z row by row in place: row i of L
+        // reads z_0 … z_i only, so going from the last coordinate down never reads an overwritten one.
+        rng.FillNormal(destination);
         var l = Factor.L;
         for (var row = 0; row < destination.Length; row += d)
         {
-            rng.FillNormal(z);
-            // x = μ + L·z, L lower-triangular.
-            for (var i = 0; i < d; i++)
+            var z = destination.Slice(row, d);
+            for (var i = d - 1; i >= 0; i--)
             {
                 var s = Mean[i];
                 for (var k = 0; k <= i; k++)
                 {
                     s += l[i * d + k] * z[k];
                 }
-                destination[row + i] = s;
+                z[i] = s;
             }
         }
     }
