@@ -37,6 +37,9 @@ public interface IFamily
 public sealed record FitContext(int Generation, StreamKey Stream, int Threads, IModel? Previous, IModel? Model0, DataBatch RealPool)
 {
     public string? ModelDirectory { get; init; }
+
+    /// <summary>The real data behind the pool, for families that use its known truth (e.g. the regression noise).</summary>
+    public ExperimentData? RealData { get; init; }
 }
 
 /// <summary>A fitted, immutable member of a family.</summary>

@@ -54,7 +54,7 @@ public sealed class Chain
         Func<int, StreamKey, DataBatch> fresh = _arm.Data.Fresh;
         if (result.Completed > 0)
         {
-            model0 = _arm.Family.Fit(pool, new FitContext(0, Key(0, Purpose.Fit), _threads, null, null, pool));
+            model0 = _arm.Family.Fit(pool, new FitContext(0, Key(0, Purpose.Fit), _threads, null, null, pool) { RealData = _arm.Data });
         }
 
         for (var g = result.Completed; g <= generations; g++)
@@ -66,7 +66,7 @@ public sealed class Chain
             var train = g == 0
                 ? new TrainingSet(pool, Composition.AllReal(pool.Count))
                 : _arm.Policy.Compose(new PolicyInput(g, pool, synthetic, fresh, Key(g, Purpose.Policy)));
-            var model = _arm.Family.Fit(train.Data, new FitContext(g, Key(g, Purpose.Fit), _threads, previous, model0, pool) { ModelDirectory = _modelDirectory });
+            var model = _arm.Family.Fit(train.Data, new FitContext(g, Key(g, Purpose.Fit), _threads, previous, model0, pool) { ModelDirectory = _modelDirectory, RealData = _arm.Data });
             model0 ??= model;
             var samples = model.Sample(_arm.SamplesPerGeneration, Key(g, Purpose.Sample), _threads);
 

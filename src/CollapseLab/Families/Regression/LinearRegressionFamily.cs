@@ -174,7 +174,7 @@ public sealed record LinearRegressionFamily(
             var e = row[d] - intercept - LinearTruth.Dot(row, weights);
             rss += e * e;
         }
-        var truth = LinearData.Owning(context.RealPool)?.Truth;
+        var truth = (context.RealData as LinearData)?.Truth;
         var noise = KnownNoise
             ? truth?.NoiseVariance ?? throw new InvalidOperationException("noise: known needs the linear source's truth")
             : rss / (n > p ? n - p : n);
