@@ -13,11 +13,14 @@ public static class ChunkedRows
     /// <summary>Fills <paramref name="destination"/> (whole rows) from <paramref name="rng"/>.</summary>
     public delegate void Filler(Span<double> destination, RandomStream rng);
 
-    /// <summary>A filler that reads its parameters from <paramref name="state"/>, so it can be a static lambda.</summary>
-    public delegate void Filler<in TState>(Span<double> destination, RandomStream rng, TState state);
+    /// <summary>
+    /// A filler that reads its parameters from <paramref name="state"/>, so it can be a static lambda;
+    /// <paramref name="firstRow"/> is the absolute index of the destination's first row.
+    /// </summary>
+    public delegate void Filler<in TState>(Span<double> destination, int firstRow, RandomStream rng, TState state);
 
     public static RowBatch Sample(int count, int dim, StreamKey stream, int threads, Filler fill) =>
-        Sample(count, dim, stream, threads, fill, static (destination, rng, f) => f(destination, rng));
+        Sample(count, dim, stream, threads, fill, static (destination, _, rng, f) => f(destination, rng));
 
     /// <summary>
     /// The allocation-free form for per-generation sampling: e.g. a model passes itself and a static lambda, and
@@ -48,6 +51,6 @@ public static class ChunkedRows
     {
         var start = chunk * ChunkRows;
         var rows = Math.Min(ChunkRows, count - start);
-        fill(values.AsSpan(start * dim, rows * dim), stream.WithChunk(chunk).Open(), state);
+        fill(values.AsSpan(start * dim, rows * dim), start, stream.WithChunk(chunk).Open(), state);
     }
 }

@@ -47,9 +47,6 @@ public enum FeatureKind
 /// <summary>The data-generating process of <see cref="LinearSource"/>: features, weights w and noise variance σ².</summary>
 public sealed record LinearTruth(double[] Weights, double NoiseVariance, FeatureKind Features)
 {
-    /// <summary>Rows per random-stream chunk; fixed so the bits never depend on the thread count.</summary>
-    public const int Chunk = ChunkedRows.ChunkRows;
-
     /// <summary>Fills row-major features (d per row) with mean 0, variance 1 per coordinate.</summary>
     public void FillFeatures(Span<double> destination, RandomStream rng)
     {

@@ -57,7 +57,7 @@ public sealed class KdeModel : IBatchDensityModel
     }
 
     public DataBatch Sample(int count, StreamKey stream, int threads) =>
-        ChunkedRows.Sample(count, Dim, stream, threads, this, static (destination, rng, model) => model.FillRows(destination, rng));
+        ChunkedRows.Sample(count, Dim, stream, threads, this, static (destination, _, rng, model) => model.FillRows(destination, rng));
 
     private void FillRows(Span<double> destination, RandomStream rng)
     {
