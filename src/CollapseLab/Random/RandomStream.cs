@@ -7,15 +7,19 @@ namespace CollapseLab.Random;
 /// </summary>
 public sealed class RandomStream
 {
-    private readonly ulong _seed;
+    private ulong _seed;
     private Xoshiro256 _state;
     private Xoshiro256x4 _lanes;
     private bool _lanesSeeded;
 
-    public RandomStream(ulong seed)
+    public RandomStream(ulong seed) => Reseed(seed);
+
+    /// <summary>Starts this stream over as if newly made from <paramref name="seed"/>.</summary>
+    internal void Reseed(ulong seed)
     {
         _seed = seed;
         _state = new Xoshiro256(seed);
+        _lanesSeeded = false;
     }
 
     public RandomStream(StreamKey key) : this(key.Hash) { }
