@@ -48,14 +48,11 @@ public static class Moments
         }
         for (var i = 0; i < rows.Length; i += d)
         {
-            for (var j = 0; j < d; j++)
-            {
-                acc[j] += rows[i + j];
-            }
+            Axpy.Add(acc, rows.Slice(i, d), 1);
         }
     }
 
-    /// <summary>acc (lower triangle) += Σ (x−μ)(x−μ)ᵀ over the rows.</summary>
+    /// <summary>acc (lower triangle; the upper is scratch) += Σ (x−μ)(x−μ)ᵀ over the rows, in blocks of rows.</summary>
     private static void SumOuterProducts(ReadOnlySpan<double> rows, double[] mean, Span<double> acc)
     {
         var d = mean.Length;
@@ -64,22 +61,18 @@ public static class Moments
             acc[0] += SumSquares4(rows, mean[0]);
             return;
         }
-        Span<double> centred = stackalloc double[d];
-        for (var i = 0; i < rows.Length; i += d)
+        var block = new double[Gram.BlockRows * d];
+        for (var start = 0; start < rows.Length; start += block.Length)
         {
-            for (var j = 0; j < d; j++)
+            var length = Math.Min(block.Length, rows.Length - start);
+            for (var i = 0; i < length; i += d)
             {
-                centred[j] = rows[i + j] - mean[j];
-            }
-            for (var a = 0; a < d; a++)
-            {
-                var ca = centred[a];
-                var row = acc.Slice(a * d, a + 1);
-                for (var b = 0; b <= a; b++)
+                for (var j = 0; j < d; j++)
                 {
-                    row[b] += ca * centred[b];
+                    block[i + j] = rows[start + i + j] - mean[j];
                 }
             }
+            Gram.AddLower(block, length / d, d, acc);
         }
     }
 
