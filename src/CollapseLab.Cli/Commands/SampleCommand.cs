@@ -19,13 +19,14 @@ internal static class SampleCommand
         var temperature = new Option<double?>("--temperature") { Description = "Sampling temperature > 0 (default: the arm's)." };
         var topK = new Option<int?>("--top-k") { Description = "Keep the k likeliest tokens; 0 keeps all (default: the arm's)." };
         var topP = new Option<double?>("--top-p") { Description = "Keep the smallest set of tokens holding probability ≥ p, in (0, 1] (default: the arm's)." };
+        var beam = new Option<int?>("--beam") { Description = "Beam width; 1 draws at random, more keeps the likeliest sequences (default: the arm's)." };
         var maxLength = new Option<int?>("--max-length") { Description = "New tokens per sample (default: the arm's, else the data's block length)." };
         var format = new Option<string>("--format") { Description = "text (numbered blocks) or json (an array of strings).", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         var runs = CommonOptions.Runs();
         var command = new Command("sample", "Draw samples from a model a run saved (e.g. a transformer run with model.save_models: true) and print them as text.")
         {
-            run, arm, generation, count, seed, temperature, topK, topP, maxLength, format, runs,
+            run, arm, generation, count, seed, temperature, topK, topP, beam, maxLength, format, runs,
         };
         command.SetAction(parsed =>
         {
@@ -48,6 +49,7 @@ internal static class SampleCommand
             Override(temperature, "sampling.temperature");
             Override(topK, "sampling.top_k");
             Override(topP, "sampling.top_p");
+            Override(beam, "sampling.beam");
             Override(maxLength, "sampling.max_length");
 
             var error = parsed.InvocationConfiguration.Error;

@@ -68,7 +68,7 @@ public sealed record SavedModel(ExperimentSpec Spec, ArmSpec Arm, int Generation
         catch (SpecException e) when (modelOverrides.Count > 0 && !modelOverrides.Any(o => o.Where == e.Where))
         {
             var given = string.Join(", ", modelOverrides.Select(o => o.Where.Source));
-            throw new SpecException($"{e.Message} (With {given}: the run's own settings are fixed, so change or drop those options.)", e);
+            throw new SpecException($"{e.Message} (That is with {given} over the run's saved settings; change or drop those options.)", e);
         }
     }
 

@@ -4,7 +4,10 @@ using CollapseLab.Reports;
 
 namespace CollapseLab.Tests.Cli;
 
-/// <summary>Three tiny runs made once for the class: a transformer that saved its models, one that did not, and a Gaussian.</summary>
+/// <summary>
+/// Three tiny runs made once for the class: a transformer that saved its models (arm replace samples at random,
+/// arm accumulate beam-searches continuations of real prompts), one that did not save them, and a Gaussian.
+/// </summary>
 public sealed class SampleRuns
 {
     public SampleRuns()
@@ -13,7 +16,11 @@ public sealed class SampleRuns
         Runs = Path.Combine(Directory, "runs");
         File.WriteAllText(Path.Combine(Directory, "corpus.txt"),
             string.Join("\n\n", Enumerable.Range(0, 40).Select(i => $"In the beginning {i} was the word, and the word was with text {i * 7}.")));
-        Saved = Run("saved", "generations: 2", "save_models: true", "arms: [{ name: replace }, { name: accumulate, policy: accumulate }]");
+        Saved = Run("saved", "generations: 2", "save_models: true", """
+            arms:
+              - { name: replace }
+              - { name: accumulate, policy: accumulate, model: { sampling: { prompt: real, prompt_length: 16, max_length: 16, beam: 2 } } }
+            """);
         Unsaved = Run("unsaved", "generations: 1", "save_models: false", "");
         Gaussian = Run("gaussian", "generations: 1\ndata: { train: 5 }\nmodel: { family: gaussian }", null, "");
     }
@@ -59,17 +66,22 @@ public class SampleCommandTests(SampleRuns runs) : IClassFixture<SampleRuns>
         return JsonSerializer.Deserialize<string[]>(output)!;
     }
 
-    /// <summary>On the run's own seed the default (last generation, first arm, the arm's sampling) redraws the run's first samples.</summary>
-    [Fact]
-    public void The_default_redraws_the_runs_own_samples_of_the_last_generation()
+    /// <summary>
+    /// On the run's own seed the default (last generation, the arm's sampling) redraws the run's first samples; for
+    /// the prompted arm that needs the same real prompts, rebuilt from the saved spec.
+    /// </summary>
+    [Theory]
+    [InlineData("replace")]
+    [InlineData("accumulate")]
+    public void The_default_redraws_the_runs_own_samples_of_the_last_generation(string arm)
     {
         var previews = CsvRecords.Read(Path.Combine(runs.Runs, runs.Saved, "samples.csv"))
-            .Where(f => f[0] == "replace" && f[1] == "0" && f[2] == "2")
+            .Where(f => f[0] == arm && f[1] == "0" && f[2] == "2")
             .Select(f => f[4])
             .Take(3)
             .ToArray();
         Assert.Equal(3, previews.Length);
-        Assert.Equal(previews, Json(runs.Saved, "--count", "3"));
+        Assert.Equal(previews, Json(runs.Saved, "--arm", arm, "--count", "3"));
     }
 
     [Fact]
@@ -99,6 +111,8 @@ public class SampleCommandTests(SampleRuns runs) : IClassFixture<SampleRuns>
         Assert.NotEqual(plain, Json(runs.Saved, "--seed", "1", "--top-k", "2"));
         // The char tokenizer decodes one token to one character; min_length defaults to max_length.
         Assert.All(Json(runs.Saved, "--max-length", "5", "--top-p", "0.9"), s => Assert.Equal(5, s.Length));
+        var beam = Json(runs.Saved, "--arm", "accumulate", "--seed", "1");
+        Assert.NotEqual(beam, Json(runs.Saved, "--arm", "accumulate", "--seed", "1", "--beam", "1", "--temperature", "0.5"));
     }
 
     /// <summary>A stopped run has saved fewer generations: the default is the last one it has, and the others are listed.</summary>
@@ -123,6 +137,7 @@ public class SampleCommandTests(SampleRuns runs) : IClassFixture<SampleRuns>
     [InlineData("saved", "--top-k -1", "--top-k -1: 'model.sampling.top_k': must be at least 0")]
     [InlineData("saved", "--max-length 40", "sampling needs 40 new tokens = 40 positions but the context (block size) is 32")]
     [InlineData("saved", "--count 0", "--count must be at least 1")]
+    [InlineData("saved", "--arm accumulate --temperature 0.5", "'model.sampling.beam': beam search is deterministic")]
     [InlineData("unsaved", "", "ran without saving its models. Set model.save_models: true")]
     [InlineData("gaussian", "", "uses the gaussian family, which does not save its fitted models")]
     public void Bad_requests_exit_2_and_say_what_to_change(string run, string args, string message)
