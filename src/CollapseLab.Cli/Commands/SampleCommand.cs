@@ -60,14 +60,14 @@ internal static class SampleCommand
                 var batch = saved.Model.Sample(n, key, Environment.ProcessorCount);
                 return (saved, key.Seed, Texts: Enumerable.Range(0, batch.Count).Select(batch.Preview).ToList());
             });
-            var (model, usedSeed, texts) = WaitReporting(work, error, $"sampling {n} from {folder.Id}");
+            var (opened, usedSeed, texts) = WaitReporting(work, error, $"sampling {n} from {folder.Id}");
             var output = parsed.InvocationConfiguration.Output;
             if (parsed.GetValue(format) == "json")
             {
                 output.WriteLine(System.Text.Json.JsonSerializer.Serialize(texts));
                 return CollapseCli.Ok;
             }
-            output.WriteLine($"{folder.Id}: arm '{model.Arm.Name}', generation {model.Generation} of {model.Spec.Generations}, seed {usedSeed}");
+            output.WriteLine($"{folder.Id}: arm '{opened.Arm.Name}', generation {opened.Generation} of {opened.Spec.Generations}, seed {usedSeed}");
             for (var i = 0; i < texts.Count; i++)
             {
                 output.WriteLine();
