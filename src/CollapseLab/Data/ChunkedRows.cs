@@ -28,7 +28,9 @@ public static class ChunkedRows
     /// </summary>
     public static RowBatch Sample<TState>(int count, int dim, StreamKey stream, int threads, TState state, Filler<TState> fill)
     {
-        var values = new double[count * dim];
+        // Every element is written below, so a recycled array needs no clearing.
+        var values = t_spare is { } spare && spare.Length == count * dim ? spare : new double[count * dim];
+        t_spare = null;
         var chunks = (count + ChunkRows - 1) / ChunkRows;
         if (chunks <= 1 || threads <= 1)
         {
@@ -46,6 +48,16 @@ public static class ChunkedRows
 
     private static void FillInParallel<TState>(double[] values, int count, int dim, int chunks, StreamKey stream, int threads, TState state, Filler<TState> fill) =>
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c => FillChunk(values, count, dim, c, stream, state, fill));
+
+    /// <summary>Rows handed back by <see cref="Recycle"/> on this thread, for the next draw of the same size.</summary>
+    [ThreadStatic]
+    private static double[]? t_spare;
+
+    /// <summary>
+    /// Gives <paramref name="batch"/>'s array to this thread's next draw of the same size. Only for a batch nothing
+    /// refers to any more (a chain's dropped samples once the model trained on them is gone): its rows will change.
+    /// </summary>
+    public static void Recycle(RowBatch batch) => t_spare = batch.Values;
 
     /// <summary>A stream per thread, reseeded for each chunk: a chain samples every generation, and a fresh stream
     /// object each time was a measurable share of a small generation's allocations.</summary>

@@ -51,6 +51,7 @@ public sealed class Chain
         var pool = _arm.Data.Pool(_spec.Seed, _replicate);
         IModel? model0 = null;
         IModel? previous = null;
+        DataBatch? retired = null;
         Func<int, StreamKey, DataBatch> fresh = _arm.Data.Fresh;
         if (result.Completed > 0)
         {
@@ -90,11 +91,18 @@ public sealed class Chain
             }
 
             synthetic[g] = samples;
+            previous = model;
             if (!_arm.Policy.KeepsHistory && g > 0)
             {
+                // Generation g−1's samples leave the chain now, but model g, fitted on them, lives on as previous.
+                // The batch dropped a generation ago lost its model just above: that one is free to reuse.
+                if (retired is RowBatch free && _arm.Family.RecyclesSamples)
+                {
+                    ChunkedRows.Recycle(free);
+                }
+                retired = synthetic[g - 1];
                 synthetic[g - 1] = null;
             }
-            previous = model;
             result.Completed = g + 1;
             afterGeneration(result, synthetic);
         }

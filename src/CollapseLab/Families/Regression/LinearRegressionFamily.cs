@@ -23,6 +23,8 @@ public sealed record LinearRegressionFamily(
 
     public string Name => "linear_regression";
 
+    public bool RecyclesSamples => true;
+
     public DataKind Kind => DataKind.Rows;
 
     public IReadOnlyList<string> DefaultMetrics => ["test_mse", "weight_error"];
