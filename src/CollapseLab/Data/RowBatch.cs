@@ -42,7 +42,8 @@ public sealed class RowBatch : DataBatch
         {
             total += part.Count;
         }
-        var values = new double[total * Dim];
+        // Every element is copied in below; skipping the zeroing matters for large accumulated sets.
+        var values = GC.AllocateUninitializedArray<double>(total * Dim);
         var offset = 0;
         foreach (var part in parts)
         {
