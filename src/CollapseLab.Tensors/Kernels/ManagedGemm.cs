@@ -123,7 +123,7 @@ public sealed unsafe partial class ManagedGemm : IGemm
     private static void RunTask(in Job job, int i0, int i1, int j0, int j1)
     {
         var bBuf = packB ??= GC.AllocateUninitializedArray<float>(KC * NC, pinned: true);
-        var aBuf = packA ??= GC.AllocateUninitializedArray<float>(MC * KC, pinned: true);
+        var aBuf = packA ??= GC.AllocateUninitializedArray<float>((MC * KC) + PackSlack, pinned: true);
         fixed (float* bp = bBuf, ap = aBuf)
         {
             for (var jc = j0; jc < j1; jc += NC)
