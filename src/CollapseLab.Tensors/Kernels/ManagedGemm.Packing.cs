@@ -25,11 +25,21 @@ public sealed unsafe partial class ManagedGemm
             {
                 // Row p of a holds depth p: each depth step is `rows` contiguous floats.
                 var s = job.A + ((long)pc * job.Lda) + ic + i0;
+                var scale = Vector128.Create(alpha);
                 for (var p = 0; p < kc; p++, s += job.Lda)
                 {
+                    var d = dst + (p * MR);
+                    if (rows == MR)
+                    {
+                        Vector128.Store(scale * Vector128.Load(s), d);
+                        d[4] = alpha * s[4];
+                        d[5] = alpha * s[5];
+                        continue;
+                    }
+
                     for (var x = 0; x < rows; x++)
                     {
-                        dst[(p * MR) + x] = alpha * s[x];
+                        d[x] = alpha * s[x];
                     }
                 }
             }
