@@ -14,6 +14,7 @@ public sealed unsafe partial class ManagedGemm
     private const int PackSlack = 8;
 
     /// <summary>Packs rows [ic, ic+mc) and depth [pc, pc+kc) of alpha·op(a) as 6-row panels, zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(in Job job, int ic, int mc, int pc, int kc, float* dst)
     {
         var alpha = job.Alpha;
@@ -79,6 +80,7 @@ public sealed unsafe partial class ManagedGemm
     }
 
     /// <summary>Packs columns [jc, jc+nc) and depth [pc, pc+kc) of op(b) as NR-column panels, zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(in Job job, int pc, int kc, int jc, int nc, float* dst)
     {
         var nr = NR;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace CollapseLab.Tensors.Kernels;
@@ -7,7 +8,8 @@ namespace CollapseLab.Tensors.Kernels;
 /// (KC x NC) blocks of op(b) into NR-column panels and its (MC x KC) blocks of alpha·op(a) into 6-row panels, and runs
 /// a 6 x NR FMA micro-kernel over them (NR = 32 with AVX-512, else 16). Tasks own disjoint tiles of c and the k loop is
 /// never split, so every element of c is the same chain of FMAs over k in the same order whatever the thread count
-/// or vector width: results are bit-identical for 1 or many threads.
+/// or vector width: results are bit-identical for 1 or many threads. The hot methods skip tiered compilation: their
+/// unoptimised first tier is several times slower, which short runs and the first training steps would pay.
 /// </summary>
 public sealed unsafe partial class ManagedGemm : IGemm
 {
@@ -120,6 +122,7 @@ public sealed unsafe partial class ManagedGemm : IGemm
     }
 
     /// <summary>c[i0..i1, j0..j1] += alpha·op(a)·op(b), depth blocks in increasing order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunTask(in Job job, int i0, int i1, int j0, int j1)
     {
         var bBuf = packB ??= GC.AllocateUninitializedArray<float>(KC * NC, pinned: true);
@@ -145,6 +148,7 @@ public sealed unsafe partial class ManagedGemm : IGemm
     }
 
     /// <summary>Runs the micro-kernel over a packed (mc x kc) block of a and (kc x nc) block of b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block(in Job job, int ic, int mc, int jc, int nc, int kc, float* aPacked, float* bPacked)
     {
         var edge = stackalloc float[MR * 32];
