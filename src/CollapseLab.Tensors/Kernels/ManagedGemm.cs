@@ -17,6 +17,7 @@ public sealed unsafe partial class ManagedGemm : IGemm
     private const int KC = 256;
     private const int MC = 120;
     private const int NC = 1024;
+    private const int MaxNR = 32;
 
     /// <summary>Below this many multiply-adds a product runs on the calling thread.</summary>
     private const long ParallelThreshold = 1L << 18;
@@ -38,7 +39,7 @@ public sealed unsafe partial class ManagedGemm : IGemm
     public string Name => $"managed({Threads} threads)";
 
     /// <summary>Columns per packed panel of b: two vectors, so one FMA per vector per row of the micro-tile.</summary>
-    private static int NR => Vector512.IsHardwareAccelerated ? 32 : 16;
+    private static int NR => Vector512.IsHardwareAccelerated ? MaxNR : 16;
 
     public void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
@@ -151,7 +152,7 @@ public sealed unsafe partial class ManagedGemm : IGemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block(in Job job, int ic, int mc, int jc, int nc, int kc, float* aPacked, float* bPacked)
     {
-        var edge = stackalloc float[MR * 32];
+        var edge = stackalloc float[MR * MaxNR];
         for (var jr = 0; jr < nc; jr += NR)
         {
             var cols = Math.Min(NR, nc - jr);
