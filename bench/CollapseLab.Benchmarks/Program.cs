@@ -1,10 +1,12 @@
 using BenchmarkDotNet.Running;
 
 // Every benchmark class in this assembly is listed; pick with --filter, e.g. --filter '*Gaussian*'.
-// Two harnesses measure like the Python peers do (repeat for a time budget, report the median), without
+// Four harnesses measure like the Python peers do (repeat for a time budget, report the median), without
 // BenchmarkDotNet's process-per-benchmark setup:
 //   --loop-throughput [seconds] [case]   the Gaussian loop's samples/s per case (../shared/peers/gaussian_recursion.py)
 //   ngram-cpu                     n-gram fit and sampling phases on the King James text (../shared/peers/ngram.py)
+//   sgemm [seconds]               managed vs OpenBLAS SGEMM, n = 256..2048, interleaved medians
+//   trainstep [seconds]           VAE and transformer training steps, OpenBLAS vs managed, interleaved medians
 switch (args)
 {
     case ["--loop-throughput", ..]:
@@ -12,6 +14,12 @@ switch (args)
         break;
     case ["ngram-cpu", ..]:
         CollapseLab.Benchmarks.Language.PhaseTimer.Run();
+        break;
+    case ["sgemm", ..]:
+        CollapseLab.Benchmarks.Tensors.SgemmTimer.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2);
+        break;
+    case ["trainstep", ..]:
+        CollapseLab.Benchmarks.Tensors.TrainStepTimer.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10);
         break;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -17,6 +17,7 @@ public class GemmTests(ITestOutputHelper output)
         { 33, 7, 300, false, true },
         { 97, 65, 257, true, false },
         { 13, 130, 31, true, true },
+        { 37, 401, 300, true, true },
         { 0, 5, 3, false, false },
         { 4, 5, 0, false, false },
     };
@@ -48,16 +49,19 @@ public class GemmTests(ITestOutputHelper output)
     [Fact]
     public void Managed_is_bit_identical_for_any_thread_count()
     {
-        const int m = 301, n = 203, k = 517;
-        var a = Rand.Floats(1, m * k);
-        var b = Rand.Floats(2, k * n);
-        float[]? first = null;
-        foreach (var threads in new[] { 1, 2, 3, 4, 7 })
+        // Tall (cut by rows), wide (cut by columns) and small-but-deep (cut both ways at 7 threads).
+        foreach (var (m, n, k, ta, tb) in new[] { (301, 203, 517, false, false), (37, 401, 300, true, true), (33, 33, 1000, false, true) })
         {
-            var c = new float[m * n];
-            new ManagedGemm(threads).Sgemm(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n);
-            first ??= c;
-            Assert.Equal(first, c);
+            var a = Rand.Floats(1, m * k);
+            var b = Rand.Floats(2, k * n);
+            float[]? first = null;
+            foreach (var threads in new[] { 1, 2, 3, 4, 7 })
+            {
+                var c = new float[m * n];
+                new ManagedGemm(threads).Sgemm(ta, tb, m, n, k, 1f, a, ta ? m : k, b, tb ? k : n, 0f, c, n);
+                first ??= c;
+                Assert.Equal(first, c);
+            }
         }
     }
 
