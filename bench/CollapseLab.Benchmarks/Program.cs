@@ -4,14 +4,14 @@ using BenchmarkDotNet.Running;
 // Two harnesses measure like the Python peers do (repeat for a time budget, report the median), without
 // BenchmarkDotNet's process-per-benchmark setup:
 //   --loop-throughput [seconds]   the Gaussian loop's samples/s per case (../shared/peers/gaussian_recursion.py)
-//   ngram-cpu                     n-gram fit and sampling phases on the King James text (../shared/peers/ngram.py)
+//   ngram-cpu [rounds]            n-gram fit and sampling phases on the King James text (../shared/peers/ngram.py)
 switch (args)
 {
     case ["--loop-throughput", ..]:
         CollapseLab.Benchmarks.Gaussian.LoopThroughput.Print(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3);
         break;
     case ["ngram-cpu", ..]:
-        CollapseLab.Benchmarks.Language.PhaseTimer.Run();
+        CollapseLab.Benchmarks.Language.PhaseTimer.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7);
         break;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -3,29 +3,49 @@ using System.Diagnostics;
 namespace CollapseLab.Benchmarks.Language;
 
 /// <summary>
-/// `-- ngram-cpu`: the n-gram benchmarks timed by wall clock and by this process's CPU time, three rounds each. On a
-/// shared machine the CPU time shows the code's own cost; the wall time is what the peer comparison uses.
+/// `-- ngram-cpu [rounds]`: the n-gram benchmarks timed by wall clock and by this process's CPU time, seven rounds
+/// by default, reported as minimum and median. On a shared machine the CPU time shows the code's own cost; the wall
+/// time is what the peer comparison uses.
 /// </summary>
 public static class PhaseTimer
 {
-    public static void Run()
+    public static void Run(int rounds)
     {
         var b = new NGramBenchmarks();
         b.Setup();
-        for (var rep = 0; rep < 3; rep++)
+        var phases = new (string Name, Func<int> Work)[]
         {
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var sw = Stopwatch.StartNew();
-            b.TokenizeCountFit();
-            Console.WriteLine($"tokenize+count+fit {sw.ElapsedMilliseconds} ms wall, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds} ms cpu");
-            cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            sw.Restart();
-            b.CountFit();
-            Console.WriteLine($"count+fit {sw.ElapsedMilliseconds} ms wall, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds} ms cpu");
-            cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            sw.Restart();
-            b.SampleOneMillion();
-            Console.WriteLine($"sample 1M tokens {sw.ElapsedMilliseconds} ms wall, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds} ms cpu");
+            ("tokenize (train + encode)", () => b.Tokenize().TokenCount),
+            ("count + fit", b.CountFit),
+            ("tokenize + count + fit", b.TokenizeCountFit),
+            ($"sample {NGramBenchmarks.SampleTokens:N0} tokens", b.SampleOneMillion),
+        };
+        var wall = phases.Select(_ => new List<double>()).ToArray();
+        var cpu = phases.Select(_ => new List<double>()).ToArray();
+        for (var r = 0; r < rounds; r++)
+        {
+            for (var i = 0; i < phases.Length; i++)
+            {
+                var process = Process.GetCurrentProcess();
+                var cpu0 = process.TotalProcessorTime;
+                var sw = Stopwatch.StartNew();
+                phases[i].Work();
+                wall[i].Add(sw.Elapsed.TotalMilliseconds);
+                process.Refresh();
+                cpu[i].Add((process.TotalProcessorTime - cpu0).TotalMilliseconds);
+            }
         }
+        for (var i = 0; i < phases.Length; i++)
+        {
+            Console.WriteLine($"{phases[i].Name,-28} wall min {wall[i].Min(),6:F1} ms, median {Median(wall[i]),6:F1} ms; cpu min {cpu[i].Min(),6:F1} ms, median {Median(cpu[i]),6:F1} ms");
+        }
+        var sample = wall[^1].Min() / 1000;
+        Console.WriteLine($"sampling: {NGramBenchmarks.SampleTokens / sample / 1e6:F2}M tokens/s (best round), {NGramBenchmarks.SampleTokens / (Median(wall[^1]) / 1000) / 1e6:F2}M tokens/s (median)");
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }

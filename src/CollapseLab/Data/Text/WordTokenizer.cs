@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Buffers;
 using System.Text;
 
 namespace CollapseLab.Data.Text;
@@ -22,18 +22,17 @@ public sealed class WordTokenizer : Tokenizer
 
     public static WordTokenizer Train(IEnumerable<string> documents, int maxSize, bool lowercase)
     {
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        var lookup = counts.GetAlternateLookup<ReadOnlySpan<char>>();
+        var counts = new TokenTable();
         foreach (var doc in documents)
         {
             var text = lowercase ? doc.ToLowerInvariant() : doc;
-            foreach (var (start, length) in Split(text))
+            foreach (var (start, length) in new WordSpans(text))
             {
-                var word = text.AsSpan(start, length);
-                lookup[word] = lookup.TryGetValue(word, out var c) ? c + 1 : 1;
+                counts.GetOrAdd(text.AsSpan(start, length), 0)++;
             }
         }
-        return new WordTokenizer(Vocabulary.FromCounts(counts, maxSize), lowercase);
+        var types = Enumerable.Range(0, counts.Count).Select(e => (counts.Key(e), (long)counts.Value(e)));
+        return new WordTokenizer(Vocabulary.FromCounts(types, maxSize), lowercase);
     }
 
     public override string Kind => "word";
@@ -48,12 +47,15 @@ public sealed class WordTokenizer : Tokenizer
         {
             text = text.ToLowerInvariant();
         }
-        var ids = new List<int>(text.Length / 4);
-        foreach (var (start, length) in Split(text))
+        var ids = ArrayPool<int>.Shared.Rent(text.Length);
+        var count = 0;
+        foreach (var (start, length) in new WordSpans(text))
         {
-            ids.Add(_vocabulary.Id(text.AsSpan(start, length)));
+            ids[count++] = _vocabulary.Id(text.AsSpan(start, length));
         }
-        return ids.ToArray();
+        var result = ids[..count];
+        ArrayPool<int>.Shared.Return(ids);
+        return result;
     }
 
     public override string Decode(ReadOnlySpan<int> tokens)
@@ -78,63 +80,4 @@ public sealed class WordTokenizer : Tokenizer
     }
 
     public override string TokenText(int id) => _vocabulary[id];
-
-    /// <summary>(start, length) of each token of <paramref name="text"/>, in order.</summary>
-    public static IEnumerable<(int Start, int Length)> Split(string text)
-    {
-        var i = 0;
-        while (i < text.Length)
-        {
-            var c = text[i];
-            if (c == ' ' || c == '\n' || char.IsWhiteSpace(c))
-            {
-                i++;
-                continue;
-            }
-            var start = i;
-            if (IsLetter(text, i))
-            {
-                i += Width(text, i);
-                while (i < text.Length)
-                {
-                    if (IsWordPart(text, i))
-                    {
-                        i += Width(text, i);
-                    }
-                    else if ((text[i] == '\'' || text[i] == '’') && i + 1 < text.Length && IsLetter(text, i + 1))
-                    {
-                        i++;
-                    }
-                    else
-                    {
-                        break;
-                    }
-                }
-            }
-            else if (char.IsDigit(c))
-            {
-                while (i < text.Length && char.IsDigit(text[i]))
-                {
-                    i++;
-                }
-            }
-            else
-            {
-                i += Width(text, i);
-            }
-            yield return (start, i - start);
-        }
-    }
-
-    private static int Width(string text, int i) => char.IsHighSurrogate(text[i]) && i + 1 < text.Length ? 2 : 1;
-
-    private static bool IsLetter(string text, int i) => text[i] < 0x80 ? char.IsAsciiLetter(text[i]) : char.IsLetter(text, i);
-
-    private static bool IsWordPart(string text, int i) => text[i] < 0x80 ? char.IsAsciiLetterOrDigit(text[i]) : CharUnicodeInfo.GetUnicodeCategory(text, i) switch
-    {
-        UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter or
-        UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter or UnicodeCategory.NonSpacingMark or
-        UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark or UnicodeCategory.DecimalDigitNumber => true,
-        _ => false,
-    };
 }

@@ -127,7 +127,7 @@ public sealed class NGramModel : ILanguageModel
             var ctx = _contexts[chain[d]];
             if (ctx.Total > 0)
             {
-                var e = _table.Entries.Find(chain[d], token);
+                var e = _table.Find(chain[d], token);
                 p = (e >= 0 ? _entries[e].Weight : 0) / ctx.Total + (1 - ctx.Mass / ctx.Total) * p;
             }
         }

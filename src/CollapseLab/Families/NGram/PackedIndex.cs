@@ -1,12 +1,11 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 
 namespace CollapseLab.Families.NGram;
 
 /// <summary>
 /// An open-addressing hash map from a pair of non-negative ints (packed as hi·2³² + lo in one ulong) to an int,
 /// with linear probing at load ≤ 1/2. Key and value share a slot, so a lookup costs one cache miss. Used for
-/// (context id, token) → id or count: no per-entry objects, no strings.
+/// (context id, older token) → context id: no per-entry objects, no strings.
 /// </summary>
 public sealed class PackedIndex
 {
@@ -71,26 +70,8 @@ public sealed class PackedIndex
         }
     }
 
-    /// <summary>Asks the CPU to start loading the slot where (hi, lo) would be, so that a later lookup does not wait.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public unsafe void Prefetch(int hi, int lo)
-    {
-        if (Sse.IsSupported)
-        {
-            Sse.Prefetch0(Unsafe.AsPointer(ref _slots[Home(Key(hi, lo))]));
-        }
-    }
-
-    /// <summary>The value for (hi, lo); when absent, stores <paramref name="next"/> and reports it was added.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int GetOrAdd(int hi, int lo, int next, out bool added)
-    {
-        ref var value = ref Slot(hi, lo, next, out added);
-        return value;
-    }
-
-    /// <summary>A reference to the value of (hi, lo), stored as <paramref name="initial"/> when absent (e.g. to count).</summary>
-    public ref int Slot(int hi, int lo, int initial, out bool added)
+    /// <summary>Stores <paramref name="value"/> for (hi, lo), which must not be present yet.</summary>
+    public void Add(int hi, int lo, int value)
     {
         if (Count * 2 >= _slots.Length)
         {
@@ -99,48 +80,14 @@ public sealed class PackedIndex
         var key = Key(hi, lo);
         var slots = _slots;
         var mask = slots.Length - 1;
-        for (var i = Home(key); ; i = (i + 1) & mask)
+        var i = Home(key);
+        while (slots[i].Key != Empty)
         {
-            var k = slots[i].Key;
-            if (k == key)
-            {
-                added = false;
-                return ref slots[i].Value;
-            }
-            if (k == Empty)
-            {
-                slots[i].Key = key;
-                slots[i].Value = initial;
-                Count++;
-                added = true;
-                return ref slots[i].Value;
-            }
+            i = (i + 1) & mask;
         }
-    }
-
-    /// <summary>Calls <paramref name="visit"/>(hi, lo, value) for every stored pair, in slot order.</summary>
-    public void ForEach(Action<int, int, int> visit)
-    {
-        foreach (var s in _slots)
-        {
-            if (s.Key != Empty)
-            {
-                visit((int)(s.Key >> 32), (int)(uint)s.Key, s.Value);
-            }
-        }
-    }
-
-    /// <summary>Replaces every stored value by <paramref name="map"/>(hi, lo, value).</summary>
-    public void Remap(Func<int, int, int, int> map)
-    {
-        for (var i = 0; i < _slots.Length; i++)
-        {
-            var key = _slots[i].Key;
-            if (key != Empty)
-            {
-                _slots[i].Value = map((int)(key >> 32), (int)(uint)key, _slots[i].Value);
-            }
-        }
+        slots[i].Key = key;
+        slots[i].Value = value;
+        Count++;
     }
 
     private void Grow()
