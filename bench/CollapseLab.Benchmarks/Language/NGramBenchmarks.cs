@@ -26,6 +26,7 @@ public class NGramBenchmarks
     public const int Verses = 32_000;
 
     private List<string> _verses = [];
+    public List<string> VerseList => _verses;
     private TokenBatch _batch = null!;
     private NGramModel _model = null!;
     private NGramModel _generator = null!;
@@ -34,20 +35,16 @@ public class NGramBenchmarks
     public void Setup()
     {
         _verses = TextSources.KjvChapters().SelectMany(c => c.Split('\n', StringSplitOptions.RemoveEmptyEntries)).ToList();
-        _batch = Encode(WordTokenizer.Train(_verses, 0, false));
+        _batch = Tokenize();
         _model = Fit(_batch);
         _generator = (NGramModel)new NGramFamily(3, NGramSmoothing.KneserNey, 0, new SamplingOptions(1, 0, 1, 1, 1, 0, 4096, false, 0))
             .Fit(_batch, new FitContext(0, new StreamKey(0, 0, 0, Purpose.Fit), 1, null, null, _batch));
         Console.WriteLine($"// KJV: {_verses.Count:N0} verses, {_batch.TokenCount:N0} tokens (+{_batch.Count:N0} end-of-verse), V={_batch.Tokenizer!.VocabularySize:N0}, {_model.EntryCount:N0} n-gram entries (all orders)");
     }
 
-    private TokenBatch Encode(Tokenizer tokenizer)
+    /// <summary>One sequence per verse.</summary>
+    private static TokenBatch Batch(int[][] encoded, Tokenizer tokenizer)
     {
-        var encoded = new int[_verses.Count][];
-        for (var i = 0; i < _verses.Count; i++)
-        {
-            encoded[i] = tokenizer.Encode(_verses[i]);
-        }
         var offsets = new int[encoded.Length + 1];
         for (var i = 0; i < encoded.Length; i++)
         {
@@ -61,12 +58,20 @@ public class NGramBenchmarks
         return new TokenBatch(tokens, offsets, tokenizer);
     }
 
-    private static NGramModel Fit(TokenBatch batch) =>
-        (NGramModel)new NGramFamily(3, NGramSmoothing.KneserNey, 0, SamplingOptions.Default)
-            .Fit(batch, new FitContext(0, new StreamKey(0, 0, 0, Purpose.Fit), 1, null, null, batch));
+    /// <summary>Threads the fit may use (the counting sort and the model's weights are split; the result is the same).</summary>
+    [Params(1, 2)]
+    public int Threads { get; set; } = 1;
 
-    /// <summary>The word tokenizer trained on the verses, then every verse encoded (the product path: train, then encode each document).</summary>
-    public TokenBatch Tokenize() => Encode(WordTokenizer.Train(_verses, 0, false));
+    private NGramModel Fit(TokenBatch batch) =>
+        (NGramModel)new NGramFamily(3, NGramSmoothing.KneserNey, 0, SamplingOptions.Default)
+            .Fit(batch, new FitContext(0, new StreamKey(0, 0, 0, Purpose.Fit), Threads, null, null, batch));
+
+    /// <summary>The word tokenizer trained on the verses, which come back encoded (the product path for training text).</summary>
+    public TokenBatch Tokenize()
+    {
+        var (tokenizer, encoded) = WordTokenizer.TrainAndEncode(_verses, 0, false);
+        return Batch(encoded, tokenizer);
+    }
 
     [Benchmark]
     public int TokenizeCountFit() => Fit(Tokenize()).EntryCount;

@@ -15,9 +15,13 @@ public static class PhaseTimer
         b.Setup();
         var phases = new (string Name, Func<int> Work)[]
         {
+            ("SCRATCH scan", () => { var n = 0; foreach (var v in b.VerseList) foreach (var x in new CollapseLab.Data.Text.WordSpans(v)) n += x.Length; return n; }),
+            ("SCRATCH train", () => CollapseLab.Data.Text.WordTokenizer.Train(b.VerseList, 0, false).VocabularySize),
             ("tokenize (train + encode)", () => b.Tokenize().TokenCount),
-            ("count + fit", b.CountFit),
-            ("tokenize + count + fit", b.TokenizeCountFit),
+            ("count + fit, 1 thread", () => WithThreads(b, 1, b.CountFit)),
+            ("tokenize + count + fit, 1 thread", () => WithThreads(b, 1, b.TokenizeCountFit)),
+            ("count + fit, 2 threads", () => WithThreads(b, 2, b.CountFit)),
+            ("tokenize + count + fit, 2 threads", () => WithThreads(b, 2, b.TokenizeCountFit)),
             ($"sample {NGramBenchmarks.SampleTokens:N0} tokens", b.SampleOneMillion),
         };
         var wall = phases.Select(_ => new List<double>()).ToArray();
@@ -37,10 +41,16 @@ public static class PhaseTimer
         }
         for (var i = 0; i < phases.Length; i++)
         {
-            Console.WriteLine($"{phases[i].Name,-28} wall min {wall[i].Min(),6:F1} ms, median {Median(wall[i]),6:F1} ms; cpu min {cpu[i].Min(),6:F1} ms, median {Median(cpu[i]),6:F1} ms");
+            Console.WriteLine($"{phases[i].Name,-36} wall min {wall[i].Min(),6:F1} ms, median {Median(wall[i]),6:F1} ms; cpu min {cpu[i].Min(),6:F1} ms, median {Median(cpu[i]),6:F1} ms");
         }
         var sample = wall[^1].Min() / 1000;
         Console.WriteLine($"sampling: {NGramBenchmarks.SampleTokens / sample / 1e6:F2}M tokens/s (best round), {NGramBenchmarks.SampleTokens / (Median(wall[^1]) / 1000) / 1e6:F2}M tokens/s (median)");
+    }
+
+    private static int WithThreads(NGramBenchmarks b, int threads, Func<int> work)
+    {
+        b.Threads = threads;
+        return work();
     }
 
     private static double Median(List<double> values)

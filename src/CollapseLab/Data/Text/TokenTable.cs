@@ -1,21 +1,20 @@
 namespace CollapseLab.Data.Text;
 
 /// <summary>
-/// An open-addressing map from UTF-16 text spans to int values. Keys are copied once into one character buffer, and
-/// a slot holds the key's hash beside its entry number, so looking a word up allocates nothing and rarely compares
-/// characters that differ.
+/// A set of UTF-16 text spans numbered 0, 1, 2, … in the order they were added (open addressing). Keys are copied
+/// once into one character buffer, and a slot holds the key's hash beside its number, so looking a word up allocates
+/// nothing and rarely compares characters that differ.
 /// </summary>
 internal sealed class TokenTable
 {
     private Slot[] _slots = new Slot[64];
     private int[] _start = new int[33];
-    private int[] _values = new int[32];
     private char[] _chars = new char[256];
 
     private struct Slot
     {
         public int Hash;
-        public int Entry; // entry number + 1; 0 = empty
+        public int Entry; // key number + 1; 0 = empty
     }
 
     /// <summary>Keys stored, numbered 0 … Count − 1 in the order they were added.</summary>
@@ -23,17 +22,11 @@ internal sealed class TokenTable
 
     public string Key(int entry) => new(_chars, _start[entry], _start[entry + 1] - _start[entry]);
 
-    public int Value(int entry) => _values[entry];
+    /// <summary>The number of <paramref name="key"/>, or −1.</summary>
+    public int Find(ReadOnlySpan<char> key) => _slots[Locate(key, Hash(key))].Entry - 1;
 
-    /// <summary>The value stored for <paramref name="key"/>, or −1.</summary>
-    public int Find(ReadOnlySpan<char> key)
-    {
-        var slot = Locate(key, Hash(key));
-        return _slots[slot].Entry > 0 ? _values[_slots[slot].Entry - 1] : -1;
-    }
-
-    /// <summary>A reference to the value of <paramref name="key"/>, stored as <paramref name="initial"/> when absent.</summary>
-    public ref int GetOrAdd(ReadOnlySpan<char> key, int initial)
+    /// <summary>The number of <paramref name="key"/>, adding it when absent.</summary>
+    public int Add(ReadOnlySpan<char> key)
     {
         var hash = Hash(key);
         var slot = Locate(key, hash);
@@ -44,10 +37,10 @@ internal sealed class TokenTable
                 Grow();
                 slot = Locate(key, hash);
             }
-            Append(key, initial);
+            Append(key);
             _slots[slot] = new Slot { Hash = hash, Entry = Count };
         }
-        return ref _values[_slots[slot].Entry - 1];
+        return _slots[slot].Entry - 1;
     }
 
     /// <summary>FNV-1a over the UTF-16 code units, finished with a multiply so that the high bits pick the slot.</summary>
@@ -80,20 +73,18 @@ internal sealed class TokenTable
         }
     }
 
-    private void Append(ReadOnlySpan<char> key, int value)
+    private void Append(ReadOnlySpan<char> key)
     {
         var at = _start[Count];
         if (at + key.Length > _chars.Length)
         {
             Array.Resize(ref _chars, Math.Max(_chars.Length * 2, at + key.Length));
         }
-        if (Count + 1 >= _values.Length)
+        if (Count + 2 > _start.Length)
         {
-            Array.Resize(ref _values, _values.Length * 2);
-            Array.Resize(ref _start, _values.Length + 1);
+            Array.Resize(ref _start, _start.Length * 2);
         }
         key.CopyTo(_chars.AsSpan(at));
-        _values[Count] = value;
         _start[++Count] = at + key.Length;
     }
 

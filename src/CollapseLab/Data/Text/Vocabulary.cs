@@ -10,17 +10,20 @@ public sealed class Vocabulary
     public const int UnknownId = 1;
 
     private readonly string[] _tokens;
-    private readonly TokenTable _ids = new();
+    private readonly TokenTable _table = new();
+    private readonly int[] _idOfEntry;
 
     public Vocabulary(IReadOnlyList<string> tokens)
     {
         _tokens = ["<s>", "<unk>", .. tokens];
+        _idOfEntry = new int[_tokens.Length];
         for (var i = 0; i < _tokens.Length; i++)
         {
-            ref var id = ref _ids.GetOrAdd(_tokens[i], -1);
-            if (id < 0)
+            var known = _table.Count;
+            var entry = _table.Add(_tokens[i]);
+            if (entry == known)
             {
-                id = i;
+                _idOfEntry[entry] = i; // a repeated token keeps its first id
             }
         }
     }
@@ -31,8 +34,8 @@ public sealed class Vocabulary
 
     public int Id(ReadOnlySpan<char> token)
     {
-        var id = _ids.Find(token);
-        return id >= 0 ? id : UnknownId;
+        var entry = _table.Find(token);
+        return entry >= 0 ? _idOfEntry[entry] : UnknownId;
     }
 
     /// <summary>Types from counts: most frequent first, at most <paramref name="maxSize"/> ids in all (0 = no cap).</summary>

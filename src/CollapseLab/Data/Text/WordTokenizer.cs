@@ -20,19 +20,51 @@ public sealed class WordTokenizer : Tokenizer
 
     public bool Lowercase { get; }
 
-    public static WordTokenizer Train(IEnumerable<string> documents, int maxSize, bool lowercase)
+    public static WordTokenizer Train(IReadOnlyList<string> documents, int maxSize, bool lowercase) =>
+        TrainAndEncode(documents, maxSize, lowercase).Tokenizer;
+
+    /// <summary>Trains on the documents and returns them encoded as well, so that the training text is scanned once.</summary>
+    public static (WordTokenizer Tokenizer, int[][] Encoded) TrainAndEncode(IReadOnlyList<string> documents, int maxSize, bool lowercase)
     {
-        var counts = new TokenTable();
-        foreach (var doc in documents)
+        // Each document is first written as the numbers of its words in a table of the types seen, then renumbered.
+        var types = new TokenTable();
+        var counts = new long[1024];
+        var encoded = new int[documents.Count][];
+        var buffer = new int[1024];
+        for (var d = 0; d < documents.Count; d++)
         {
-            var text = lowercase ? doc.ToLowerInvariant() : doc;
+            var text = lowercase ? documents[d].ToLowerInvariant() : documents[d];
+            if (buffer.Length < text.Length)
+            {
+                buffer = new int[text.Length];
+            }
+            var n = 0;
             foreach (var (start, length) in new WordSpans(text))
             {
-                counts.GetOrAdd(text.AsSpan(start, length), 0)++;
+                var type = types.Add(text.AsSpan(start, length));
+                if (type == counts.Length)
+                {
+                    Array.Resize(ref counts, counts.Length * 2);
+                }
+                counts[type]++;
+                buffer[n++] = type;
+            }
+            encoded[d] = buffer[..n];
+        }
+        var tokenizer = new WordTokenizer(Vocabulary.FromCounts(Enumerable.Range(0, types.Count).Select(t => (types.Key(t), counts[t])), maxSize), lowercase);
+        var id = new int[types.Count];
+        for (var t = 0; t < id.Length; t++)
+        {
+            id[t] = tokenizer._vocabulary.Id(types.Key(t));
+        }
+        foreach (var tokens in encoded)
+        {
+            for (var i = 0; i < tokens.Length; i++)
+            {
+                tokens[i] = id[tokens[i]];
             }
         }
-        var types = Enumerable.Range(0, counts.Count).Select(e => (counts.Key(e), (long)counts.Value(e)));
-        return new WordTokenizer(Vocabulary.FromCounts(types, maxSize), lowercase);
+        return (tokenizer, encoded);
     }
 
     public override string Kind => "word";

@@ -9,25 +9,36 @@ internal sealed record ContextLevel(int[] Parent, int[] Token)
     /// Numbers the distinct keys (parent number · 2^tokenBits + older token) of sorted position keys, and writes
     /// each position's number (the payload holds positions) to <paramref name="context"/>.
     /// </summary>
-    public static ContextLevel FromSorted(ulong[] keys, int[] payload, int tokenBits, int[] context)
+    public static ContextLevel FromSorted(ulong[] keys, int[] payload, int length, int tokenBits, int[] context)
     {
-        var parents = new int[keys.Length];
-        var tokens = new int[keys.Length];
-        var count = 0;
-        var previous = ulong.MaxValue;
+        var count = Distinct(keys, length, 0);
+        var parents = new int[count];
+        var tokens = new int[count];
         var mask = (1UL << tokenBits) - 1;
-        for (var j = 0; j < keys.Length; j++)
+        var l = -1;
+        for (var j = 0; j < length; j++)
         {
             var key = keys[j];
-            if (key != previous)
+            if (j == 0 || key != keys[j - 1])
             {
-                previous = key;
-                parents[count] = (int)(key >> tokenBits);
-                tokens[count++] = (int)(key & mask);
+                l++;
+                parents[l] = (int)(key >> tokenBits);
+                tokens[l] = (int)(key & mask);
             }
-            context[payload[j]] = count - 1;
+            context[payload[j]] = l;
         }
-        return new ContextLevel(parents[..count], tokens[..count]);
+        return new ContextLevel(parents, tokens);
+    }
+
+    /// <summary>How many distinct values keys[..length] &gt;&gt; shift holds (the keys are sorted).</summary>
+    public static int Distinct(ulong[] keys, int length, int shift)
+    {
+        var count = length > 0 ? 1 : 0;
+        for (var j = 1; j < length; j++)
+        {
+            count += keys[j] >> shift != keys[j - 1] >> shift ? 1 : 0;
+        }
+        return count;
     }
 }
 
@@ -36,49 +47,51 @@ internal sealed record EntryLevel(ulong[] Keys, int[] Counts)
 {
     public static EntryLevel FromSorted(ulong[] keys, int length)
     {
-        var distinct = new ulong[length];
-        var counts = new int[length];
-        var count = 0;
+        var count = ContextLevel.Distinct(keys, length, 0);
+        var distinct = new ulong[count];
+        var counts = new int[count];
+        var e = -1;
         for (var j = 0; j < length; j++)
         {
-            if (count == 0 || keys[j] != distinct[count - 1])
+            if (j == 0 || keys[j] != keys[j - 1])
             {
-                distinct[count++] = keys[j];
+                distinct[++e] = keys[j];
             }
-            counts[count - 1]++;
+            counts[e]++;
         }
-        return new EntryLevel(distinct[..count], counts[..count]);
+        return new EntryLevel(distinct, counts);
     }
 
     /// <summary>
     /// From sorted whole n-grams (parent number, older token, token; tokenBits each for the tokens): the contexts
     /// (parent, older token), numbered in order, and the entries keyed by those numbers.
     /// </summary>
-    public static (ContextLevel Contexts, EntryLevel Entries) FromSortedNGrams(ulong[] keys, int tokenBits)
+    public static (ContextLevel Contexts, EntryLevel Entries) FromSortedNGrams(ulong[] keys, int length, int tokenBits)
     {
-        var parents = new int[keys.Length];
-        var tokens = new int[keys.Length];
-        var distinct = new ulong[keys.Length];
-        var counts = new int[keys.Length];
-        int contexts = 0, entries = 0;
+        var contextCount = ContextLevel.Distinct(keys, length, tokenBits);
+        var parents = new int[contextCount];
+        var tokens = new int[contextCount];
+        var entryCount = ContextLevel.Distinct(keys, length, 0);
+        var distinct = new ulong[entryCount];
+        var counts = new int[entryCount];
+        int l = -1, e = -1;
         var mask = (1UL << tokenBits) - 1;
-        ulong previousKey = ulong.MaxValue, previousContext = ulong.MaxValue;
-        foreach (var key in keys)
+        for (var j = 0; j < length; j++)
         {
-            if (key != previousKey)
+            var key = keys[j];
+            if (j == 0 || key != keys[j - 1])
             {
-                previousKey = key;
                 var context = key >> tokenBits;
-                if (context != previousContext)
+                if (j == 0 || context != keys[j - 1] >> tokenBits)
                 {
-                    previousContext = context;
-                    parents[contexts] = (int)(context >> tokenBits);
-                    tokens[contexts++] = (int)(context & mask);
+                    l++;
+                    parents[l] = (int)(context >> tokenBits);
+                    tokens[l] = (int)(context & mask);
                 }
-                distinct[entries++] = ((ulong)(contexts - 1) << tokenBits) | (key & mask);
+                distinct[++e] = ((ulong)l << tokenBits) | (key & mask);
             }
-            counts[entries - 1]++;
+            counts[e]++;
         }
-        return (new ContextLevel(parents[..contexts], tokens[..contexts]), new EntryLevel(distinct[..entries], counts[..entries]));
+        return (new ContextLevel(parents, tokens), new EntryLevel(distinct, counts));
     }
 }

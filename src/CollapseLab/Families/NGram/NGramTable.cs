@@ -1,11 +1,12 @@
+using System.Buffers;
 using CollapseLab.Data.Text;
 
 namespace CollapseLab.Families.NGram;
 
 /// <summary>
-/// The counts of an n-gram model in flat arrays. Contexts form a trie that grows to the left: context 0 is empty,
-/// one-token contexts are found through <see cref="FirstContext"/>, and a longer context (one older token w in front
-/// of context c) through Contexts[(c, w)]; dropping a context's oldest token is <see cref="ContextParent"/>. Entries
+/// The counts of an n-gram model in flat arrays. Contexts form a trie that grows to the left: context 0 is empty and
+/// context c is the token <see cref="ContextToken"/>[c] in front of context <see cref="ContextParent"/>[c]; contexts
+/// are numbered by length, then by (parent, token). Entries
 /// (context, next token) are grouped by context (CSR: the entries of context c are EntryStart[c] … EntryStart[c+1])
 /// and sorted by token within it. Top-order entries hold raw counts; for Kneser–Ney, lower orders hold continuation
 /// counts N₁₊(• h w), the number of distinct tokens seen before h w.
@@ -13,9 +14,8 @@ namespace CollapseLab.Families.NGram;
 internal sealed class NGramTable
 {
     public required int Order { get; init; }
-    public required PackedIndex Contexts { get; init; }
-    public required int[] FirstContext { get; init; }
     public required int[] ContextParent { get; init; }
+    public required int[] ContextToken { get; init; }
     public required int[] ContextDepth { get; init; }
     public required int[] EntryStart { get; init; }
     public required int[] EntryToken { get; init; }
@@ -25,45 +25,43 @@ internal sealed class NGramTable
 
     public int EntryCountTotal => EntryToken.Length;
 
-    /// <summary>The entry of <paramref name="token"/> in <paramref name="context"/>, or −1.</summary>
-    public int Find(int context, int token)
-    {
-        var start = EntryStart[context];
-        var i = Array.BinarySearch(EntryToken, start, EntryStart[context + 1] - start, token);
-        return i >= 0 ? i : -1;
-    }
-
     /// <summary>
     /// Counts every n-gram of every sequence, each padded with n−1 boundaries in front and one behind, by sorting:
     /// contexts of length k get ids from the sorted (id of the context of length k − 1, older token) pairs of all
     /// positions, and the entries of a level are the runs of sorted (context id, token) keys.
     /// </summary>
-    public static NGramTable Count(TokenBatch data, int order, int vocabularySize, int boundary, bool continuationCounts)
+    public static NGramTable Count(TokenBatch data, int order, int vocabularySize, int boundary, bool continuationCounts, int threads)
     {
         var n = order;
         var text = new PaddedText(data, n, boundary);
         var tokenBits = RadixSort.BitsFor(vocabularySize);
-        var keys = new ulong[text.Positions];
-        var keyScratch = new ulong[text.Positions];
+        var positions = text.Positions;
+        // Scratch arrays come from the pool: a chain refits every generation, and fresh pages cost more than the counting.
+        var keys = ArrayPool<ulong>.Shared.Rent(positions);
+        var keyScratch = ArrayPool<ulong>.Shared.Rent(positions);
+        var context = ArrayPool<int>.Shared.Rent(positions);
         var levels = new ContextLevel[n];
         levels[0] = new ContextLevel([-1], [-1]);
-        var context = new int[text.Positions];
         if (n >= 2)
         {
             levels[1] = text.LastTokenContexts(vocabularySize, context);
         }
+        else
+        {
+            context.AsSpan(0, positions).Clear(); // every position has the empty context
+        }
         int[]? payload = null, payloadScratch = null;
         void Number(int k)
         {
-            payload ??= new int[keys.Length];
-            payloadScratch ??= new int[keys.Length];
-            for (var p = 0; p < keys.Length; p++)
+            payload ??= ArrayPool<int>.Shared.Rent(positions);
+            payloadScratch ??= ArrayPool<int>.Shared.Rent(positions);
+            for (var p = 0; p < positions; p++)
             {
                 keys[p] = ((ulong)context[p] << tokenBits) | (uint)text.Back(p, k);
                 payload[p] = p;
             }
-            RadixSort.Sort(keys, keyScratch, payload, payloadScratch, keys.Length, RadixSort.BitsFor(levels[k - 1].Count) + tokenBits);
-            levels[k] = ContextLevel.FromSorted(keys, payload, tokenBits, context);
+            RadixSort.Sort(keys, keyScratch, payload, payloadScratch, positions, RadixSort.BitsFor(levels[k - 1].Count) + tokenBits, threads);
+            levels[k] = ContextLevel.FromSorted(keys, payload, positions, tokenBits, context);
         }
         for (var k = 2; k < n - 1; k++)
         {
@@ -78,21 +76,21 @@ internal sealed class NGramTable
         var entries = new EntryLevel[n];
         if (fused)
         {
-            for (var p = 0; p < keys.Length; p++)
+            for (var p = 0; p < positions; p++)
             {
                 keys[p] = ((((ulong)context[p] << tokenBits) | (uint)text.Back(p, n - 1)) << tokenBits) | (uint)text.Back(p, 0);
             }
-            RadixSort.Sort(keys, keyScratch, null, null, keys.Length, RadixSort.BitsFor(levels[n - 2].Count) + 2 * tokenBits);
-            (levels[n - 1], entries[n - 1]) = EntryLevel.FromSortedNGrams(keys, tokenBits);
+            RadixSort.Sort(keys, keyScratch, null, null, positions, RadixSort.BitsFor(levels[n - 2].Count) + 2 * tokenBits, threads);
+            (levels[n - 1], entries[n - 1]) = EntryLevel.FromSortedNGrams(keys, positions, tokenBits);
         }
         else
         {
-            for (var p = 0; p < keys.Length; p++)
+            for (var p = 0; p < positions; p++)
             {
                 keys[p] = ((ulong)context[p] << tokenBits) | (uint)text.Back(p, 0);
             }
-            RadixSort.Sort(keys, keyScratch, null, null, keys.Length, RadixSort.BitsFor(levels[n - 1].Count) + tokenBits);
-            entries[n - 1] = EntryLevel.FromSorted(keys, keys.Length);
+            RadixSort.Sort(keys, keyScratch, null, null, positions, RadixSort.BitsFor(levels[n - 1].Count) + tokenBits, threads);
+            entries[n - 1] = EntryLevel.FromSorted(keys, positions);
         }
         for (var d = n - 2; d >= 0; d--)
         {
@@ -104,14 +102,22 @@ internal sealed class NGramTable
             {
                 keys[j] = ((ulong)levels[d + 1].Parent[(int)(upper.Keys[j] >> tokenBits)] << tokenBits) | (upper.Keys[j] & mask);
             }
-            RadixSort.Sort(keys, keyScratch, null, null, length, RadixSort.BitsFor(levels[d].Count) + tokenBits);
+            RadixSort.Sort(keys, keyScratch, null, null, length, RadixSort.BitsFor(levels[d].Count) + tokenBits, threads);
             entries[d] = EntryLevel.FromSorted(keys, length);
         }
-        return Assemble(n, vocabularySize, tokenBits, levels, entries);
+        ArrayPool<ulong>.Shared.Return(keys);
+        ArrayPool<ulong>.Shared.Return(keyScratch);
+        ArrayPool<int>.Shared.Return(context);
+        if (payload is not null)
+        {
+            ArrayPool<int>.Shared.Return(payload);
+            ArrayPool<int>.Shared.Return(payloadScratch!);
+        }
+        return Assemble(n, tokenBits, levels, entries);
     }
 
-    /// <summary>Numbers the contexts of all levels one after the other (so entries stay in context order) and indexes them.</summary>
-    private static NGramTable Assemble(int n, int vocabularySize, int tokenBits, ContextLevel[] levels, EntryLevel[] entries)
+    /// <summary>Numbers the contexts of all levels one after the other, so that entries stay in context order.</summary>
+    private static NGramTable Assemble(int n, int tokenBits, ContextLevel[] levels, EntryLevel[] entries)
     {
         var offset = new int[n + 1];
         for (var d = 0; d < n; d++)
@@ -119,11 +125,9 @@ internal sealed class NGramTable
             offset[d + 1] = offset[d] + levels[d].Count;
         }
         var parent = new int[offset[n]];
+        var token = new int[offset[n]];
         var depth = new int[offset[n]];
-        parent[0] = -1;
-        var first = new int[vocabularySize];
-        Array.Fill(first, -1);
-        var contexts = new PackedIndex(offset[n] - offset[Math.Min(n, 2)]);
+        (parent[0], token[0]) = (-1, -1);
         for (var d = 1; d < n; d++)
         {
             var level = levels[d];
@@ -131,15 +135,8 @@ internal sealed class NGramTable
             {
                 var id = offset[d] + l;
                 parent[id] = offset[d - 1] + level.Parent[l];
+                token[id] = level.Token[l];
                 depth[id] = d;
-                if (d == 1)
-                {
-                    first[level.Token[l]] = id;
-                }
-                else
-                {
-                    contexts.Add(parent[id], level.Token[l], id);
-                }
             }
         }
         var total = entries.Sum(e => e.Keys.Length);
@@ -165,9 +162,8 @@ internal sealed class NGramTable
         return new NGramTable
         {
             Order = n,
-            Contexts = contexts,
-            FirstContext = first,
             ContextParent = parent,
+            ContextToken = token,
             ContextDepth = depth,
             EntryStart = start,
             EntryToken = tokens,
