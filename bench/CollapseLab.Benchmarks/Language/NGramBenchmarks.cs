@@ -26,7 +26,6 @@ public class NGramBenchmarks
     public const int Verses = 32_000;
 
     private List<string> _verses = [];
-    public List<string> VerseList => _verses;
     private TokenBatch _batch = null!;
     private NGramModel _model = null!;
     private NGramModel _generator = null!;
@@ -58,7 +57,7 @@ public class NGramBenchmarks
         return new TokenBatch(tokens, offsets, tokenizer);
     }
 
-    /// <summary>Threads the fit may use (the counting sort and the model's weights are split; the result is the same).</summary>
+    /// <summary>Threads the tokenizer and the fit may use (text, counting sort and model weights are split; the result is the same).</summary>
     [Params(1, 2)]
     public int Threads { get; set; } = 1;
 
@@ -69,7 +68,7 @@ public class NGramBenchmarks
     /// <summary>The word tokenizer trained on the verses, which come back encoded (the product path for training text).</summary>
     public TokenBatch Tokenize()
     {
-        var (tokenizer, encoded) = WordTokenizer.TrainAndEncode(_verses, 0, false);
+        var (tokenizer, encoded) = WordTokenizer.TrainAndEncode(_verses, 0, false, Threads);
         return Batch(encoded, tokenizer);
     }
 

@@ -15,11 +15,10 @@ public static class PhaseTimer
         b.Setup();
         var phases = new (string Name, Func<int> Work)[]
         {
-            ("SCRATCH scan", () => { var n = 0; foreach (var v in b.VerseList) foreach (var x in new CollapseLab.Data.Text.WordSpans(v)) n += x.Length; return n; }),
-            ("SCRATCH train", () => CollapseLab.Data.Text.WordTokenizer.Train(b.VerseList, 0, false).VocabularySize),
-            ("tokenize (train + encode)", () => b.Tokenize().TokenCount),
+            ("tokenize, 1 thread", () => WithThreads(b, 1, () => b.Tokenize().TokenCount)),
             ("count + fit, 1 thread", () => WithThreads(b, 1, b.CountFit)),
             ("tokenize + count + fit, 1 thread", () => WithThreads(b, 1, b.TokenizeCountFit)),
+            ("tokenize, 2 threads", () => WithThreads(b, 2, () => b.Tokenize().TokenCount)),
             ("count + fit, 2 threads", () => WithThreads(b, 2, b.CountFit)),
             ("tokenize + count + fit, 2 threads", () => WithThreads(b, 2, b.TokenizeCountFit)),
             ($"sample {NGramBenchmarks.SampleTokens:N0} tokens", b.SampleOneMillion),

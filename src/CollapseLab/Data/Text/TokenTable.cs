@@ -20,7 +20,9 @@ internal sealed class TokenTable
     /// <summary>Keys stored, numbered 0 … Count − 1 in the order they were added.</summary>
     public int Count { get; private set; }
 
-    public string Key(int entry) => new(_chars, _start[entry], _start[entry + 1] - _start[entry]);
+    public string Key(int entry) => new(KeySpan(entry));
+
+    public ReadOnlySpan<char> KeySpan(int entry) => _chars.AsSpan(_start[entry], _start[entry + 1] - _start[entry]);
 
     /// <summary>The number of <paramref name="key"/>, or −1.</summary>
     public int Find(ReadOnlySpan<char> key) => _slots[Locate(key, Hash(key))].Entry - 1;

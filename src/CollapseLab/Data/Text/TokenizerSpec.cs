@@ -65,7 +65,7 @@ public sealed record TokenizerSpec(string Kind, int VocabularySize, bool Lowerca
     {
         if (Kind == "word")
         {
-            return WordTokenizer.TrainAndEncode(trainingDocuments, VocabularySize, Lowercase);
+            return WordTokenizer.TrainAndEncode(trainingDocuments, VocabularySize, Lowercase, Environment.ProcessorCount);
         }
         var tokenizer = Train(trainingDocuments);
         return (tokenizer, trainingDocuments.Select(tokenizer.Encode).ToArray());

@@ -21,50 +21,114 @@ public sealed class WordTokenizer : Tokenizer
     public bool Lowercase { get; }
 
     public static WordTokenizer Train(IReadOnlyList<string> documents, int maxSize, bool lowercase) =>
-        TrainAndEncode(documents, maxSize, lowercase).Tokenizer;
+        TrainAndEncode(documents, maxSize, lowercase, 1).Tokenizer;
 
-    /// <summary>Trains on the documents and returns them encoded as well, so that the training text is scanned once.</summary>
-    public static (WordTokenizer Tokenizer, int[][] Encoded) TrainAndEncode(IReadOnlyList<string> documents, int maxSize, bool lowercase)
+    /// <summary>
+    /// Trains on the documents and returns them encoded as well, so that the training text is scanned once. The
+    /// documents are split into parts of about equal length (one per thread); each part writes its documents as the
+    /// numbers of their words in its own table of types, the tables are merged, and every number becomes its
+    /// vocabulary id. The vocabulary depends on the total counts only, so the result is the same for any split.
+    /// </summary>
+    public static (WordTokenizer Tokenizer, int[][] Encoded) TrainAndEncode(IReadOnlyList<string> documents, int maxSize, bool lowercase, int threads)
     {
-        // Each document is first written as the numbers of its words in a table of the types seen, then renumbered.
-        var types = new TokenTable();
-        var counts = new long[1024];
+        var parts = Parts(documents, threads);
         var encoded = new int[documents.Count][];
-        var buffer = new int[1024];
-        for (var d = 0; d < documents.Count; d++)
-        {
-            var text = lowercase ? documents[d].ToLowerInvariant() : documents[d];
-            if (buffer.Length < text.Length)
-            {
-                buffer = new int[text.Length];
-            }
-            var n = 0;
-            foreach (var (start, length) in new WordSpans(text))
-            {
-                var type = types.Add(text.AsSpan(start, length));
-                if (type == counts.Length)
-                {
-                    Array.Resize(ref counts, counts.Length * 2);
-                }
-                counts[type]++;
-                buffer[n++] = type;
-            }
-            encoded[d] = buffer[..n];
-        }
-        var tokenizer = new WordTokenizer(Vocabulary.FromCounts(Enumerable.Range(0, types.Count).Select(t => (types.Key(t), counts[t])), maxSize), lowercase);
-        var id = new int[types.Count];
+        var tables = new TypeCounts[parts.Length - 1];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = tables.Length };
+        Parallel.For(0, tables.Length, options, t => tables[t] = TypeCounts.Encode(documents, parts[t], parts[t + 1], lowercase, encoded));
+        var all = tables[0];
+        var merged = tables.Select(t => t == all ? Enumerable.Range(0, all.Types.Count).ToArray() : all.Merge(t)).ToArray();
+        var types = Enumerable.Range(0, all.Types.Count).Select(t => (all.Types.Key(t), all.Counts[t]));
+        var tokenizer = new WordTokenizer(Vocabulary.FromCounts(types, maxSize), lowercase);
+        var id = new int[all.Types.Count];
         for (var t = 0; t < id.Length; t++)
         {
-            id[t] = tokenizer._vocabulary.Id(types.Key(t));
+            id[t] = tokenizer._vocabulary.Id(all.Types.KeySpan(t));
         }
-        foreach (var tokens in encoded)
+        Parallel.For(0, tables.Length, options, t =>
         {
-            for (var i = 0; i < tokens.Length; i++)
+            for (var d = parts[t]; d < parts[t + 1]; d++)
             {
-                tokens[i] = id[tokens[i]];
+                foreach (ref var token in encoded[d].AsSpan())
+                {
+                    token = id[merged[t][token]];
+                }
+            }
+        });
+        return (tokenizer, encoded);
+    }
+
+    /// <summary>Document boundaries of up to <paramref name="threads"/> parts of about equal length, at least 1M characters each.</summary>
+    private static int[] Parts(IReadOnlyList<string> documents, int threads)
+    {
+        var total = documents.Sum(d => (long)d.Length);
+        var parts = (int)Math.Clamp(total >> 20, 1, Math.Max(1, threads));
+        var bounds = new int[parts + 1];
+        long seen = 0;
+        for (int d = 0, t = 1; d < documents.Count && t < parts; d++)
+        {
+            seen += documents[d].Length;
+            if (seen * parts >= total * t)
+            {
+                bounds[t++] = d + 1;
             }
         }
-        return (tokenizer, encoded);
+        bounds[parts] = documents.Count;
+        return bounds;
+    }
+
+    /// <summary>The types of part of the text, numbered as first seen, with their counts.</summary>
+    private sealed class TypeCounts
+    {
+        public TokenTable Types { get; } = new();
+
+        public long[] Counts { get; private set; } = new long[1024];
+
+        private int Add(ReadOnlySpan<char> word, long count)
+        {
+            var type = Types.Add(word);
+            if (type == Counts.Length)
+            {
+                var counts = Counts;
+                Array.Resize(ref counts, counts.Length * 2);
+                Counts = counts;
+            }
+            Counts[type] += count;
+            return type;
+        }
+
+        /// <summary>Counts the words of documents [from, to) and writes each document as its words' type numbers.</summary>
+        public static TypeCounts Encode(IReadOnlyList<string> documents, int from, int to, bool lowercase, int[][] encoded)
+        {
+            var result = new TypeCounts();
+            var buffer = new int[1024];
+            for (var d = from; d < to; d++)
+            {
+                var text = lowercase ? documents[d].ToLowerInvariant() : documents[d];
+                if (buffer.Length < text.Length)
+                {
+                    buffer = new int[text.Length];
+                }
+                var n = 0;
+                foreach (var (start, length) in new WordSpans(text))
+                {
+                    buffer[n++] = result.Add(text.AsSpan(start, length), 1);
+                }
+                encoded[d] = buffer[..n];
+            }
+            return result;
+        }
+
+        /// <summary>Adds the other part's types and counts; returns where each of its types went.</summary>
+        public int[] Merge(TypeCounts other)
+        {
+            var map = new int[other.Types.Count];
+            for (var t = 0; t < map.Length; t++)
+            {
+                map[t] = Add(other.Types.KeySpan(t), other.Counts[t]);
+            }
+            return map;
+        }
     }
 
     public override string Kind => "word";

@@ -95,4 +95,23 @@ public class TokenizerTests
         Assert.Equal("東京 🙂", chars.Decode(chars.Encode("東京 🙂")));
         Assert.Equal(4, chars.Encode("東京 🙂").Length);
     }
+
+    /// <summary>Training text long enough to be split between threads encodes as Encode does, whatever the split.</summary>
+    [Fact]
+    public void TrainAndEncodeIsTheSameOnAnyThreadCount()
+    {
+        var rng = new CollapseLab.Random.RandomStream(9);
+        string[] words = ["the", "LORD", "said", "unto", "Moses", "naïve", "don't", "東京", "12", ",", "."];
+        var documents = Enumerable.Range(0, 4000).Select(_ =>
+            string.Join(' ', Enumerable.Range(0, 150).Select(_ => words[rng.NextInt(words.Length)] + (rng.NextInt(50) == 0 ? rng.NextInt(1000).ToString(System.Globalization.CultureInfo.InvariantCulture) : "")))).ToList();
+        Assert.True(documents.Sum(d => d.Length) > 2 << 20, "long enough for two parts");
+        var (one, oneEncoded) = WordTokenizer.TrainAndEncode(documents, 500, false, 1);
+        var (two, twoEncoded) = WordTokenizer.TrainAndEncode(documents, 500, false, 2);
+        Assert.Equal(Enumerable.Range(0, one.VocabularySize).Select(one.TokenText), Enumerable.Range(0, two.VocabularySize).Select(two.TokenText));
+        for (var d = 0; d < documents.Count; d++)
+        {
+            Assert.Equal(one.Encode(documents[d]), oneEncoded[d]);
+            Assert.Equal(oneEncoded[d], twoEncoded[d]);
+        }
+    }
 }
