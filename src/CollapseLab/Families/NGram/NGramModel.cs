@@ -17,6 +17,7 @@ public sealed class NGramModel : ILanguageModel
     private readonly NGramTable _table;
     private readonly double[] _weights;
     private readonly Draw[] _draws;
+    private readonly NGramGuides _guides;
     private readonly NGramContext _root;
     private readonly NGramContext[] _first;
     private readonly ContextIndex _longer;
@@ -41,6 +42,7 @@ public sealed class NGramModel : ILanguageModel
         var contexts = new NGramContext[table.ContextCount];
         _weights = new double[table.EntryCountTotal];
         _draws = new Draw[table.EntryCountTotal];
+        _guides = new NGramGuides(table, out var guideAt);
         // Contexts are independent: split them into parts of about equal entry counts, one thread each.
         var parts = Math.Clamp(table.EntryCountTotal / (1 << 16), 1, Math.Max(1, threads));
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, t =>
@@ -48,7 +50,7 @@ public sealed class NGramModel : ILanguageModel
             var (from, to) = (PartStart(table, t, parts), PartStart(table, t + 1, parts));
             for (var c = from; c < to; c++)
             {
-                contexts[c] = Weigh(table, c, smoothing, alpha, vocabularySize, discounts);
+                contexts[c] = Weigh(table, c, smoothing, alpha, vocabularySize, discounts, guideAt[c]);
             }
         });
         _root = contexts[0];
@@ -58,7 +60,7 @@ public sealed class NGramModel : ILanguageModel
         {
             _base[w] = _root.Total > 0 ? (1 - _root.Mass / _root.Total) / vocabularySize : 1.0 / vocabularySize;
         }
-        for (var e = _root.Start; e < _root.End; e++)
+        for (var e = _root.Start; e < _guides.End(_root); e++)
         {
             _base[table.EntryToken[e]] += _weights[e] / _root.Total;
         }
@@ -105,8 +107,8 @@ public sealed class NGramModel : ILanguageModel
         return c >= 0 ? c : ~c;
     }
 
-    /// <summary>Writes the weights and running sums of context c's entries and returns the context.</summary>
-    private NGramContext Weigh(NGramTable table, int c, NGramSmoothing smoothing, double alpha, int vocabularySize, IReadOnlyList<double[]> discounts)
+    /// <summary>Writes the weights, running sums and guide of context c's entries and returns the context.</summary>
+    private NGramContext Weigh(NGramTable table, int c, NGramSmoothing smoothing, double alpha, int vocabularySize, IReadOnlyList<double[]> discounts, int guide)
     {
         var d = table.ContextDepth[c];
         double total = 0, mass = 0;
@@ -123,7 +125,12 @@ public sealed class NGramModel : ILanguageModel
         {
             total += alpha * vocabularySize;
         }
-        return new NGramContext(total, mass, table.EntryStart[c], table.EntryStart[c + 1]);
+        var (start, end) = (table.EntryStart[c], table.EntryStart[c + 1]);
+        if (guide >= 0)
+        {
+            _guides.Fill(guide, start, end, mass, _draws);
+        }
+        return new NGramContext(total, mass, start, guide >= 0 ? guide : ~end);
     }
 
     /// <summary>One-token contexts by token; longer ones by (parent key, older token), the parent key of a one-token context being its token.</summary>
@@ -182,7 +189,7 @@ public sealed class NGramModel : ILanguageModel
     /// <summary>The entry of <paramref name="token"/> in a context (its entries are sorted by token), or −1.</summary>
     private int Find(in NGramContext context, int token)
     {
-        var i = Array.BinarySearch(_table.EntryToken, context.Start, context.End - context.Start, token);
+        var i = Array.BinarySearch(_table.EntryToken, context.Start, _guides.End(context) - context.Start, token);
         return i >= 0 ? i : -1;
     }
 
@@ -224,7 +231,7 @@ public sealed class NGramModel : ILanguageModel
             {
                 continue;
             }
-            for (var e = ctx.Start; e < ctx.End; e++)
+            for (var e = ctx.Start; e < _guides.End(ctx); e++)
             {
                 if (_weights[e] > 0)
                 {
@@ -252,36 +259,28 @@ public sealed class NGramModel : ILanguageModel
             var u = rng.NextDouble() * ctx.Total;
             if (u < ctx.Mass)
             {
-                return _draws[FirstAbove(ctx.Start, ctx.End, u)].Token;
+                return _draws[FirstAbove(ctx, u)].Token;
             }
         }
         return rng.NextInt(VocabularySize);
     }
 
-    /// <summary>The first entry in [start, end) whose running weight exceeds u &lt; the context's mass: binary search, then a short scan.</summary>
-    private int FirstAbove(int start, int end, double u)
+    /// <summary>The first entry of a context whose running weight exceeds u &lt; the context's mass.</summary>
+    private int FirstAbove(in NGramContext context, double u)
     {
         var draws = _draws;
-        var (lo, hi) = (start, end - 1);
-        while (hi - lo > 8)
+        var e = _guides.Start(context, u);
+        while (e > context.Start && draws[e - 1].Cumulative > u)
         {
-            var mid = (lo + hi) >>> 1;
-            if (draws[mid].Cumulative > u)
-            {
-                hi = mid;
-            }
-            else
-            {
-                lo = mid + 1;
-            }
+            e--; // a bucket index rounded up
         }
-        while (draws[lo].Cumulative <= u)
+        while (draws[e].Cumulative <= u)
         {
-            lo++;
+            e++;
         }
-        return lo;
+        return e;
     }
 
     /// <summary>An entry's running sum of weights within its context, beside its token: what a draw reads.</summary>
-    private readonly record struct Draw(double Cumulative, int Token);
+    internal readonly record struct Draw(double Cumulative, int Token);
 }

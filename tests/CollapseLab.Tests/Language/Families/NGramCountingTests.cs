@@ -9,23 +9,6 @@ namespace CollapseLab.Tests.Language.Families;
 /// <summary>The sort-based counts against a plain dictionary count, and the fit against itself on more threads.</summary>
 public class NGramCountingTests
 {
-    private static TokenBatch RandomBatch(int types, int sequences, int maxLength, ulong seed)
-    {
-        var rng = new RandomStream(seed);
-        var data = new int[sequences][];
-        for (var s = 0; s < sequences; s++)
-        {
-            data[s] = new int[rng.NextInt(maxLength + 1)];
-            for (var i = 0; i < data[s].Length; i++)
-            {
-                // Squaring a uniform draw skews the ids towards small ones, so some n-grams repeat and some are rare.
-                var u = rng.NextDouble();
-                data[s][i] = 1 + (int)(u * u * types);
-            }
-        }
-        return Batch(types, data);
-    }
-
     /// <summary>Every (context, token) count of every order, keyed by the tokens oldest first.</summary>
     private static Dictionary<string, int> Naive(TokenBatch batch, int order, bool continuation)
     {
