@@ -2,8 +2,10 @@ namespace CollapseLab.Families.NGram;
 
 /// <summary>
 /// Guide tables (Chen &amp; Asau's index search) for contexts with many entries: bucket k of a context with mass M
-/// holds the first entry whose running weight exceeds k·M/K, so a draw u starts at bucket ⌊u·K/M⌋ and scans a few
-/// entries instead of a binary search over thousands. Layout per context: End, K, then the K buckets.
+/// covers draws u in [k·M/K, (k+1)·M/K) and holds the first entry whose running weight exceeds k·M/K, so a draw
+/// starts there and scans a few entries instead of a binary search over thousands. A bucket that lies inside one
+/// entry (with a margin for rounding) holds ~token instead: the draw is that token without reading any entry, which
+/// is the common case for the frequent words of a context. Layout per context: End, K, then the K buckets.
 /// </summary>
 internal sealed class NGramGuides
 {
@@ -37,19 +39,24 @@ internal sealed class NGramGuides
         var buckets = (end - start) / EntriesPerBucket;
         _guides[at] = end;
         _guides[at + 1] = buckets;
+        var margin = mass * 1e-9;
         var e = start;
         for (var k = 0; k < buckets; k++)
         {
-            var threshold = mass * k / buckets;
-            while (draws[e].Cumulative <= threshold)
+            var (low, high) = (mass * k / buckets, mass * (k + 1) / buckets);
+            while (draws[e].Cumulative <= low)
             {
                 e++;
             }
-            _guides[at + 2 + k] = e;
+            var inside = draws[e].Cumulative >= high + margin && (e == start || draws[e - 1].Cumulative <= low - margin);
+            _guides[at + 2 + k] = inside ? ~draws[e].Token : e;
         }
     }
 
-    /// <summary>An entry at or near the first whose running weight exceeds u (&lt; mass); the caller finishes the search.</summary>
+    /// <summary>
+    /// For a draw u &lt; mass: ~token when its bucket settles the draw, else an entry at or near the first whose
+    /// running weight exceeds u, from which the caller finishes the search.
+    /// </summary>
     public int Start(in NGramContext context, double u)
     {
         if (context.Extra < 0)

@@ -259,17 +259,17 @@ public sealed class NGramModel : ILanguageModel
             var u = rng.NextDouble() * ctx.Total;
             if (u < ctx.Mass)
             {
-                return _draws[FirstAbove(ctx, u)].Token;
+                var guess = _guides.Start(ctx, u);
+                return guess < 0 ? ~guess : _draws[FirstAbove(ctx, guess, u)].Token;
             }
         }
         return rng.NextInt(VocabularySize);
     }
 
-    /// <summary>The first entry of a context whose running weight exceeds u &lt; the context's mass.</summary>
-    private int FirstAbove(in NGramContext context, double u)
+    /// <summary>The first entry of a context whose running weight exceeds u &lt; the context's mass, searched from entry e.</summary>
+    private int FirstAbove(in NGramContext context, int e, double u)
     {
         var draws = _draws;
-        var e = _guides.Start(context, u);
         while (e > context.Start && draws[e - 1].Cumulative > u)
         {
             e--; // a bucket index rounded up
