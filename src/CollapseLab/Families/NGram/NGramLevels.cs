@@ -68,10 +68,15 @@ internal sealed record EntryLevel(ulong[] Keys, int[] Counts)
     /// </summary>
     public static (ContextLevel Contexts, EntryLevel Entries) FromSortedNGrams(ulong[] keys, int length, int tokenBits)
     {
-        var contextCount = ContextLevel.Distinct(keys, length, tokenBits);
+        int contextCount = length > 0 ? 1 : 0, entryCount = contextCount;
+        for (var j = 1; j < length; j++)
+        {
+            var (key, previous) = (keys[j], keys[j - 1]);
+            entryCount += key != previous ? 1 : 0;
+            contextCount += key >> tokenBits != previous >> tokenBits ? 1 : 0;
+        }
         var parents = new int[contextCount];
         var tokens = new int[contextCount];
-        var entryCount = ContextLevel.Distinct(keys, length, 0);
         var distinct = new ulong[entryCount];
         var counts = new int[entryCount];
         int l = -1, e = -1;

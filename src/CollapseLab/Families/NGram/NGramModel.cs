@@ -64,7 +64,13 @@ public sealed class NGramModel : ILanguageModel
         {
             _base[table.EntryToken[e]] += _weights[e] / _root.Total;
         }
-        _baseOrder = Enumerable.Range(0, vocabularySize).OrderByDescending(w => _base[w]).ThenBy(w => w).ToArray();
+        _baseOrder = new int[vocabularySize];
+        for (var w = 0; w < vocabularySize; w++)
+        {
+            _baseOrder[w] = w;
+        }
+        var weights = _base;
+        Array.Sort(_baseOrder, (x, y) => weights[x] != weights[y] ? weights[y].CompareTo(weights[x]) : x.CompareTo(y));
         var types = 0;
         for (var w = 0; w < unigram.Length; w++)
         {
