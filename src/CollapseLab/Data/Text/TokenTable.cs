@@ -8,6 +8,7 @@ namespace CollapseLab.Data.Text;
 internal sealed class TokenTable
 {
     private Slot[] _slots = new Slot[64];
+    private int _shift = 32 - 6;
     private int[] _start = new int[33];
     private char[] _chars = new char[256];
 
@@ -60,7 +61,7 @@ internal sealed class TokenTable
     private int Locate(ReadOnlySpan<char> key, int hash)
     {
         var mask = _slots.Length - 1;
-        for (var i = (int)((uint)hash >> (32 - int.Log2(_slots.Length))); ; i = (i + 1) & mask)
+        for (var i = (int)((uint)hash >> _shift); ; i = (i + 1) & mask)
         {
             var slot = _slots[i];
             if (slot.Entry == 0)
@@ -95,7 +96,7 @@ internal sealed class TokenTable
         var old = _slots;
         _slots = new Slot[old.Length * 2];
         var mask = _slots.Length - 1;
-        var shift = 32 - int.Log2(_slots.Length);
+        var shift = --_shift;
         foreach (var s in old)
         {
             if (s.Entry == 0)

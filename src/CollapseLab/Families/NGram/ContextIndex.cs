@@ -10,7 +10,8 @@ namespace CollapseLab.Families.NGram;
 /// </summary>
 internal sealed class ContextIndex
 {
-    private const ulong Empty = ulong.MaxValue;
+    /// <summary>Slots store the key's complement, so that a fresh (zeroed) slot is empty: no key is all ones.</summary>
+    private const ulong Empty = 0;
 
     private readonly Slot[] _slots;
     private readonly int _shift;
@@ -32,10 +33,6 @@ internal sealed class ContextIndex
             size <<= 1;
         }
         _slots = new Slot[size];
-        foreach (ref var slot in _slots.AsSpan())
-        {
-            slot.Key = Empty;
-        }
         _shift = 64 - int.Log2(size);
         _vocabularySize = vocabularySize;
     }
@@ -46,7 +43,7 @@ internal sealed class ContextIndex
     public ref readonly NGramContext this[int slot] => ref _slots[slot].Context;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Key(int parent, int token) => ((ulong)(uint)parent << 32) | (uint)token;
+    private static ulong Key(int parent, int token) => ~(((ulong)(uint)parent << 32) | (uint)token);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Home(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> _shift);

@@ -33,7 +33,7 @@ internal sealed class NGramTable
     public static NGramTable Count(TokenBatch data, int order, int vocabularySize, int boundary, bool continuationCounts, int threads)
     {
         var n = order;
-        var text = new PaddedText(data, n, boundary);
+        using var text = new PaddedText(data, n, boundary);
         var tokenBits = RadixSort.BitsFor(vocabularySize);
         var positions = text.Positions;
         // Scratch arrays come from the pool: a chain refits every generation, and fresh pages cost more than the counting.

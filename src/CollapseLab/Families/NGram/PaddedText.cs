@@ -1,20 +1,22 @@
+using System.Buffers;
 using CollapseLab.Data.Text;
 
 namespace CollapseLab.Families.NGram;
 
 /// <summary>
 /// Training sequences end to end, each with n − 1 boundaries in front and one behind. A position is a token to
-/// predict: every real token and each closing boundary.
+/// predict: every real token and each closing boundary. The arrays are rented from the pool until disposed.
 /// </summary>
-internal sealed class PaddedText
+internal sealed class PaddedText : IDisposable
 {
     private readonly int[] _tokens;
     private readonly int[] _at;
 
     public PaddedText(TokenBatch data, int order, int boundary)
     {
-        _tokens = new int[data.TokenCount + data.Count * order];
-        _at = new int[data.TokenCount + data.Count];
+        _tokens = ArrayPool<int>.Shared.Rent(data.TokenCount + data.Count * order);
+        _at = ArrayPool<int>.Shared.Rent(data.TokenCount + data.Count);
+        Positions = data.TokenCount + data.Count;
         int o = 0, p = 0;
         for (var s = 0; s < data.Count; s++)
         {
@@ -31,7 +33,7 @@ internal sealed class PaddedText
         }
     }
 
-    public int Positions => _at.Length;
+    public int Positions { get; }
 
     /// <summary>The token <paramref name="k"/> places before position <paramref name="p"/> (0 = the token at p).</summary>
     public int Back(int p, int k) => _tokens[_at[p] - k];
@@ -43,7 +45,7 @@ internal sealed class PaddedText
     public ContextLevel LastTokenContexts(int vocabularySize, int[] context)
     {
         var number = new int[vocabularySize];
-        for (var p = 0; p < _at.Length; p++)
+        for (var p = 0; p < Positions; p++)
         {
             number[Back(p, 1)] = 1;
         }
@@ -56,10 +58,16 @@ internal sealed class PaddedText
                 tokens.Add(w);
             }
         }
-        for (var p = 0; p < _at.Length; p++)
+        for (var p = 0; p < Positions; p++)
         {
             context[p] = number[Back(p, 1)];
         }
         return new ContextLevel(new int[tokens.Count], tokens.ToArray());
+    }
+
+    public void Dispose()
+    {
+        ArrayPool<int>.Shared.Return(_tokens);
+        ArrayPool<int>.Shared.Return(_at);
     }
 }
