@@ -48,7 +48,7 @@ internal sealed record EntryLevel(ulong[] Keys, int[] Counts)
     public static EntryLevel FromSorted(ulong[] keys, int length)
     {
         var count = ContextLevel.Distinct(keys, length, 0);
-        var distinct = new ulong[count];
+        var distinct = GC.AllocateUninitializedArray<ulong>(count);
         var counts = new int[count];
         var e = -1;
         for (var j = 0; j < length; j++)
@@ -77,7 +77,7 @@ internal sealed record EntryLevel(ulong[] Keys, int[] Counts)
         }
         var parents = new int[contextCount];
         var tokens = new int[contextCount];
-        var distinct = new ulong[entryCount];
+        var distinct = GC.AllocateUninitializedArray<ulong>(entryCount);
         var counts = new int[entryCount];
         int l = -1, e = -1;
         var mask = (1UL << tokenBits) - 1;

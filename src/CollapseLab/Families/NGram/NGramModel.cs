@@ -39,9 +39,10 @@ public sealed class NGramModel : ILanguageModel
         _tokenizer = tokenizer;
         _unigram = unigram;
         Discounts = discounts;
-        var contexts = new NGramContext[table.ContextCount];
-        _weights = new double[table.EntryCountTotal];
-        _draws = new Draw[table.EntryCountTotal];
+        // Every element below is written before it is read, so the arrays skip zeroing.
+        var contexts = GC.AllocateUninitializedArray<NGramContext>(table.ContextCount);
+        _weights = GC.AllocateUninitializedArray<double>(table.EntryCountTotal);
+        _draws = GC.AllocateUninitializedArray<Draw>(table.EntryCountTotal);
         _guides = new NGramGuides(table, out var guideAt);
         // Contexts are independent: split them into parts of about equal entry counts, one thread each.
         var parts = Math.Clamp(table.EntryCountTotal / (1 << 16), 1, Math.Max(1, threads));

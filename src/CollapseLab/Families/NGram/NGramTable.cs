@@ -141,8 +141,8 @@ internal sealed class NGramTable
         }
         var total = entries.Sum(e => e.Keys.Length);
         var start = new int[offset[n] + 1];
-        var tokens = new int[total];
-        var counts = new int[total];
+        var tokens = GC.AllocateUninitializedArray<int>(total);
+        var counts = GC.AllocateUninitializedArray<int>(total);
         var mask = (1UL << tokenBits) - 1;
         var at = 0;
         for (var d = 0; d < n; d++)
