@@ -3,12 +3,12 @@ using BenchmarkDotNet.Running;
 // Every benchmark class in this assembly is listed; pick with --filter, e.g. --filter '*Gaussian*'.
 // Two harnesses measure like the Python peers do (repeat for a time budget, report the median), without
 // BenchmarkDotNet's process-per-benchmark setup:
-//   --loop-throughput [seconds]   the Gaussian loop's samples/s per case (../shared/peers/gaussian_recursion.py)
-//   ngram-cpu [rounds]            n-gram fit and sampling phases on the King James text (../shared/peers/ngram.py)
+//   --loop-throughput [seconds] [case]   the Gaussian loop's samples/s per case (../shared/peers/gaussian_recursion.py)
+//   ngram-cpu [rounds]                   n-gram fit and sampling phases on the King James text (../shared/peers/ngram.py)
 switch (args)
 {
     case ["--loop-throughput", ..]:
-        CollapseLab.Benchmarks.Gaussian.LoopThroughput.Print(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3);
+        CollapseLab.Benchmarks.Gaussian.LoopThroughput.Print(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3, args.Length > 2 ? args[2] : null);
         break;
     case ["ngram-cpu", ..]:
         CollapseLab.Benchmarks.Language.PhaseTimer.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7);

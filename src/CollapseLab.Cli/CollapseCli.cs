@@ -25,6 +25,7 @@ public static class CollapseCli
         root.Subcommands.Add(ReportCommand.Build());
         root.Subcommands.Add(CompareCommand.Build());
         root.Subcommands.Add(ExportCommand.Build());
+        root.Subcommands.Add(SampleCommand.Build());
         return root;
     }
 

@@ -9,9 +9,9 @@ namespace CollapseLab.Benchmarks.Gaussian;
 /// </summary>
 public static class LoopThroughput
 {
-    public static void Print(double secondsPerCase)
+    public static void Print(double secondsPerCase, string? only = null)
     {
-        foreach (var c in GaussianLoopBenchmarks.Cases)
+        foreach (var c in GaussianLoopBenchmarks.Cases.Where(c => only is null || c.Name == only))
         {
             var bench = new GaussianLoopBenchmarks { Loop = c };
             bench.Setup();

@@ -54,7 +54,8 @@ internal static class ResultTables
     public static string Cell(Statistic s)
     {
         var text = double.IsNaN(s.Mean) ? Numbers.Short(s.Median) + " (median)" : Numbers.Short(s.Mean);
-        if (!double.IsNaN(s.CiHigh) && s.CiHigh > s.Mean)
+        // An interval at rounding level (identical values whose mean is inexact) says nothing: leave it out.
+        if (!double.IsNaN(s.CiHigh) && s.CiHigh - s.Mean > 1e-12 * Math.Abs(s.Mean))
         {
             text += " ± " + Numbers.Short(s.CiHigh - s.Mean);
         }

@@ -27,6 +27,13 @@ public interface IFamily
     /// models, so such a chain is resumed by running it again from generation 0, which gives the same bits.
     /// </summary>
     bool WarmStartsFromPrevious => false;
+
+    /// <summary>
+    /// True when a model keeps no reference to data older than its own training set and samples rows through
+    /// <see cref="ChunkedRows"/>. A chain may then hand a dropped generation's rows back for a later generation's
+    /// samples, once the model trained on them is gone, instead of allocating new ones.
+    /// </summary>
+    bool RecyclesSamples => false;
 }
 
 /// <summary>
@@ -37,6 +44,9 @@ public interface IFamily
 public sealed record FitContext(int Generation, StreamKey Stream, int Threads, IModel? Previous, IModel? Model0, DataBatch RealPool)
 {
     public string? ModelDirectory { get; init; }
+
+    /// <summary>The real data behind the pool, for families that use its known truth (e.g. the regression noise).</summary>
+    public ExperimentData? RealData { get; init; }
 }
 
 /// <summary>A fitted, immutable member of a family.</summary>
@@ -51,6 +61,11 @@ public interface IModel
 }
 
 /// <summary>A model over rows of numbers with a density.</summary>
+/// <summary>A family whose models are <see cref="IDensityModel"/>s, as metrics that score real rows need.</summary>
+public interface IDensityFamily : IFamily
+{
+}
+
 public interface IDensityModel : IModel
 {
     int Dim { get; }

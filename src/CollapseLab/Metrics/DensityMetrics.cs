@@ -12,7 +12,7 @@ public sealed class TestNllMetric : Metric
     public override string Description => "mean negative log-likelihood of the real test set under the model, nats (+∞ off a degenerate model's support)";
 
     public override string? Unsupported(IFamily family, ExperimentData data) =>
-        data is RowData ? null : "needs a density over numeric rows";
+        family is IDensityFamily && data is RowData ? null : "needs a model with a density over numeric rows (gaussian, gmm or kde)";
 
     public override double Compute(MetricContext context)
     {

@@ -34,6 +34,9 @@ public sealed record MetricContext(
     SampleValueSink? SampleValues = null,
     Policies.Composition? Composition = null)
 {
+    /// <summary>The metric's own stream; the chain moves it from metric to metric so one context serves a generation.</summary>
+    public StreamKey Stream { get; internal set; } = Stream;
+
     /// <summary>True when this chain keeps per-sample values (see <see cref="SampleValueSink"/>).</summary>
     public bool RecordsSampleValues => SampleValues is not null;
 }

@@ -8,7 +8,7 @@ namespace CollapseLab.Metrics;
 public abstract class MomentMetric : Metric
 {
     public override string? Unsupported(IFamily family, ExperimentData data) =>
-        data is RowData ? null : "needs numeric rows";
+        family is IMomentFamily && data is RowData ? null : "needs a model with a closed-form mean and covariance over numeric rows (gaussian, gmm or kde)";
 
     public override double Compute(MetricContext context)
     {
@@ -75,7 +75,7 @@ public sealed class VarianceMetric : MomentMetric
     public override string Description => "σ̂², the model variance (1-D data only)";
 
     public override string? Unsupported(IFamily family, ExperimentData data) =>
-        data is RowData { Dim: 1 } ? null : "is defined for 1-D data; use trace_ratio or logdet_ratio in d-D";
+        base.Unsupported(family, data) ?? (data is RowData { Dim: 1 } ? null : "is defined for 1-D data; use trace_ratio or logdet_ratio in d-D");
 
     protected override double Compute(IMomentModel model, RowData real) => model.Covariance[0];
 }

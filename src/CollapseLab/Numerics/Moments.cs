@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using CollapseLab.Data;
 
 namespace CollapseLab.Numerics;
@@ -47,14 +48,11 @@ public static class Moments
         }
         for (var i = 0; i < rows.Length; i += d)
         {
-            for (var j = 0; j < d; j++)
-            {
-                acc[j] += rows[i + j];
-            }
+            Axpy.Add(acc, rows.Slice(i, d), 1);
         }
     }
 
-    /// <summary>acc (lower triangle) += Σ (x−μ)(x−μ)ᵀ over the rows.</summary>
+    /// <summary>acc (lower triangle; the upper is scratch) += Σ (x−μ)(x−μ)ᵀ over the rows, in blocks of rows.</summary>
     private static void SumOuterProducts(ReadOnlySpan<double> rows, double[] mean, Span<double> acc)
     {
         var d = mean.Length;
@@ -63,22 +61,18 @@ public static class Moments
             acc[0] += SumSquares4(rows, mean[0]);
             return;
         }
-        Span<double> centred = stackalloc double[d];
-        for (var i = 0; i < rows.Length; i += d)
+        var block = new double[Gram.BlockRows * d];
+        for (var start = 0; start < rows.Length; start += block.Length)
         {
-            for (var j = 0; j < d; j++)
+            var length = Math.Min(block.Length, rows.Length - start);
+            for (var i = 0; i < length; i += d)
             {
-                centred[j] = rows[i + j] - mean[j];
-            }
-            for (var a = 0; a < d; a++)
-            {
-                var ca = centred[a];
-                var row = acc.Slice(a * d, a + 1);
-                for (var b = 0; b <= a; b++)
+                for (var j = 0; j < d; j++)
                 {
-                    row[b] += ca * centred[b];
+                    block[i + j] = rows[start + i + j] - mean[j];
                 }
             }
+            Gram.AddLower(block, length / d, d, acc);
         }
     }
 
@@ -86,56 +80,66 @@ public static class Moments
     /// running sum would make every addition wait for the previous one.</summary>
     private static double Sum4(ReadOnlySpan<double> x, double shift)
     {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        var acc = Vector256<double>.Zero;
+        var m = Vector256.Create(shift);
         var i = 0;
         for (; i + 4 <= x.Length; i += 4)
         {
-            s0 += x[i] - shift;
-            s1 += x[i + 1] - shift;
-            s2 += x[i + 2] - shift;
-            s3 += x[i + 3] - shift;
+            acc += Vector256.Create(x.Slice(i, 4)) - m;
         }
+        var s0 = acc.GetElement(0);
         for (; i < x.Length; i++)
         {
             s0 += x[i] - shift;
         }
-        return (s0 + s1) + (s2 + s3);
+        return (s0 + acc.GetElement(1)) + (acc.GetElement(2) + acc.GetElement(3));
     }
 
     /// <summary>Σ (xᵢ − m)² over four interleaved partial sums.</summary>
     private static double SumSquares4(ReadOnlySpan<double> x, double m)
     {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        var acc = Vector256<double>.Zero;
+        var mean = Vector256.Create(m);
         var i = 0;
         for (; i + 4 <= x.Length; i += 4)
         {
-            double c0 = x[i] - m, c1 = x[i + 1] - m, c2 = x[i + 2] - m, c3 = x[i + 3] - m;
-            s0 += c0 * c0;
-            s1 += c1 * c1;
-            s2 += c2 * c2;
-            s3 += c3 * c3;
+            var c = Vector256.Create(x.Slice(i, 4)) - mean;
+            acc += c * c;
         }
+        var s0 = acc.GetElement(0);
         for (; i < x.Length; i++)
         {
             var c = x[i] - m;
             s0 += c * c;
         }
-        return (s0 + s1) + (s2 + s3);
+        return (s0 + acc.GetElement(1)) + (acc.GetElement(2) + acc.GetElement(3));
     }
 
     private delegate void ChunkSum(ReadOnlySpan<double> rows, double[]? mean, Span<double> acc);
 
     private static double[] Reduce(RowBatch x, int threads, int width, double[]? mean, ChunkSum body)
     {
-        var n = x.Count;
-        var chunks = Math.Max(1, (n + ChunkRows - 1) / ChunkRows);
         var total = new double[width];
-        if (chunks == 1)
+        if (x.Count <= ChunkRows)
         {
             body(x.Values, mean, total);
             return total;
         }
-        var partials = new double[chunks][];
+        foreach (var p in ChunkPartials(x, threads, width, mean, body))
+        {
+            for (var k = 0; k < width; k++)
+            {
+                total[k] += p[k];
+            }
+        }
+        return total;
+    }
+
+    /// <summary>Per-chunk partial sums, computed in parallel but returned in chunk order.</summary>
+    private static double[][] ChunkPartials(RowBatch x, int threads, int width, double[]? mean, ChunkSum body)
+    {
+        var n = x.Count;
+        var partials = new double[(n + ChunkRows - 1) / ChunkRows][];
         void Run(int c)
         {
             var start = c * ChunkRows;
@@ -145,22 +149,15 @@ public static class Moments
         }
         if (threads <= 1)
         {
-            for (var c = 0; c < chunks; c++)
+            for (var c = 0; c < partials.Length; c++)
             {
                 Run(c);
             }
         }
         else
         {
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, Run);
+            Parallel.For(0, partials.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, Run);
         }
-        foreach (var p in partials)
-        {
-            for (var k = 0; k < width; k++)
-            {
-                total[k] += p[k];
-            }
-        }
-        return total;
+        return partials;
     }
 }

@@ -21,7 +21,7 @@ public sealed record FreshRealPolicy(double Fraction) : Policy
         }
         parts.Add(Take(input.Last, size - fresh, input.Rng));
         var data = input.RealPool.Compose(parts);
-        return new TrainingSet(data, Composition.Of(fresh, [(input.Generation - 1, size - fresh)]));
+        return new TrainingSet(data, Composition.Of(fresh, input.Generation - 1, size - fresh));
     }
 
     public override string Describe() => $"fresh-real α={Fraction:G4}";

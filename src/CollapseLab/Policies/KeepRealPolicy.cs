@@ -19,7 +19,7 @@ public sealed record KeepRealPolicy(double Fraction) : Policy
         var realPart = Take(input.RealPool, real, input.Rng);
         var synthPart = Take(input.Last, size - real, input.Rng);
         var data = input.RealPool.Compose([realPart, synthPart]);
-        return new TrainingSet(data, Composition.Of(real, [(input.Generation - 1, size - real)]));
+        return new TrainingSet(data, Composition.Of(real, input.Generation - 1, size - real));
     }
 
     public override string Describe() => $"keep-real p={Fraction:G4}";

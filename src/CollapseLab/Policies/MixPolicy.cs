@@ -13,7 +13,7 @@ public sealed record MixPolicy(double Ratio) : Policy
         var real = input.RealPool.Count;
         var synthetic = (int)Math.Round(Ratio * real);
         var data = input.RealPool.Compose([new Data.BatchPart(input.RealPool, null), Take(input.Last, synthetic, input.Rng)]);
-        return new TrainingSet(data, Composition.Of(real, [(input.Generation - 1, synthetic)]));
+        return new TrainingSet(data, Composition.Of(real, input.Generation - 1, synthetic));
     }
 
     public override string Describe() => $"mix λ={Ratio:G4}";

@@ -45,16 +45,19 @@ public abstract record Policy
 
 /// <summary>
 /// What a policy may draw on at generation g: the real pool, the synthetic batches of earlier generations
-/// (index k holds generation k's samples; null where the chain no longer keeps them), fresh real data, and its
-/// own random stream.
+/// (index k holds generation k's samples; null where the chain no longer keeps them), fresh real data (a source
+/// given a count and a stream), and its own random stream.
 /// </summary>
 public sealed record PolicyInput(
     int Generation,
     DataBatch RealPool,
     IReadOnlyList<DataBatch?> Synthetic,
-    Func<int, DataBatch> FreshReal,
+    Func<int, StreamKey, DataBatch> FreshSource,
     StreamKey RngKey)
 {
+    /// <summary><paramref name="count"/> fresh real items, from this generation's fresh-real stream.</summary>
+    public DataBatch FreshReal(int count) => FreshSource(count, RngKey with { Purpose = Purpose.FreshReal });
+
     private RandomStream? _rng;
 
     /// <summary>The policy's own stream, opened on first use (replace and accumulate draw nothing).</summary>
@@ -72,7 +75,18 @@ public sealed record TrainingSet(DataBatch Data, Composition Composition);
 /// </summary>
 public sealed record Composition(int Real, IReadOnlyList<OriginCount> Synthetic)
 {
-    public int Total => Real + Synthetic.Sum(o => o.Count);
+    public int Total
+    {
+        get
+        {
+            var total = Real;
+            for (var i = 0; i < Synthetic.Count; i++)
+            {
+                total += Synthetic[i].Count;
+            }
+            return total;
+        }
+    }
 
     public double RealShare => Total == 0 ? 0 : (double)Real / Total;
 
@@ -81,14 +95,13 @@ public sealed record Composition(int Real, IReadOnlyList<OriginCount> Synthetic)
 
     public static Composition AllReal(int count) => new(count, []);
 
+    /// <summary>Real items plus <paramref name="count"/> from one generation: every policy but the accumulating ones.</summary>
+    public static Composition Of(int real, int generation, int count) =>
+        new(real, count > 0 ? [new OriginCount(generation, count)] : []);
+
     /// <summary>Counts by generation for a set made of whole or partial batches of the given generations.</summary>
     public static Composition Of(int real, IReadOnlyList<(int Generation, int Count)> parts)
     {
-        if (parts.Count == 1)
-        {
-            // The common case (every policy but the accumulating ones), kept free of sorting and grouping.
-            return new Composition(real, parts[0].Count > 0 ? [new OriginCount(parts[0].Generation, parts[0].Count)] : []);
-        }
         var byGeneration = new SortedDictionary<int, int>();
         foreach (var (g, c) in parts)
         {

@@ -8,7 +8,7 @@ public sealed record ReplacePolicy : Policy
     public override int TrainingSize(int generation, int poolSize, int samplesPerGeneration) => samplesPerGeneration;
 
     public override TrainingSet Compose(PolicyInput input) =>
-        new(input.Last, Composition.Of(0, [(input.Generation - 1, input.Last.Count)]));
+        new(input.Last, Composition.Of(0, input.Generation - 1, input.Last.Count));
 
     public override string Describe() => "replace";
 }

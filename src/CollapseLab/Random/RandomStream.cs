@@ -7,9 +7,20 @@ namespace CollapseLab.Random;
 /// </summary>
 public sealed class RandomStream
 {
+    private ulong _seed;
     private Xoshiro256 _state;
+    private Xoshiro256x4 _lanes;
+    private bool _lanesSeeded;
 
-    public RandomStream(ulong seed) => _state = new Xoshiro256(seed);
+    public RandomStream(ulong seed) => Reseed(seed);
+
+    /// <summary>Starts this stream over as if newly made from <paramref name="seed"/>.</summary>
+    internal void Reseed(ulong seed)
+    {
+        _seed = seed;
+        _state = new Xoshiro256(seed);
+        _lanesSeeded = false;
+    }
 
     public RandomStream(StreamKey key) : this(key.Hash) { }
 
@@ -24,14 +35,23 @@ public sealed class RandomStream
     /// <summary>A standard normal draw (ziggurat, 256 layers).</summary>
     public double NextNormal() => _state.NextNormal();
 
-    /// <summary>destination[i] = mean + std · z_i with z_i standard normal.</summary>
+    /// <summary>
+    /// destination[i] = mean + std · z_i with z_i standard normal, drawn four at a time from four lane generators
+    /// of this stream (seeded on first use), so a fill is not the same as repeated <see cref="NextNormal"/> calls.
+    /// </summary>
     public void FillNormal(Span<double> destination, double mean = 0, double std = 1)
     {
-        var state = _state;
-        for (var k = 0; k < destination.Length; k++)
+        if (!_lanesSeeded)
         {
-            destination[k] = mean + std * state.NextNormal();
+            // The SplitMix sequence that seeded the scalar state, continued past its four words.
+            var z = unchecked(_seed + 4 * 0x9E3779B97F4A7C15UL);
+            _lanes = new Xoshiro256x4(ref z);
+            _lanesSeeded = true;
         }
+        var lanes = _lanes;
+        var state = _state;
+        ZigguratLanes.Fill(ref lanes, ref state, destination, mean, std);
+        _lanes = lanes;
         _state = state;
     }
 

@@ -51,9 +51,11 @@ public sealed class Chain
         var pool = _arm.Data.Pool(_spec.Seed, _replicate);
         IModel? model0 = null;
         IModel? previous = null;
+        DataBatch? retired = null;
+        Func<int, StreamKey, DataBatch> fresh = _arm.Data.Fresh;
         if (result.Completed > 0)
         {
-            model0 = _arm.Family.Fit(pool, new FitContext(0, Key(0, Purpose.Fit), _threads, null, null, pool));
+            model0 = _arm.Family.Fit(pool, new FitContext(0, Key(0, Purpose.Fit), _threads, null, null, pool) { RealData = _arm.Data });
         }
 
         for (var g = result.Completed; g <= generations; g++)
@@ -62,10 +64,10 @@ public sealed class Chain
             {
                 break;
             }
-                        var train = g == 0
+            var train = g == 0
                 ? new TrainingSet(pool, Composition.AllReal(pool.Count))
-                : _arm.Policy.Compose(new PolicyInput(g, pool, synthetic, n => _arm.Data.Fresh(n, Key(g, Purpose.FreshReal)), Key(g, Purpose.Policy)));
-            var model = _arm.Family.Fit(train.Data, new FitContext(g, Key(g, Purpose.Fit), _threads, previous, model0, pool) { ModelDirectory = _modelDirectory });
+                : _arm.Policy.Compose(new PolicyInput(g, pool, synthetic, fresh, Key(g, Purpose.Policy)));
+            var model = _arm.Family.Fit(train.Data, new FitContext(g, Key(g, Purpose.Fit), _threads, previous, model0, pool) { ModelDirectory = _modelDirectory, RealData = _arm.Data });
             model0 ??= model;
             var samples = model.Sample(_arm.SamplesPerGeneration, Key(g, Purpose.Sample), _threads);
 
@@ -76,27 +78,31 @@ public sealed class Chain
                 var previews = Math.Min(samples.Count, _spec.Output.PreviewCount(samples.Kind));
                 result.Previews.Add((g, Enumerable.Range(0, previews).Select(samples.Preview).ToArray()));
             }
+            var context = new MetricContext(g, model, model0, _arm.Data, train.Data, samples, default, _threads, sink, train.Composition);
             for (var k = 0; k < metrics.Count; k++)
             {
-                var metricStream = new StreamKey(_spec.Seed, _replicate, g, Purpose.Metric, k << 20);
-                var context = new MetricContext(g, model, model0, _arm.Data, train.Data, samples, metricStream, _threads, sink, train.Composition);
+                context.Stream = new StreamKey(_spec.Seed, _replicate, g, Purpose.Metric, k << 20);
                 result.Values[g * metrics.Count + k] = metrics[k].Compute(context);
             }
-            if (_replicate < _spec.Output.CompositionReplicates)
-            {
-                result.Compositions[g] = train.Composition;
-            }
+            result.Compositions.Add(_replicate < _spec.Output.CompositionReplicates ? train.Composition : null);
             if (result.Degenerate is null && model.Degeneracy is { } reason)
             {
                 result.Degenerate = (g, reason);
             }
 
             synthetic[g] = samples;
+            previous = model;
             if (!_arm.Policy.KeepsHistory && g > 0)
             {
+                // Generation g−1's samples leave the chain now, but model g, fitted on them, lives on as previous.
+                // The batch dropped a generation ago lost its model just above: that one is free to reuse.
+                if (retired is RowBatch free && _arm.Family.RecyclesSamples)
+                {
+                    ChunkedRows.Recycle(free);
+                }
+                retired = synthetic[g - 1];
                 synthetic[g - 1] = null;
             }
-            previous = model;
             result.Completed = g + 1;
             afterGeneration(result, synthetic);
         }

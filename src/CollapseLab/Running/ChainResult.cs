@@ -15,7 +15,7 @@ public sealed class ChainResult
         Replicate = replicate;
         MetricCount = metrics;
         Values = new double[(generations + 1) * metrics];
-        Compositions = new Composition?[generations + 1];
+        Compositions = new CompositionLog(generations);
     }
 
     public int Arm { get; }
@@ -26,7 +26,7 @@ public sealed class ChainResult
 
     public double[] Values { get; }
 
-    public Composition?[] Compositions { get; }
+    public CompositionLog Compositions { get; }
 
     /// <summary>Per-sample values recorded by metrics (only on the first replicates).</summary>
     public List<Metrics.SampleValues> SampleValues { get; } = [];
@@ -113,6 +113,7 @@ public sealed class ChainResult
         {
             if (!r.ReadBoolean())
             {
+                result.Compositions.Add(null);
                 continue;
             }
             var real = r.ReadInt32();
@@ -121,7 +122,7 @@ public sealed class ChainResult
             {
                 origins[k] = new OriginCount(r.ReadInt32(), r.ReadInt32());
             }
-            result.Compositions[g] = new Composition(real, origins);
+            result.Compositions.Add(new Composition(real, origins));
         }
         if (r.ReadBoolean())
         {

@@ -92,7 +92,7 @@ public sealed class ExperimentRunner
             Interlocked.Add(ref _completedSteps, resume.Result.Completed);
         }
         var lastSave = Stopwatch.StartNew();
-        var chain = new Chain(_spec, armSpec, replicate, innerThreads, replicate == 0 ? _folder?.File(Path.Combine("models", $"arm{arm}")) : null);
+        var chain = new Chain(_spec, armSpec, replicate, innerThreads, replicate == 0 ? _folder?.ModelDirectory(arm) : null);
         var unpublished = 0;
         var state = chain.Run(resume, (result, synthetic) =>
         {

@@ -18,14 +18,17 @@ public static partial class Overrides
             {
                 throw new SpecException($"--set {assignment}: expected key=value, e.g. --set generations=20 or --set data.train=50.");
             }
-            var path = assignment[..eq].Trim();
-            var where = SourceLocation.Override(assignment);
-            var value = SpecParser.ParseValue(assignment[(eq + 1)..], where.Source) ?? new SpecScalar("", where);
-            value = Relocate(value, where);
-            var segments = ParsePath(path, assignment);
-            root = (SpecMap)SetIn(root, segments, 0, value, where, assignment);
+            root = Set(root, assignment[..eq].Trim(), assignment[(eq + 1)..], SourceLocation.Override(assignment));
         }
         return root;
+    }
+
+    /// <summary>Sets the key at <paramref name="path"/> to <paramref name="value"/> (read as YAML); errors about it point at <paramref name="where"/>.</summary>
+    public static SpecMap Set(SpecMap root, string path, string value, SourceLocation where)
+    {
+        var assignment = $"{path}={value}";
+        var node = SpecParser.ParseValue(value, where.Source) ?? new SpecScalar("", where);
+        return (SpecMap)SetIn(root, ParsePath(path, assignment), 0, Relocate(node, where), where, assignment);
     }
 
     private static List<object> ParsePath(string path, string assignment)

@@ -25,6 +25,7 @@ public static class SpecLoader
 
     public static ExperimentSpec Load(SpecMap tree, string baseDirectory)
     {
+        tree = ExpandShorthands(tree);
         var root = new SpecReader(tree, "");
         var name = root.String("name", "experiment");
         var description = root.String("description", "");
@@ -48,7 +49,7 @@ public static class SpecLoader
         var resolvedArms = new List<object>();
         foreach (var (armName, armMap) in armNodes)
         {
-            var reader = new SpecReader(shared.MergeWith(armMap), "");
+            var reader = new SpecReader(ArmBase(shared, armMap).MergeWith(armMap), "");
             var arm = ReadArm(reader, armName, arms.Count, seed, generations, baseDirectory, dataCache);
             if (arms.Any(a => a.Name == arm.Name))
             {
@@ -104,6 +105,40 @@ public static class SpecLoader
         return new ArmSpec(name, index, data, family, policy, samples);
     }
 
+    /// <summary>Sections that may be written as their one main key's value: policy: replace, model: gaussian, data: kjv.</summary>
+    private static readonly (string Section, string Key)[] Shorthands = [("policy", "kind"), ("model", "family"), ("data", "source")];
+
+    /// <summary>Rewrites each shorthand section as the mapping it stands for, before arms are merged.</summary>
+    private static SpecMap ExpandShorthands(SpecMap map)
+    {
+        foreach (var (section, key) in Shorthands)
+        {
+            if (map.Find(section) is { Value: SpecScalar value } entry)
+            {
+                map = map.With(section, new SpecMap([new SpecEntry(key, value, value.Where)], value.Where), entry.KeyWhere);
+            }
+        }
+        return map;
+    }
+
+    /// <summary>
+    /// The shared sections an arm builds on: an arm that names another policy kind, family or source starts that
+    /// section afresh rather than inheriting options meant for the other one.
+    /// </summary>
+    private static SpecMap ArmBase(SpecMap shared, SpecMap arm)
+    {
+        foreach (var (section, key) in Shorthands)
+        {
+            var mine = ((arm.Find(section)?.Value as SpecMap)?.Find(key)?.Value as SpecScalar)?.Value;
+            var theirs = ((shared.Find(section)?.Value as SpecMap)?.Find(key)?.Value as SpecScalar)?.Value;
+            if (mine is not null && mine != theirs)
+            {
+                shared = shared.Without(section);
+            }
+        }
+        return shared;
+    }
+
     /// <summary>Arms (each a name and its overrides) crossed with the grid; one arm named after the policy if none.</summary>
     private static List<(string Name, SpecMap Overrides)> ExpandArms(SpecReader root, SpecMap tree)
     {
@@ -121,6 +156,7 @@ public static class SpecLoader
                     {
                         throw new SpecException(list.Items[i].Where, $"arms[{i}]", "each arm is a mapping, e.g. { name: replace, policy: { kind: replace } }.");
                     }
+                    armMap = ExpandShorthands(armMap);
                     var nameNode = armMap.Find("name")?.Value as SpecScalar;
                     var policyKind = ((armMap.Find("policy")?.Value as SpecMap)?.Find("kind")?.Value as SpecScalar)?.Value;
                     arms.Add((nameNode?.Value ?? policyKind ?? $"arm{i}", armMap.Without("name")));

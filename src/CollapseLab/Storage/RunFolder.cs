@@ -27,6 +27,9 @@ public sealed class RunFolder
 
     private string CheckpointDirectory => File("checkpoints");
 
+    /// <summary>Where families that save their models put arm <paramref name="arm"/>'s (first replicate only).</summary>
+    public string ModelDirectory(int arm) => System.IO.Path.Combine(Path, "models", $"arm{arm}");
+
     /// <summary>Creates a new, uniquely named folder under <paramref name="runsDirectory"/>.</summary>
     public static RunFolder Create(string runsDirectory, string name, DateTime utcNow)
     {

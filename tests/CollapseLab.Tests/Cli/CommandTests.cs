@@ -71,6 +71,7 @@ public class CommandTests
     [InlineData("theory")]
     [InlineData("list")]
     [InlineData("show")]
+    [InlineData("sample")]
     public void Every_command_has_help(string command)
     {
         var result = Collapse(command, "--help");

@@ -18,7 +18,7 @@ public class PolicyTests
             synthetic[k] = keepAll || k == generation - 1 ? Rows(M, k) : null;
         }
         var fresh = 0;
-        return new PolicyInput(generation, Rows(Pool, -1), synthetic, n => { fresh += n; return Rows(n, -2); }, new StreamKey(5, 0, generation, Purpose.Policy));
+        return new PolicyInput(generation, Rows(Pool, -1), synthetic, (n, _) => { fresh += n; return Rows(n, -2); }, new StreamKey(5, 0, generation, Purpose.Policy));
     }
 
     private static RowBatch Rows(int count, double value) => new(Enumerable.Repeat(value, count).ToArray(), 1);

@@ -73,7 +73,12 @@ public class GaussianTheoryTests
         var theory = new GaussianTheory(12, 8, 3, Unbiased: false);
         foreach (var t in new[] { 0, 10, 30 })
         {
-            var (mean, se) = TestSpecs.MeanAndError(TestSpecs.Column(spec, results, "replace", "logdet_ratio", t));
+            // A chain whose samples come within float64 resolution of a plane has log-det −∞ (reported collapsed):
+            // its finite value lies far in the left tail. Such chains must be rare; the rest follow the theory.
+            var column = TestSpecs.Column(spec, results, "replace", "logdet_ratio", t);
+            var finite = column.Where(double.IsFinite).ToArray();
+            Assert.True(column.Length - finite.Length <= 3, $"{column.Length - finite.Length} of {column.Length} chains singular at t = {t}");
+            var (mean, se) = TestSpecs.MeanAndError(finite);
             Assert.InRange(mean, theory.LogDetRatio(t) - 4 * se, theory.LogDetRatio(t) + 4 * se);
         }
     }

@@ -42,9 +42,21 @@ public static class DataSources
         {
             throw data.Error("source", $"unknown data source '{name}'; choose one of: {string.Join(", ", Registry.Keys.Select(k => TakesPath.Contains(k) ? k + ":path" : k))}.{Suggestions.DidYouMean(name, Registry.Keys)}");
         }
-        if (TakesPath.Contains(name) && argument.Length == 0)
+        if (TakesPath.Contains(name))
         {
-            throw data.Error("source", $"the {name} source needs a path: source: {name}:path/to/data");
+            // The path goes after the colon or, as users also write it, under its own key.
+            var path = data.OptionalString("path");
+            if (path is not null && argument.Length > 0)
+            {
+                throw data.Error("path", $"the path is given twice (source: {source} and path: {path}); keep one.");
+            }
+            argument = path ?? argument;
+            // Each reader records the resolved path in source ("name:/full/path"), so the saved spec keeps one form.
+            data.Resolved.Remove("path");
+            if (argument.Length == 0)
+            {
+                throw data.Error("source", $"the {name} source needs a path: source: {name}:path/to/data (or source: {name} with path: path/to/data)");
+            }
         }
         return reader(data, argument, baseDirectory);
     }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using CollapseLab.Random;
 using CollapseLab.Specs;
 
@@ -48,9 +47,6 @@ public enum FeatureKind
 /// <summary>The data-generating process of <see cref="LinearSource"/>: features, weights w and noise variance σ².</summary>
 public sealed record LinearTruth(double[] Weights, double NoiseVariance, FeatureKind Features)
 {
-    /// <summary>Rows per random-stream chunk; fixed so the bits never depend on the thread count.</summary>
-    public const int Chunk = ChunkedRows.ChunkRows;
-
     /// <summary>Fills row-major features (d per row) with mean 0, variance 1 per coordinate.</summary>
     public void FillFeatures(Span<double> destination, RandomStream rng)
     {
@@ -96,12 +92,6 @@ public sealed record LinearTruth(double[] Weights, double NoiseVariance, Feature
 /// <summary>Real data of the <c>linear</c> source: rows (x, y) with exact truth for regression metrics and theory.</summary>
 public sealed class LinearData : RowData
 {
-    /// <summary>
-    /// Pools this data handed out, so a family fitted on a chain can find the truth behind its real pool (the design
-    /// distribution for design: fresh, the noise for noise: known) through <see cref="Families.FitContext.RealPool"/>.
-    /// </summary>
-    private static readonly ConditionalWeakTable<DataBatch, LinearData> Owners = new();
-
     private readonly double[] _mean;
     private readonly double[] _covariance;
 
@@ -125,9 +115,6 @@ public sealed class LinearData : RowData
 
     public LinearTruth Truth { get; }
 
-    /// <summary>The linear data whose pool <paramref name="pool"/> is, or null.</summary>
-    public static LinearData? Owning(DataBatch pool) => Owners.TryGetValue(pool, out var data) ? data : null;
-
     public override int Dim => Truth.Weights.Length + 1;
 
     public override RowBatch Test { get; }
@@ -142,9 +129,7 @@ public sealed class LinearData : RowData
 
     public override DataBatch Pool(ulong seed, int replicate)
     {
-        var pool = Truth.Sample(PoolSize, new StreamKey(seed, replicate, 0, Purpose.RealPool));
-        Owners.AddOrUpdate(pool, this);
-        return pool;
+        return Truth.Sample(PoolSize, new StreamKey(seed, replicate, 0, Purpose.RealPool));
     }
 
     public override DataBatch Fresh(int count, StreamKey stream) => Truth.Sample(count, stream);

@@ -10,10 +10,6 @@ public static class NpySource
 {
     public static Func<ulong, ExperimentData> Read(SpecReader data, string path, string baseDirectory)
     {
-        if (path.Length == 0)
-        {
-            throw data.Error("source", "an npy source needs a path: source: npy:path/to/array.npy");
-        }
         var fullPath = SourcePaths.Resolve(path, baseDirectory);
         data.Resolved["source"] = $"npy:{fullPath}";
         var rows = NpyFile.Load(fullPath);

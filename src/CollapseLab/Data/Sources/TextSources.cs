@@ -16,10 +16,6 @@ public static class TextSources
 {
     public static Func<ulong, ExperimentData> ReadText(SpecReader data, string path, string baseDirectory)
     {
-        if (path.Length == 0)
-        {
-            throw data.Error("source", "a text source needs a path: source: text:path/to/file.txt (or a folder of .txt files)");
-        }
         var full = SourcePaths.Resolve(path, baseDirectory);
         data.Resolved["source"] = $"text:{full}";
         TextCorpus corpus;

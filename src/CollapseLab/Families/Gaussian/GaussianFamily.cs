@@ -8,11 +8,13 @@ namespace CollapseLab.Families.Gaussian;
 /// A full-covariance Gaussian fitted by maximum likelihood (divide by n) or unbiasedly (divide by n − 1): the
 /// model of Shumailov et al.'s and Kazdan et al.'s closed-form collapse results.
 /// </summary>
-public sealed record GaussianFamily(GaussianEstimator Estimator) : IFamily
+public sealed record GaussianFamily(GaussianEstimator Estimator) : IDensityFamily, Metrics.IMomentFamily
 {
     public static readonly string[] Estimators = ["mle", "unbiased"];
 
     public string Name => "gaussian";
+
+    public bool RecyclesSamples => true;
 
     public DataKind Kind => DataKind.Rows;
 

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using CollapseLab.Data;
 using CollapseLab.Numerics;
 using CollapseLab.Random;
@@ -12,8 +14,12 @@ public sealed class GaussianModel : IDensityModel, Metrics.IMomentModel
         Mean = mean;
         Covariance = covariance;
         Factor = new Cholesky(covariance, mean.Length);
+        _factorTransposed = mean.Length > 1 ? Transpose(Factor.L, mean.Length) : [];
         Degeneracy = FindDegeneracy();
     }
+
+    /// <summary>Lᵀ, row-major: row k is column k of L (zero before position k), for sampling.</summary>
+    private readonly double[] _factorTransposed;
 
     public double[] Mean { get; }
 
@@ -44,7 +50,7 @@ public sealed class GaussianModel : IDensityModel, Metrics.IMomentModel
     }
 
     public DataBatch Sample(int count, StreamKey stream, int threads) =>
-        ChunkedRows.Sample(count, Dim, stream, threads, FillRows);
+        ChunkedRows.Sample(count, Dim, stream, threads, this, static (destination, _, rng, model) => model.FillRows(destination, rng));
 
     private void FillRows(Span<double> destination, RandomStream rng)
     {
@@ -54,22 +60,67 @@ public sealed class GaussianModel : IDensityModel, Metrics.IMomentModel
             rng.FillNormal(destination, Mean[0], Factor.L[0]);
             return;
         }
-        Span<double> z = stackalloc double[d];
-        var l = Factor.L;
+        // All z at once (the generator fills four at a time), then x = μ + L·z row by row as Σ_k z_k·(column k of
+        // L), the columns stored as rows of Lᵀ so each step is a contiguous four-lane update. x_i still sums μ_i,
+        // l_i0·z_0, l_i1·z_1, … in that order (adding the zeros above the diagonal changes nothing).
+        rng.FillNormal(destination);
+        Span<double> x = stackalloc double[d];
         for (var row = 0; row < destination.Length; row += d)
         {
-            rng.FillNormal(z);
-            // x = μ + L·z, L lower-triangular.
-            for (var i = 0; i < d; i++)
+            var z = destination.Slice(row, d);
+            var j = 0;
+            for (; j + 16 <= d; j += 16)
             {
-                var s = Mean[i];
-                for (var k = 0; k <= i; k++)
+                Transform16(z, j, x);
+            }
+            if (j < d)
+            {
+                Mean.AsSpan(j).CopyTo(x[j..]);
+                for (var k = 0; k < d; k++)
                 {
-                    s += l[i * d + k] * z[k];
+                    Numerics.Axpy.Add(x[j..], _factorTransposed.AsSpan(k * d + j, d - j), z[k]);
                 }
-                destination[row + i] = s;
+            }
+            x.CopyTo(z);
+        }
+    }
+
+    /// <summary>x[j..j+16] = μ[j..j+16] + Σ_k z_k·Lᵀ[k, j..j+16] with the sixteen sums held in four registers.</summary>
+    private void Transform16(ReadOnlySpan<double> z, int j, Span<double> x)
+    {
+        var d = Dim;
+        ref var lt = ref MemoryMarshal.GetArrayDataReference(_factorTransposed);
+        var m = Mean.AsSpan(j, 16);
+        var a0 = Vector256.Create(m[..4]);
+        var a1 = Vector256.Create(m[4..8]);
+        var a2 = Vector256.Create(m[8..12]);
+        var a3 = Vector256.Create(m[12..16]);
+        for (var k = 0; k < d; k++)
+        {
+            var zk = Vector256.Create(z[k]);
+            var offset = (nuint)(k * d + j);
+            a0 += zk * Vector256.LoadUnsafe(ref lt, offset);
+            a1 += zk * Vector256.LoadUnsafe(ref lt, offset + 4);
+            a2 += zk * Vector256.LoadUnsafe(ref lt, offset + 8);
+            a3 += zk * Vector256.LoadUnsafe(ref lt, offset + 12);
+        }
+        a0.CopyTo(x[j..]);
+        a1.CopyTo(x[(j + 4)..]);
+        a2.CopyTo(x[(j + 8)..]);
+        a3.CopyTo(x[(j + 12)..]);
+    }
+
+    private static double[] Transpose(double[] a, int d)
+    {
+        var t = new double[d * d];
+        for (var i = 0; i < d; i++)
+        {
+            for (var k = 0; k < d; k++)
+            {
+                t[k * d + i] = a[i * d + k];
             }
         }
+        return t;
     }
 
     public double LogDensity(ReadOnlySpan<double> x)

@@ -7,9 +7,11 @@ namespace CollapseLab.Families.Kde;
 /// A kernel density estimate p(x) = (1/n) Σᵢ K_h(x − xᵢ): the non-parametric family of Kazdan et al.'s KDE collapse
 /// experiments. Fitting stores the training rows; the bandwidth comes from <see cref="Bandwidth"/>.
 /// </summary>
-public sealed record KdeFamily(KdeKernel Kernel, Bandwidth Bandwidth) : IFamily
+public sealed record KdeFamily(KdeKernel Kernel, Bandwidth Bandwidth) : IDensityFamily, Metrics.IMomentFamily
 {
     public string Name => "kde";
+
+    public bool RecyclesSamples => true;
 
     public DataKind Kind => DataKind.Rows;
 

@@ -7,8 +7,9 @@ namespace CollapseLab.Families.Kde;
 /// A fitted KDE over n centres xᵢ with per-dimension bandwidths h: p(x) = (1/n) Σᵢ Πⱼ(1/hⱼ) · K(u), uᵢⱼ = (xⱼ − xᵢⱼ)/hⱼ,
 /// K normalised as in scikit-learn. Sampling picks a centre uniformly and adds one kernel draw.
 /// </summary>
-public sealed class KdeModel : IBatchDensityModel
+public sealed class KdeModel : IBatchDensityModel, Metrics.IMomentModel
 {
+    private readonly Lazy<(double[] Mean, double[] Covariance)> _moments;
 
     private readonly KdeScorer _scorer;
 
@@ -28,6 +29,35 @@ public sealed class KdeModel : IBatchDensityModel
         }
         _scorer = new KdeScorer(centres, bandwidth, kernel, kernel.LogNormalizer(centres.Dim) - logH - Math.Log(centres.Count));
         Degeneracy = AllEqual(centres) && centres.Count > 1 ? $"all {centres.Count} centres coincide" : null;
+        _moments = new(Moments);
+    }
+
+    /// <summary>The centres' mean: each kernel is centred on its point.</summary>
+    public double[] Mean => _moments.Value.Mean;
+
+    /// <summary>
+    /// The centres' covariance (divided by n) plus the kernel's, diag(hⱼ²·κ) with κ = E[uⱼ²] = 1 (gaussian),
+    /// 1/(d+2) (tophat: uniform in the unit ball) or 1/(d+4) (epanechnikov).
+    /// </summary>
+    public double[] Covariance => _moments.Value.Covariance;
+
+    private (double[], double[]) Moments()
+    {
+        var d = Dim;
+        var mean = Numerics.Moments.Mean(Centres, 1);
+        var covariance = Numerics.Moments.Covariance(Centres, mean, 0, 1);
+        var kappa = Kernel switch
+        {
+            KdeKernel.Gaussian => 1.0,
+            KdeKernel.Tophat => 1.0 / (d + 2),
+            KdeKernel.Epanechnikov => 1.0 / (d + 4),
+            _ => throw new InvalidOperationException($"no kernel variance for {Kernel}"),
+        };
+        for (var j = 0; j < d; j++)
+        {
+            covariance[j * d + j] += Bandwidth[j] * Bandwidth[j] * kappa;
+        }
+        return (mean, covariance);
     }
 
     public RowBatch Centres { get; }
@@ -57,7 +87,7 @@ public sealed class KdeModel : IBatchDensityModel
     }
 
     public DataBatch Sample(int count, StreamKey stream, int threads) =>
-        ChunkedRows.Sample(count, Dim, stream, threads, FillRows);
+        ChunkedRows.Sample(count, Dim, stream, threads, this, static (destination, _, rng, model) => model.FillRows(destination, rng));
 
     private void FillRows(Span<double> destination, RandomStream rng)
     {

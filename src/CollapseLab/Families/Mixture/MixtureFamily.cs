@@ -17,13 +17,15 @@ public sealed record MixtureFamily(
     double Tolerance,
     int MaxIterations,
     double RegCovar,
-    EmptyComponentAction OnEmpty) : IFamily
+    EmptyComponentAction OnEmpty) : IDensityFamily, Metrics.IMomentFamily
 {
     public static readonly string[] Inits = ["kmeans++", "random", "warm"];
 
     public static readonly string[] EmptyActions = ["drop", "reseed"];
 
     public string Name => "gmm";
+
+    public bool RecyclesSamples => true;
 
     public bool WarmStartsFromPrevious => Init == MixtureInit.Warm;
 

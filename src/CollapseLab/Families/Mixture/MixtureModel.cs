@@ -70,7 +70,7 @@ public sealed class MixtureModel : IDensityModel, Metrics.IMomentModel
     }
 
     public DataBatch Sample(int count, StreamKey stream, int threads) =>
-        ChunkedRows.Sample(count, Dim, stream, threads, FillRows);
+        ChunkedRows.Sample(count, Dim, stream, threads, this, static (destination, _, rng, model) => model.FillRows(destination, rng));
 
     /// <summary>
     /// Each row: a component k with probability w_k (one uniform), then x = μ_k + L_k·z. All the chunk's z ~ N(0, I)

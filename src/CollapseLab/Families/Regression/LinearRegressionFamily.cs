@@ -23,6 +23,8 @@ public sealed record LinearRegressionFamily(
 
     public string Name => "linear_regression";
 
+    public bool RecyclesSamples => true;
+
     public DataKind Kind => DataKind.Rows;
 
     public IReadOnlyList<string> DefaultMetrics => ["test_mse", "weight_error"];
@@ -174,7 +176,7 @@ public sealed record LinearRegressionFamily(
             var e = row[d] - intercept - LinearTruth.Dot(row, weights);
             rss += e * e;
         }
-        var truth = LinearData.Owning(context.RealPool)?.Truth;
+        var truth = (context.RealData as LinearData)?.Truth;
         var noise = KnownNoise
             ? truth?.NoiseVariance ?? throw new InvalidOperationException("noise: known needs the linear source's truth")
             : rss / (n > p ? n - p : n);

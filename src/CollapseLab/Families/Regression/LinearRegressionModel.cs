@@ -40,30 +40,27 @@ public sealed class LinearRegressionModel : IModel
 
     public double Predict(ReadOnlySpan<double> x) => Intercept + LinearTruth.Dot(x, Weights);
 
-    public DataBatch Sample(int count, StreamKey stream, int threads)
+    public DataBatch Sample(int count, StreamKey stream, int threads) =>
+        ChunkedRows.Sample(count, Weights.Length + 1, stream, threads, this, static (rows, first, rng, model) => model.FillRows(rows, first, rng));
+
+    /// <summary>Rows (x, y) from absolute row <paramref name="first"/> on: the fixed design cycles through X₀ by row index.</summary>
+    private void FillRows(Span<double> rows, int first, RandomStream rng)
     {
         var d = Weights.Length;
         var k = d + 1;
-        var values = new double[count * k];
         var noise = Math.Sqrt(NoiseVariance);
-        for (var start = 0; start < count; start += LinearTruth.Chunk)
+        for (var i = 0; i < rows.Length / k; i++)
         {
-            var rng = stream.WithChunk(start / LinearTruth.Chunk).Open();
-            var end = Math.Min(count, start + LinearTruth.Chunk);
-            for (var i = start; i < end; i++)
+            var row = rows.Slice(i * k, k);
+            if (_fixedDesign is { } x0)
             {
-                var row = values.AsSpan(i * k, k);
-                if (_fixedDesign is { } x0)
-                {
-                    x0.Row(i % x0.Count)[..d].CopyTo(row);
-                }
-                else
-                {
-                    _freshDesign!.FillFeatures(row[..d], rng);
-                }
-                row[d] = Predict(row[..d]) + noise * rng.NextNormal();
+                x0.Row((first + i) % x0.Count)[..d].CopyTo(row);
             }
+            else
+            {
+                _freshDesign!.FillFeatures(row[..d], rng);
+            }
+            row[d] = Predict(row[..d]) + noise * rng.NextNormal();
         }
-        return new RowBatch(values, k);
     }
 }

@@ -53,7 +53,7 @@ public sealed record TransformerFamily(
     EarlyStopping? EarlyStopping,
     double TokenDropout,
     bool SaveModels,
-    SamplingOptions Sampling) : IFamily
+    SamplingOptions Sampling) : IFamily, ISavedModels
 {
     public string Name => "transformer";
 
@@ -152,4 +152,20 @@ public sealed record TransformerFamily(
     }
 
     public IModel Fit(DataBatch train, FitContext context) => TransformerTrainer.Fit(this, (TokenBatch)train, context);
+
+    /// <summary>The sampling options with lengths left to the data resolved against the pool's block length.</summary>
+    internal SamplingOptions SamplingFor(TokenBatch pool) => Sampling.Resolve(pool.Count > 0 ? pool.Length(0) : 1);
+
+    public bool SavesModels => SaveModels;
+
+    public string SaveModelsSetting => "model.save_models: true";
+
+    public string ModelFile(int generation) => $"gen{generation:D3}.safetensors";
+
+    public IModel LoadModel(string path, DataBatch realPool)
+    {
+        var pool = (TokenBatch)realPool;
+        var sampling = SamplingFor(pool);
+        return TransformerModel.Load(path, sampling, sampling.Prompted ? pool : null, pool.Tokenizer);
+    }
 }

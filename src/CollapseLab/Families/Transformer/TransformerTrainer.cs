@@ -104,14 +104,14 @@ internal static class TransformerTrainer
         {
             bestWeights.CopyTo(network.Parameters.Data, 0);
         }
-        var sampling = f.Sampling.Resolve(pool.Count > 0 ? pool.Length(0) : 1);
+        var sampling = f.SamplingFor(pool);
         var report = new TrainingReport(run, recent.Count > 0 ? recent.Average() : double.NaN, validation is null ? double.NaN : best);
         var model = new TransformerModel(network, boundary, sampling, sampling.Prompted ? pool : null, pool.Tokenizer,
             NGramFamily.UnigramOf(train, v), report);
         if (f.SaveModels && context.ModelDirectory is { } dir)
         {
             Directory.CreateDirectory(dir);
-            model.Save(Path.Combine(dir, $"gen{context.Generation:D3}.safetensors"));
+            model.Save(Path.Combine(dir, f.ModelFile(context.Generation)));
         }
         return model;
     }

@@ -20,7 +20,23 @@ public sealed class SlicedWassersteinMetric : SampleMetric
         var real = SampleSets.RealRows(context, Size);
         var generated = SampleSets.GeneratedRows(context, Size);
         var d = real.Dim;
-        var directions = SampleSets.Real(context, "sliced_w1:directions", () =>
+        var directions = Directions(context, d);
+        var a = new double[real.Count];
+        var b = new double[generated.Count];
+        var sum = 0.0;
+        for (var p = 0; p < Projections; p++)
+        {
+            var theta = directions.AsSpan(p * d, d);
+            Project(real, theta, a);
+            Project(generated, theta, b);
+            sum += W1Sorted(a, b);
+        }
+        return sum / Projections;
+    }
+
+    /// <summary>The <see cref="Projections"/> unit directions (row p of a Projections×d array), fixed per seed and data.</summary>
+    public static double[] Directions(MetricContext context, int d) =>
+        SampleSets.Real(context, "sliced_w1:directions", () =>
         {
             var rng = SampleSets.RealStream(context, 1).Open();
             var theta = new double[Projections * d];
@@ -46,18 +62,6 @@ public sealed class SlicedWassersteinMetric : SampleMetric
             }
             return theta;
         });
-        var a = new double[real.Count];
-        var b = new double[generated.Count];
-        var sum = 0.0;
-        for (var p = 0; p < Projections; p++)
-        {
-            var theta = directions.AsSpan(p * d, d);
-            Project(real, theta, a);
-            Project(generated, theta, b);
-            sum += W1Sorted(a, b);
-        }
-        return sum / Projections;
-    }
 
     private static void Project(Data.RowBatch rows, ReadOnlySpan<double> theta, double[] destination)
     {

@@ -26,6 +26,9 @@ public class KdeModelTests
             var values = Enumerable.Range(0, count).Select(i => samples.Values[i * d + j]).ToArray();
             var variance = values.Select(v => (v - model.Centres.Values[j]) * (v - model.Centres.Values[j])).Average();
             var expected = unitVariance * h[j] * h[j];
+            // One centre: the closed-form moments are the centre and the kernel's own covariance.
+            Assert.Equal(model.Centres.Values[j], model.Mean[j]);
+            Assert.Equal(expected, model.Covariance[j * d + j], 1e-12);
             // The standard error of a variance estimate is below σ²·√(2 + excess kurtosis)/√N ≤ σ²·√3/√N for these kernels.
             Assert.InRange(variance, expected * (1 - 5 * Math.Sqrt(3.0 / count)), expected * (1 + 5 * Math.Sqrt(3.0 / count)));
             if (kernel != KdeKernel.Gaussian)
@@ -33,6 +36,18 @@ public class KdeModelTests
                 Assert.All(values, v => Assert.InRange(Math.Abs(v - model.Centres.Values[j]), 0, h[j]));
             }
         }
+    }
+
+    [Fact]
+    public void MomentsAreTheCentresPlusTheKernel()
+    {
+        var centres = new RowBatch([0, 0, 2, 0, 0, 4], 2);
+        var model = new KdeModel(centres, [1.0, 0.5], KdeKernel.Gaussian);
+        Assert.Equal([2.0 / 3, 4.0 / 3], model.Mean);
+        // Centres' covariance (÷ n): var x = 8/9, var y = 32/9, cov = −8/9; plus h² on the diagonal.
+        Assert.Equal(8.0 / 9 + 1, model.Covariance[0], 1e-12);
+        Assert.Equal(-8.0 / 9, model.Covariance[1], 1e-12);
+        Assert.Equal(32.0 / 9 + 0.25, model.Covariance[3], 1e-12);
     }
 
     [Fact]

@@ -174,9 +174,11 @@ public class MixtureFamilyTests
         var x = MixtureTestData.Sample(MixtureTestData.Truth(), 3000, 2);
         var cold = (MixtureModel)MixtureTestData.Family(3).Fit(x, Context());
         var warm = (MixtureModel)MixtureTestData.Family(3, init: MixtureInit.Warm).Fit(x, Context(previous: cold));
-        // Already at a fixed point: one or two iterations to confirm convergence.
+        // Already at a fixed point: one or two iterations to confirm convergence. EM stops on the log-likelihood
+        // (tol 1e-6), so overlapping components may still drift by ~1e-3 an iteration; a cold restart instead
+        // would land components units apart or in another order.
         Assert.InRange(warm.Fit!.Iterations, 1, 2);
-        Assert.Equal(cold.Parameters.Means, warm.Parameters.Means, (a, b) => Math.Abs(a - b) < 1e-3);
+        Assert.Equal(cold.Parameters.Means, warm.Parameters.Means, (a, b) => Math.Abs(a - b) < 1e-2);
     }
 
     [Fact]

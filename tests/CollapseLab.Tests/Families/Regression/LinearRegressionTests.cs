@@ -10,7 +10,8 @@ namespace CollapseLab.Tests.Families.Regression;
 
 public class LinearRegressionTests
 {
-    private static FitContext Context(DataBatch pool) => new(0, new StreamKey(0, 0, 0, Purpose.Fit), 1, null, null, pool);
+    private static FitContext Context(DataBatch pool, ExperimentData? data = null) =>
+        new(0, new StreamKey(0, 0, 0, Purpose.Fit), 1, null, null, pool) { RealData = data };
 
     [Fact]
     public void OlsAndRidgeSolveTheNormalEquations()
@@ -56,7 +57,7 @@ public class LinearRegressionTests
         var data = new LinearData(truth, 30, 10, 5);
         var pool = (RowBatch)data.Pool(5, 0);
         var family = new LinearRegressionFamily(RegressionEstimator.Ols, 0, RegressionDesign.Fixed, true, false);
-        var model = (LinearRegressionModel)family.Fit(pool, Context(pool));
+        var model = (LinearRegressionModel)family.Fit(pool, Context(pool, data));
         Assert.Equal(0.25, model.NoiseVariance);
         var samples = (RowBatch)model.Sample(45, new StreamKey(1, 0, 1, Purpose.Sample), 1);
         for (var i = 0; i < samples.Count; i++)
