@@ -14,7 +14,7 @@ namespace CollapseLab.Families.NGram;
 /// </summary>
 public sealed class NGramModel : ILanguageModel
 {
-    private readonly NGramTable _table;
+    private readonly int[] _entryToken;
     private readonly double[] _weights;
     private readonly Draw[] _draws;
     private readonly NGramGuides _guides;
@@ -30,7 +30,8 @@ public sealed class NGramModel : ILanguageModel
     internal NGramModel(NGramTable table, int vocabularySize, int boundary, NGramSmoothing smoothing, double alpha,
         SamplingOptions sampling, TokenBatch? prompts, Tokenizer? tokenizer, double[] unigram, IReadOnlyList<double[]> discounts, int threads)
     {
-        _table = table;
+        Order = table.Order;
+        _entryToken = table.EntryToken; // all that scoring needs of the counts, so the rest of the table can go
         VocabularySize = vocabularySize;
         Boundary = boundary;
         Smoothing = smoothing;
@@ -80,7 +81,7 @@ public sealed class NGramModel : ILanguageModel
         Degeneracy = types <= 1 ? "the training text holds a single token type" : null;
     }
 
-    public int Order => _table.Order;
+    public int Order { get; }
 
     public NGramSmoothing Smoothing { get; }
 
@@ -98,7 +99,7 @@ public sealed class NGramModel : ILanguageModel
     public ReadOnlySpan<double> Unigram => _unigram;
 
     /// <summary>Number of stored (context, token) entries, all orders.</summary>
-    public int EntryCount => _table.EntryCountTotal;
+    public int EntryCount => _entryToken.Length;
 
     public DataBatch Sample(int count, StreamKey stream, int threads) =>
         TextGenerator.Generate(this, _prompts, count, stream, threads, _tokenizer);
@@ -169,7 +170,7 @@ public sealed class NGramModel : ILanguageModel
     /// <summary>Contexts of the history from length 1 up to the longest stored (at most n − 1); returns how many.</summary>
     private int Chain(ReadOnlySpan<int> history, Span<NGramContext> chain)
     {
-        if (_table.Order < 2)
+        if (Order < 2)
         {
             return 0;
         }
@@ -180,7 +181,7 @@ public sealed class NGramModel : ILanguageModel
             return 0;
         }
         var depth = 1;
-        for (var k = 2; k < _table.Order; k++)
+        for (var k = 2; k < Order; k++)
         {
             var slot = _longer.Find(parent, Back(history, k));
             if (slot < 0)
@@ -196,13 +197,13 @@ public sealed class NGramModel : ILanguageModel
     /// <summary>The entry of <paramref name="token"/> in a context (its entries are sorted by token), or −1.</summary>
     private int Find(in NGramContext context, int token)
     {
-        var i = Array.BinarySearch(_table.EntryToken, context.Start, _guides.End(context) - context.Start, token);
+        var i = Array.BinarySearch(_entryToken, context.Start, _guides.End(context) - context.Start, token);
         return i >= 0 ? i : -1;
     }
 
     public double Probability(ReadOnlySpan<int> history, int token)
     {
-        Span<NGramContext> chain = stackalloc NGramContext[_table.Order];
+        Span<NGramContext> chain = stackalloc NGramContext[Order];
         var depth = Chain(history, chain);
         var p = _base[token];
         for (var d = 0; d < depth; d++)
@@ -228,7 +229,7 @@ public sealed class NGramModel : ILanguageModel
     public void Next(ReadOnlySpan<int> history, NextTokenDistribution into)
     {
         into.Clear();
-        Span<NGramContext> chain = stackalloc NGramContext[_table.Order];
+        Span<NGramContext> chain = stackalloc NGramContext[Order];
         var depth = Chain(history, chain);
         var f = 1.0;
         for (var d = depth - 1; d >= 0 && f > 0; d--)
@@ -254,7 +255,7 @@ public sealed class NGramModel : ILanguageModel
 
     public int SampleNext(ReadOnlySpan<int> history, RandomStream rng)
     {
-        Span<NGramContext> chain = stackalloc NGramContext[_table.Order];
+        Span<NGramContext> chain = stackalloc NGramContext[Order];
         var depth = Chain(history, chain);
         for (var d = depth - 1; d >= -1; d--)
         {
