@@ -20,17 +20,32 @@ public ref struct WordSpans(ReadOnlySpan<char> text)
     {
         var text = _text;
         var i = _end;
-        while (i < text.Length && (text[i] == ' ' || text[i] == '\n' || char.IsWhiteSpace(text[i])))
+        char c;
+        while (true)
         {
+            if ((uint)i >= (uint)text.Length)
+            {
+                return false;
+            }
+            c = text[i];
+            // Printable ASCII is never white space: only the rest needs the Unicode test.
+            if (c != ' ' && ((c > ' ' && c < 0x7F) || !char.IsWhiteSpace(c)))
+            {
+                break;
+            }
             i++;
         }
-        if (i >= text.Length)
-        {
-            return false;
-        }
         var start = i;
-        var c = text[i];
-        if (c < 0x80 ? char.IsAsciiLetter(c) : IsLetter(text, i))
+        if (char.IsAsciiLetter(c))
+        {
+            i++;
+            while ((uint)i < (uint)text.Length && char.IsAsciiLetterOrDigit(text[i]))
+            {
+                i++;
+            }
+            i = WordEnd(text, i);
+        }
+        else if (c >= 0x80 && IsLetter(text, i))
         {
             i = WordEnd(text, i + Width(text, i));
         }
