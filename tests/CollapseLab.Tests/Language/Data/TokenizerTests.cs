@@ -114,4 +114,18 @@ public class TokenizerTests
             Assert.Equal(oneEncoded[d], twoEncoded[d]);
         }
     }
+
+    /// <summary>Edges of the scanner: marks inside words, non-ASCII digits and letters beyond the BMP, apostrophes at the
+    /// ends of words, Unicode white space, and a control character as a token of its own.</summary>
+    [Fact]
+    public void WordSpansHandleTheEdges()
+    {
+        const string text = "e\u0301t\u00E9 \u0661\u0662x 12ab x' 'y \U0001D400b\tA\u00A0B\u0085C\u007FD don\u2019t -";
+        var tokens = new List<string>();
+        foreach (var (start, length) in new WordSpans(text))
+        {
+            tokens.Add(text.Substring(start, length));
+        }
+        Assert.Equal(["e\u0301t\u00E9", "\u0661\u0662", "x", "12", "ab", "x", "'", "'", "y", "\U0001D400b", "A", "B", "C", "\u007F", "D", "don\u2019t", "-"], tokens);
+    }
 }
