@@ -26,6 +26,7 @@ public static class PhaseTimer
         var wall = phases.Select(_ => new List<double>()).ToArray();
         var cpu = phases.Select(_ => new List<double>()).ToArray();
         var collections = new int[phases.Length];
+        var paused = new double[phases.Length];
         for (var r = 0; r < rounds; r++)
         {
             for (var i = 0; i < phases.Length; i++)
@@ -33,17 +34,19 @@ public static class PhaseTimer
                 var process = Process.GetCurrentProcess();
                 var cpu0 = process.TotalProcessorTime;
                 var gen2 = GC.CollectionCount(2);
+                var pause = GC.GetTotalPauseDuration();
                 var sw = Stopwatch.StartNew();
                 phases[i].Work();
                 wall[i].Add(sw.Elapsed.TotalMilliseconds);
                 collections[i] += GC.CollectionCount(2) - gen2;
+                paused[i] += (GC.GetTotalPauseDuration() - pause).TotalMilliseconds;
                 process.Refresh();
                 cpu[i].Add((process.TotalProcessorTime - cpu0).TotalMilliseconds);
             }
         }
         for (var i = 0; i < phases.Length; i++)
         {
-            Console.WriteLine($"{phases[i].Name,-36} wall min {wall[i].Min(),6:F1} ms, median {Median(wall[i]),6:F1} ms; cpu min {cpu[i].Min(),6:F1} ms, median {Median(cpu[i]),6:F1} ms; {collections[i]} full GCs");
+            Console.WriteLine($"{phases[i].Name,-36} wall min {wall[i].Min(),6:F1} ms, median {Median(wall[i]),6:F1} ms; cpu min {cpu[i].Min(),6:F1} ms, median {Median(cpu[i]),6:F1} ms; {collections[i]} full GCs, {paused[i] / rounds:F1} ms GC pause per round");
         }
         var sample = wall[^1].Min() / 1000;
         Console.WriteLine($"sampling: {NGramBenchmarks.SampleTokens / sample / 1e6:F2}M tokens/s (best round), {NGramBenchmarks.SampleTokens / (Median(wall[^1]) / 1000) / 1e6:F2}M tokens/s (median)");
