@@ -83,9 +83,16 @@ public class NGramBenchmarks
     public int GenerateVerses()
     {
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        var batch = (TokenBatch)_generator.Sample(Verses, new StreamKey(2, 0, 0, Purpose.Sample), Environment.ProcessorCount);
-        Console.WriteLine($"// GenerateVerses: {batch.TokenCount + batch.Count:N0} tokens (with end-of-verse) in {sw.Elapsed.TotalMilliseconds:F0} ms on {Environment.ProcessorCount} threads");
-        return batch.TokenCount;
+        var tokens = Generate(Environment.ProcessorCount);
+        Console.WriteLine($"// GenerateVerses: {tokens:N0} tokens (with end-of-verse) in {sw.Elapsed.TotalMilliseconds:F0} ms on {Environment.ProcessorCount} threads");
+        return tokens;
+    }
+
+    /// <summary><see cref="Verses"/> unconditional sequences from the chains' generator; returns the tokens drawn, ends of verse included.</summary>
+    public int Generate(int threads)
+    {
+        var batch = (TokenBatch)_generator.Sample(Verses, new StreamKey(2, 0, 0, Purpose.Sample), threads);
+        return batch.TokenCount + batch.Count;
     }
 
     [Benchmark]

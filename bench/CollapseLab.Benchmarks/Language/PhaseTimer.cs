@@ -21,6 +21,8 @@ public static class PhaseTimer
             ("tokenize, 2 threads", () => WithThreads(b, 2, () => b.Tokenize().TokenCount)),
             ("count + fit, 2 threads", () => WithThreads(b, 2, b.CountFit)),
             ("tokenize + count + fit, 2 threads", () => WithThreads(b, 2, b.TokenizeCountFit)),
+            ($"generate {NGramBenchmarks.Verses:N0} verses, 1 thread", () => b.Generate(1)),
+            ($"generate {NGramBenchmarks.Verses:N0} verses, 2 threads", () => b.Generate(2)),
             ($"sample {NGramBenchmarks.SampleTokens:N0} tokens", b.SampleOneMillion),
         };
         var wall = phases.Select(_ => new List<double>()).ToArray();
@@ -47,6 +49,11 @@ public static class PhaseTimer
         for (var i = 0; i < phases.Length; i++)
         {
             Console.WriteLine($"{phases[i].Name,-36} wall min {wall[i].Min(),6:F1} ms, median {Median(wall[i]),6:F1} ms; cpu min {cpu[i].Min(),6:F1} ms, median {Median(cpu[i]),6:F1} ms; {collections[i]} full GCs, {paused[i] / rounds:F1} ms GC pause per round");
+        }
+        var generated = b.Generate(1);
+        for (var i = phases.Length - 3; i < phases.Length - 1; i++)
+        {
+            Console.WriteLine($"{phases[i].Name}: {generated / (Median(wall[i]) / 1000) / 1e6:F2}M tokens/s (median), {generated:N0} tokens with the ends of verse");
         }
         var sample = wall[^1].Min() / 1000;
         Console.WriteLine($"sampling: {NGramBenchmarks.SampleTokens / sample / 1e6:F2}M tokens/s (best round), {NGramBenchmarks.SampleTokens / (Median(wall[^1]) / 1000) / 1e6:F2}M tokens/s (median)");
