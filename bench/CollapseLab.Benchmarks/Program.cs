@@ -4,16 +4,16 @@ using BenchmarkDotNet.Running;
 // Four harnesses measure like the Python peers do (repeat for a time budget, report the median), without
 // BenchmarkDotNet's process-per-benchmark setup:
 //   --loop-throughput [seconds] [case]   the Gaussian loop's samples/s per case (../shared/peers/gaussian_recursion.py)
-//   ngram-cpu                     n-gram fit and sampling phases on the King James text (../shared/peers/ngram.py)
-//   sgemm [seconds]               managed vs OpenBLAS SGEMM, n = 256..2048, interleaved medians
-//   trainstep [seconds]           VAE and transformer training steps, OpenBLAS vs managed, interleaved medians
+//   ngram-cpu [rounds]                   n-gram fit and sampling phases on the King James text (../shared/peers/ngram.py)
+//   sgemm [seconds]                      managed vs OpenBLAS SGEMM, n = 256..2048, interleaved medians
+//   trainstep [seconds]                  VAE and transformer training steps, OpenBLAS vs managed, interleaved medians
 switch (args)
 {
     case ["--loop-throughput", ..]:
         CollapseLab.Benchmarks.Gaussian.LoopThroughput.Print(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3, args.Length > 2 ? args[2] : null);
         break;
     case ["ngram-cpu", ..]:
-        CollapseLab.Benchmarks.Language.PhaseTimer.Run();
+        CollapseLab.Benchmarks.Language.PhaseTimer.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7);
         break;
     case ["sgemm", ..]:
         CollapseLab.Benchmarks.Tensors.SgemmTimer.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2);

@@ -12,8 +12,9 @@ namespace CollapseLab.Benchmarks.Language;
 /// <summary>
 /// Word-level trigram on the King James Bible (package bible-kjv), the setting of ../shared/peers/ngram.py: one
 /// sequence per verse (about 945k tokens with the end-of-verse boundaries), padded with boundaries.
-/// TokenizeCountFit = word tokenizer trained + every verse encoded + trigram counts + modified Kneser–Ney model
-/// (the peer's fit_s: tokenise + Counter + context table, no smoothing). SampleOneMillion = 1,000,000 tokens drawn one
+/// TokenizeCountFit = word tokenizer trained on the verses, which come back encoded + trigram counts + modified
+/// Kneser–Ney model with its sampling tables, on <see cref="Threads"/> threads (the peer's fit_s: tokenise + Counter +
+/// context table, no smoothing). SampleOneMillion = 1,000,000 tokens drawn one
 /// at a time from the fitted model, restarting at each end of verse (the peer's sample loop), single thread.
 /// GenerateVerses = the product path: <see cref="TextGenerator"/> draws <see cref="Verses"/> unconditional sequences
 /// ending at the boundary (about 1M tokens; the count is printed), chunks spread over all cores.
@@ -34,20 +35,16 @@ public class NGramBenchmarks
     public void Setup()
     {
         _verses = TextSources.KjvChapters().SelectMany(c => c.Split('\n', StringSplitOptions.RemoveEmptyEntries)).ToList();
-        _batch = Encode(WordTokenizer.Train(_verses, 0, false));
+        _batch = Tokenize();
         _model = Fit(_batch);
         _generator = (NGramModel)new NGramFamily(3, NGramSmoothing.KneserNey, 0, new SamplingOptions(1, 0, 1, 1, 1, 0, 4096, false, 0))
             .Fit(_batch, new FitContext(0, new StreamKey(0, 0, 0, Purpose.Fit), 1, null, null, _batch));
         Console.WriteLine($"// KJV: {_verses.Count:N0} verses, {_batch.TokenCount:N0} tokens (+{_batch.Count:N0} end-of-verse), V={_batch.Tokenizer!.VocabularySize:N0}, {_model.EntryCount:N0} n-gram entries (all orders)");
     }
 
-    private TokenBatch Encode(Tokenizer tokenizer)
+    /// <summary>One sequence per verse.</summary>
+    private static TokenBatch Batch(int[][] encoded, Tokenizer tokenizer)
     {
-        var encoded = new int[_verses.Count][];
-        for (var i = 0; i < _verses.Count; i++)
-        {
-            encoded[i] = tokenizer.Encode(_verses[i]);
-        }
         var offsets = new int[encoded.Length + 1];
         for (var i = 0; i < encoded.Length; i++)
         {
@@ -61,12 +58,23 @@ public class NGramBenchmarks
         return new TokenBatch(tokens, offsets, tokenizer);
     }
 
-    private static NGramModel Fit(TokenBatch batch) =>
+    /// <summary>Threads the tokenizer and the fit may use (text, counting sort and model weights are split; the result is the same).</summary>
+    [Params(1, 2)]
+    public int Threads { get; set; } = 1;
+
+    private NGramModel Fit(TokenBatch batch) =>
         (NGramModel)new NGramFamily(3, NGramSmoothing.KneserNey, 0, SamplingOptions.Default)
-            .Fit(batch, new FitContext(0, new StreamKey(0, 0, 0, Purpose.Fit), 1, null, null, batch));
+            .Fit(batch, new FitContext(0, new StreamKey(0, 0, 0, Purpose.Fit), Threads, null, null, batch));
+
+    /// <summary>The word tokenizer trained on the verses, which come back encoded (the product path for training text).</summary>
+    public TokenBatch Tokenize()
+    {
+        var (tokenizer, encoded) = WordTokenizer.TrainAndEncode(_verses, 0, false, Threads);
+        return Batch(encoded, tokenizer);
+    }
 
     [Benchmark]
-    public int TokenizeCountFit() => Fit(Encode(WordTokenizer.Train(_verses, 0, false))).EntryCount;
+    public int TokenizeCountFit() => Fit(Tokenize()).EntryCount;
 
     [Benchmark]
     public int CountFit() => Fit(_batch).EntryCount;
@@ -75,9 +83,16 @@ public class NGramBenchmarks
     public int GenerateVerses()
     {
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        var batch = (TokenBatch)_generator.Sample(Verses, new StreamKey(2, 0, 0, Purpose.Sample), Environment.ProcessorCount);
-        Console.WriteLine($"// GenerateVerses: {batch.TokenCount + batch.Count:N0} tokens (with end-of-verse) in {sw.Elapsed.TotalMilliseconds:F0} ms on {Environment.ProcessorCount} threads");
-        return batch.TokenCount;
+        var tokens = Generate(Environment.ProcessorCount);
+        Console.WriteLine($"// GenerateVerses: {tokens:N0} tokens (with end-of-verse) in {sw.Elapsed.TotalMilliseconds:F0} ms on {Environment.ProcessorCount} threads");
+        return tokens;
+    }
+
+    /// <summary><see cref="Verses"/> unconditional sequences from the chains' generator; returns the tokens drawn, ends of verse included.</summary>
+    public int Generate(int threads)
+    {
+        var batch = (TokenBatch)_generator.Sample(Verses, new StreamKey(2, 0, 0, Purpose.Sample), threads);
+        return batch.TokenCount + batch.Count;
     }
 
     [Benchmark]

@@ -42,4 +42,21 @@ internal static class LanguageTestData
             yield return h;
         }
     }
+
+    /// <summary>Random sequences of ids 1 … types, skewed towards small ids so that some n-grams repeat and some are rare.</summary>
+    public static TokenBatch RandomBatch(int types, int sequences, int maxLength, ulong seed)
+    {
+        var rng = new RandomStream(seed);
+        var data = new int[sequences][];
+        for (var s = 0; s < sequences; s++)
+        {
+            data[s] = new int[rng.NextInt(maxLength + 1)];
+            for (var i = 0; i < data[s].Length; i++)
+            {
+                var u = rng.NextDouble();
+                data[s][i] = 1 + (int)(u * u * types);
+            }
+        }
+        return Batch(types, data);
+    }
 }

@@ -162,8 +162,8 @@ public static class TextSources
         return seed =>
         {
             var (trainDocs, testDocs) = Split(corpus, testFraction, seed);
-            var tokenizer = tokenizerSpec.Build(trainDocs);
-            var trainBlocks = Cut(trainDocs, tokenizer, block);
+            var (tokenizer, trainTokens) = tokenizerSpec.Build(trainDocs);
+            var trainBlocks = Cut(trainTokens, tokenizer, block);
             var testBlocks = Cut(testDocs, tokenizer, block);
             if (trainBlocks.Count == 0)
             {
@@ -197,13 +197,19 @@ public static class TextSources
     }
 
     /// <summary>The documents' tokens end to end, cut into whole blocks (a last partial block is dropped).</summary>
-    public static TokenBatch Cut(IReadOnlyList<string> documents, Tokenizer tokenizer, int block)
+    public static TokenBatch Cut(IReadOnlyList<string> documents, Tokenizer tokenizer, int block) =>
+        Cut(documents.Select(tokenizer.Encode).ToArray(), tokenizer, block);
+
+    /// <summary>Encoded documents end to end, cut into whole blocks.</summary>
+    public static TokenBatch Cut(int[][] documents, Tokenizer tokenizer, int block)
     {
-        var tokens = new List<int>();
+        var tokens = new int[documents.Sum(d => d.Length)];
+        var at = 0;
         foreach (var doc in documents)
         {
-            tokens.AddRange(tokenizer.Encode(doc));
+            doc.CopyTo(tokens, at);
+            at += doc.Length;
         }
-        return TokenBatch.Blocks(tokens.ToArray(), block, tokenizer);
+        return TokenBatch.Blocks(tokens, block, tokenizer);
     }
 }

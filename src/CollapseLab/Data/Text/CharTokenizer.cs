@@ -20,7 +20,7 @@ public sealed class CharTokenizer : Tokenizer
                 counts[key] = counts.GetValueOrDefault(key) + 1;
             }
         }
-        return new CharTokenizer(Vocabulary.FromCounts(counts, maxSize));
+        return new CharTokenizer(Vocabulary.FromCounts(counts.Select(kv => (kv.Key, kv.Value)), maxSize));
     }
 
     public override string Kind => "char";

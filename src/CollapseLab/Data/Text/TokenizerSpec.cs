@@ -60,15 +60,23 @@ public sealed record TokenizerSpec(string Kind, int VocabularySize, bool Lowerca
         return new TokenizerSpec(k, size, lowercase, vocab, merges, save);
     }
 
-    /// <summary>The tokenizer for a corpus, trained on its training documents only.</summary>
-    public Tokenizer Build(IReadOnlyList<string> trainingDocuments)
+    /// <summary>The tokenizer for a corpus, trained on its training documents only, and those documents encoded.</summary>
+    public (Tokenizer Tokenizer, int[][] Training) Build(IReadOnlyList<string> trainingDocuments)
+    {
+        if (Kind == "word")
+        {
+            return WordTokenizer.TrainAndEncode(trainingDocuments, VocabularySize, Lowercase, Environment.ProcessorCount);
+        }
+        var tokenizer = Train(trainingDocuments);
+        return (tokenizer, trainingDocuments.Select(tokenizer.Encode).ToArray());
+    }
+
+    private Tokenizer Train(IReadOnlyList<string> trainingDocuments)
     {
         switch (Kind)
         {
             case "char":
                 return CharTokenizer.Train(trainingDocuments, VocabularySize);
-            case "word":
-                return WordTokenizer.Train(trainingDocuments, VocabularySize, Lowercase);
             default:
                 if (VocabPath is not null)
                 {

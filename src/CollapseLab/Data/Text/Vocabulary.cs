@@ -10,30 +10,38 @@ public sealed class Vocabulary
     public const int UnknownId = 1;
 
     private readonly string[] _tokens;
-    private readonly Dictionary<string, int> _ids;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly TokenTable _table = new();
+    private readonly int[] _idOfEntry;
 
     public Vocabulary(IReadOnlyList<string> tokens)
     {
         _tokens = ["<s>", "<unk>", .. tokens];
-        _ids = new Dictionary<string, int>(_tokens.Length, StringComparer.Ordinal);
+        _idOfEntry = new int[_tokens.Length];
         for (var i = 0; i < _tokens.Length; i++)
         {
-            _ids.TryAdd(_tokens[i], i);
+            var known = _table.Count;
+            var entry = _table.Add(_tokens[i]);
+            if (entry == known)
+            {
+                _idOfEntry[entry] = i; // a repeated token keeps its first id
+            }
         }
-        _lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public int Count => _tokens.Length;
 
     public string this[int id] => _tokens[id];
 
-    public int Id(ReadOnlySpan<char> token) => _lookup.TryGetValue(token, out var id) ? id : UnknownId;
+    public int Id(ReadOnlySpan<char> token)
+    {
+        var entry = _table.Find(token);
+        return entry >= 0 ? _idOfEntry[entry] : UnknownId;
+    }
 
     /// <summary>Types from counts: most frequent first, at most <paramref name="maxSize"/> ids in all (0 = no cap).</summary>
-    public static Vocabulary FromCounts(Dictionary<string, long> counts, int maxSize)
+    public static Vocabulary FromCounts(IEnumerable<(string Token, long Count)> counts, int maxSize)
     {
-        var ordered = counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key);
+        var ordered = counts.OrderByDescending(kv => kv.Count).ThenBy(kv => kv.Token, StringComparer.Ordinal).Select(kv => kv.Token);
         if (maxSize > 0)
         {
             ordered = ordered.Take(Math.Max(0, maxSize - 2));

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Buffers;
 using System.Text;
 
 namespace CollapseLab.Data.Text;
@@ -20,20 +20,115 @@ public sealed class WordTokenizer : Tokenizer
 
     public bool Lowercase { get; }
 
-    public static WordTokenizer Train(IEnumerable<string> documents, int maxSize, bool lowercase)
+    public static WordTokenizer Train(IReadOnlyList<string> documents, int maxSize, bool lowercase) =>
+        TrainAndEncode(documents, maxSize, lowercase, 1).Tokenizer;
+
+    /// <summary>
+    /// Trains on the documents and returns them encoded as well, so that the training text is scanned once. The
+    /// documents are split into parts of about equal length (one per thread); each part writes its documents as the
+    /// numbers of their words in its own table of types, the tables are merged, and every number becomes its
+    /// vocabulary id. The vocabulary depends on the total counts only, so the result is the same for any split.
+    /// </summary>
+    public static (WordTokenizer Tokenizer, int[][] Encoded) TrainAndEncode(IReadOnlyList<string> documents, int maxSize, bool lowercase, int threads)
     {
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        var lookup = counts.GetAlternateLookup<ReadOnlySpan<char>>();
-        foreach (var doc in documents)
+        var parts = Parts(documents, threads);
+        var encoded = new int[documents.Count][];
+        var tables = new TypeCounts[parts.Length - 1];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = tables.Length };
+        Parallel.For(0, tables.Length, options, t => tables[t] = TypeCounts.Encode(documents, parts[t], parts[t + 1], lowercase, encoded));
+        var all = tables[0];
+        var merged = tables.Select(t => t == all ? Enumerable.Range(0, all.Types.Count).ToArray() : all.Merge(t)).ToArray();
+        var types = Enumerable.Range(0, all.Types.Count).Select(t => (all.Types.Key(t), all.Counts[t]));
+        var tokenizer = new WordTokenizer(Vocabulary.FromCounts(types, maxSize), lowercase);
+        var id = new int[all.Types.Count];
+        for (var t = 0; t < id.Length; t++)
         {
-            var text = lowercase ? doc.ToLowerInvariant() : doc;
-            foreach (var (start, length) in Split(text))
+            id[t] = tokenizer._vocabulary.Id(all.Types.KeySpan(t));
+        }
+        Parallel.For(0, tables.Length, options, t =>
+        {
+            for (var d = parts[t]; d < parts[t + 1]; d++)
             {
-                var word = text.AsSpan(start, length);
-                lookup[word] = lookup.TryGetValue(word, out var c) ? c + 1 : 1;
+                foreach (ref var token in encoded[d].AsSpan())
+                {
+                    token = id[merged[t][token]];
+                }
+            }
+        });
+        return (tokenizer, encoded);
+    }
+
+    /// <summary>Document boundaries of up to <paramref name="threads"/> parts of about equal length, at least 1M characters each.</summary>
+    private static int[] Parts(IReadOnlyList<string> documents, int threads)
+    {
+        var total = documents.Sum(d => (long)d.Length);
+        var parts = (int)Math.Clamp(total >> 20, 1, Math.Max(1, threads));
+        var bounds = new int[parts + 1];
+        long seen = 0;
+        for (int d = 0, t = 1; d < documents.Count && t < parts; d++)
+        {
+            seen += documents[d].Length;
+            if (seen * parts >= total * t)
+            {
+                bounds[t++] = d + 1;
             }
         }
-        return new WordTokenizer(Vocabulary.FromCounts(counts, maxSize), lowercase);
+        bounds[parts] = documents.Count;
+        return bounds;
+    }
+
+    /// <summary>The types of part of the text, numbered as first seen, with their counts.</summary>
+    private sealed class TypeCounts
+    {
+        public TokenTable Types { get; } = new();
+
+        public long[] Counts { get; private set; } = new long[1024];
+
+        private int Add(ReadOnlySpan<char> word, long count)
+        {
+            var type = Types.Add(word);
+            if (type == Counts.Length)
+            {
+                var counts = Counts;
+                Array.Resize(ref counts, counts.Length * 2);
+                Counts = counts;
+            }
+            Counts[type] += count;
+            return type;
+        }
+
+        /// <summary>Counts the words of documents [from, to) and writes each document as its words' type numbers.</summary>
+        public static TypeCounts Encode(IReadOnlyList<string> documents, int from, int to, bool lowercase, int[][] encoded)
+        {
+            var result = new TypeCounts();
+            var buffer = new int[1024];
+            for (var d = from; d < to; d++)
+            {
+                var text = lowercase ? documents[d].ToLowerInvariant() : documents[d];
+                if (buffer.Length < text.Length)
+                {
+                    buffer = new int[text.Length];
+                }
+                var n = 0;
+                foreach (var (start, length) in new WordSpans(text))
+                {
+                    buffer[n++] = result.Add(text.AsSpan(start, length), 1);
+                }
+                encoded[d] = buffer[..n];
+            }
+            return result;
+        }
+
+        /// <summary>Adds the other part's types and counts; returns where each of its types went.</summary>
+        public int[] Merge(TypeCounts other)
+        {
+            var map = new int[other.Types.Count];
+            for (var t = 0; t < map.Length; t++)
+            {
+                map[t] = Add(other.Types.KeySpan(t), other.Counts[t]);
+            }
+            return map;
+        }
     }
 
     public override string Kind => "word";
@@ -48,12 +143,15 @@ public sealed class WordTokenizer : Tokenizer
         {
             text = text.ToLowerInvariant();
         }
-        var ids = new List<int>(text.Length / 4);
-        foreach (var (start, length) in Split(text))
+        var ids = ArrayPool<int>.Shared.Rent(text.Length);
+        var count = 0;
+        foreach (var (start, length) in new WordSpans(text))
         {
-            ids.Add(_vocabulary.Id(text.AsSpan(start, length)));
+            ids[count++] = _vocabulary.Id(text.AsSpan(start, length));
         }
-        return ids.ToArray();
+        var result = ids[..count];
+        ArrayPool<int>.Shared.Return(ids);
+        return result;
     }
 
     public override string Decode(ReadOnlySpan<int> tokens)
@@ -78,63 +176,4 @@ public sealed class WordTokenizer : Tokenizer
     }
 
     public override string TokenText(int id) => _vocabulary[id];
-
-    /// <summary>(start, length) of each token of <paramref name="text"/>, in order.</summary>
-    public static IEnumerable<(int Start, int Length)> Split(string text)
-    {
-        var i = 0;
-        while (i < text.Length)
-        {
-            var c = text[i];
-            if (c == ' ' || c == '\n' || char.IsWhiteSpace(c))
-            {
-                i++;
-                continue;
-            }
-            var start = i;
-            if (IsLetter(text, i))
-            {
-                i += Width(text, i);
-                while (i < text.Length)
-                {
-                    if (IsWordPart(text, i))
-                    {
-                        i += Width(text, i);
-                    }
-                    else if ((text[i] == '\'' || text[i] == '’') && i + 1 < text.Length && IsLetter(text, i + 1))
-                    {
-                        i++;
-                    }
-                    else
-                    {
-                        break;
-                    }
-                }
-            }
-            else if (char.IsDigit(c))
-            {
-                while (i < text.Length && char.IsDigit(text[i]))
-                {
-                    i++;
-                }
-            }
-            else
-            {
-                i += Width(text, i);
-            }
-            yield return (start, i - start);
-        }
-    }
-
-    private static int Width(string text, int i) => char.IsHighSurrogate(text[i]) && i + 1 < text.Length ? 2 : 1;
-
-    private static bool IsLetter(string text, int i) => text[i] < 0x80 ? char.IsAsciiLetter(text[i]) : char.IsLetter(text, i);
-
-    private static bool IsWordPart(string text, int i) => text[i] < 0x80 ? char.IsAsciiLetterOrDigit(text[i]) : CharUnicodeInfo.GetUnicodeCategory(text, i) switch
-    {
-        UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter or
-        UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter or UnicodeCategory.NonSpacingMark or
-        UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark or UnicodeCategory.DecimalDigitNumber => true,
-        _ => false,
-    };
 }

@@ -18,10 +18,11 @@ public static class TextGenerator
         var options = model.Sampling;
         var outputs = new int[count][];
         var chunks = (count + ChunkSequences - 1) / ChunkSequences;
-        void Fill(int c)
+        // A sampler holds V-sized buffers that every sequence leaves as it found them, so one per thread serves all
+        // of that thread's chunks (allocating one per chunk made the collector do more work than the draws).
+        SequenceSampler Fill(int c, SequenceSampler sampler)
         {
             var rng = stream.WithChunk(c).Open();
-            var sampler = new SequenceSampler(model, options);
             var end = Math.Min(count, (c + 1) * ChunkSequences);
             for (var i = c * ChunkSequences; i < end; i++)
             {
@@ -34,17 +35,20 @@ public static class TextGenerator
                 }
                 outputs[i] = options.Beam > 1 ? sampler.Beam(prompt) : sampler.Sample(prompt, rng);
             }
+            return sampler;
         }
         if (threads <= 1 || chunks <= 1)
         {
+            var sampler = new SequenceSampler(model, options);
             for (var c = 0; c < chunks; c++)
             {
-                Fill(c);
+                Fill(c, sampler);
             }
         }
         else
         {
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, Fill);
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads },
+                () => new SequenceSampler(model, options), (c, _, sampler) => Fill(c, sampler), _ => { });
         }
         var offsets = new int[count + 1];
         for (var i = 0; i < count; i++)

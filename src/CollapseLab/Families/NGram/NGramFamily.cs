@@ -45,11 +45,11 @@ public sealed record NGramFamily(int Order, NGramSmoothing Smoothing, double Alp
         var pool = (TokenBatch)context.RealPool;
         var vocabulary = TextData.VocabularySizeOf(pool);
         var boundary = TextData.BoundaryOf(pool);
-        var table = NGramTable.Count(batch, Order, vocabulary, boundary, Smoothing == NGramSmoothing.KneserNey);
+        var table = NGramTable.Count(batch, Order, vocabulary, boundary, Smoothing == NGramSmoothing.KneserNey, context.Threads);
         var discounts = Smoothing == NGramSmoothing.KneserNey ? KneserNeyDiscounts(table) : [];
         var length = pool.Count > 0 ? pool.Length(0) : 1;
         return new NGramModel(table, vocabulary, boundary, Smoothing, Alpha, Sampling.Resolve(length),
-            Sampling.Prompted ? pool : null, pool.Tokenizer, UnigramOf(batch, vocabulary), discounts);
+            Sampling.Prompted ? pool : null, pool.Tokenizer, UnigramOf(batch, vocabulary), discounts, context.Threads);
     }
 
     /// <summary>

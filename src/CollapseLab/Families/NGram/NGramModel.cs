@@ -14,9 +14,13 @@ namespace CollapseLab.Families.NGram;
 /// </summary>
 public sealed class NGramModel : ILanguageModel
 {
-    private readonly NGramTable _table;
-    private readonly Entry[] _entries;
-    private readonly Context[] _contexts;
+    private readonly int[] _entryToken;
+    private readonly double[] _weights;
+    private readonly Draw[] _draws;
+    private readonly NGramGuides _guides;
+    private readonly NGramContext _root;
+    private readonly NGramContext[] _first;
+    private readonly ContextIndex _longer;
     private readonly double[] _base;
     private readonly int[] _baseOrder;
     private readonly double[] _unigram;
@@ -24,9 +28,10 @@ public sealed class NGramModel : ILanguageModel
     private readonly Tokenizer? _tokenizer;
 
     internal NGramModel(NGramTable table, int vocabularySize, int boundary, NGramSmoothing smoothing, double alpha,
-        SamplingOptions sampling, TokenBatch? prompts, Tokenizer? tokenizer, double[] unigram, IReadOnlyList<double[]> discounts)
+        SamplingOptions sampling, TokenBatch? prompts, Tokenizer? tokenizer, double[] unigram, IReadOnlyList<double[]> discounts, int threads)
     {
-        _table = table;
+        Order = table.Order;
+        _entryToken = table.EntryToken; // all that scoring needs of the counts, so the rest of the table can go
         VocabularySize = vocabularySize;
         Boundary = boundary;
         Smoothing = smoothing;
@@ -35,37 +40,39 @@ public sealed class NGramModel : ILanguageModel
         _tokenizer = tokenizer;
         _unigram = unigram;
         Discounts = discounts;
-        var contexts = table.ContextCount;
-        _contexts = new Context[contexts];
-        _entries = new Entry[table.EntryCountTotal];
-        for (var c = 0; c < contexts; c++)
+        // Every element below is written before it is read, so the arrays skip zeroing.
+        var contexts = GC.AllocateUninitializedArray<NGramContext>(table.ContextCount);
+        _weights = GC.AllocateUninitializedArray<double>(table.EntryCountTotal);
+        _draws = GC.AllocateUninitializedArray<Draw>(table.EntryCountTotal);
+        _guides = new NGramGuides(table, out var guideAt);
+        // Contexts are independent: split them into parts of about equal entry counts, one thread each.
+        var parts = Math.Clamp(table.EntryCountTotal / (1 << 16), 1, Math.Max(1, threads));
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, t =>
         {
-            var d = table.ContextDepth[c];
-            double total = 0, mass = 0;
-            for (var e = table.EntryStart[c]; e < table.EntryStart[c + 1]; e++)
+            var (from, to) = (PartStart(table, t, parts), PartStart(table, t + 1, parts));
+            for (var c = from; c < to; c++)
             {
-                var count = table.EntryCount[e];
-                var w = smoothing == NGramSmoothing.KneserNey ? Math.Max(0, count - discounts[d][Math.Min(count, 3) - 1]) : count;
-                total += count;
-                mass += w;
-                _entries[e] = new Entry(w, mass, table.EntryToken[e]);
+                contexts[c] = Weigh(table, c, smoothing, alpha, vocabularySize, discounts, guideAt[c]);
             }
-            if (total > 0 && smoothing == NGramSmoothing.Additive)
-            {
-                total += alpha * vocabularySize;
-            }
-            _contexts[c] = new Context(total, mass, table.EntryStart[c], table.EntryStart[c + 1]);
-        }
+        });
+        _root = contexts[0];
+        (_first, _longer) = IndexContexts(table, contexts, vocabularySize);
         _base = new double[vocabularySize];
         for (var w = 0; w < vocabularySize; w++)
         {
-            _base[w] = _contexts[0].Total > 0 ? (1 - _contexts[0].Mass / _contexts[0].Total) / vocabularySize : 1.0 / vocabularySize;
+            _base[w] = _root.Total > 0 ? (1 - _root.Mass / _root.Total) / vocabularySize : 1.0 / vocabularySize;
         }
-        for (var e = table.EntryStart[0]; e < table.EntryStart[1]; e++)
+        for (var e = _root.Start; e < _guides.End(_root); e++)
         {
-            _base[table.EntryToken[e]] += _entries[e].Weight / _contexts[0].Total;
+            _base[table.EntryToken[e]] += _weights[e] / _root.Total;
         }
-        _baseOrder = Enumerable.Range(0, vocabularySize).OrderByDescending(w => _base[w]).ThenBy(w => w).ToArray();
+        _baseOrder = new int[vocabularySize];
+        for (var w = 0; w < vocabularySize; w++)
+        {
+            _baseOrder[w] = w;
+        }
+        var weights = _base;
+        Array.Sort(_baseOrder, (x, y) => weights[x] != weights[y] ? weights[y].CompareTo(weights[x]) : x.CompareTo(y));
         var types = 0;
         for (var w = 0; w < unigram.Length; w++)
         {
@@ -74,7 +81,7 @@ public sealed class NGramModel : ILanguageModel
         Degeneracy = types <= 1 ? "the training text holds a single token type" : null;
     }
 
-    public int Order => _table.Order;
+    public int Order { get; }
 
     public NGramSmoothing Smoothing { get; }
 
@@ -92,43 +99,120 @@ public sealed class NGramModel : ILanguageModel
     public ReadOnlySpan<double> Unigram => _unigram;
 
     /// <summary>Number of stored (context, token) entries, all orders.</summary>
-    public int EntryCount => _table.EntryCountTotal;
+    public int EntryCount => _entryToken.Length;
 
     public DataBatch Sample(int count, StreamKey stream, int threads) =>
         TextGenerator.Generate(this, _prompts, count, stream, threads, _tokenizer);
+
+    /// <summary>The first context of part t of parts: where the entries reach t/parts of all.</summary>
+    private static int PartStart(NGramTable table, int t, int parts)
+    {
+        if (t == 0 || t == parts)
+        {
+            return t == 0 ? 0 : table.ContextCount;
+        }
+        var c = Array.BinarySearch(table.EntryStart, 0, table.ContextCount, (int)((long)table.EntryCountTotal * t / parts));
+        return c >= 0 ? c : ~c;
+    }
+
+    /// <summary>Writes the weights, running sums and guide of context c's entries and returns the context.</summary>
+    private NGramContext Weigh(NGramTable table, int c, NGramSmoothing smoothing, double alpha, int vocabularySize, IReadOnlyList<double[]> discounts, int guide)
+    {
+        var d = table.ContextDepth[c];
+        double total = 0, mass = 0;
+        for (var e = table.EntryStart[c]; e < table.EntryStart[c + 1]; e++)
+        {
+            var count = table.EntryCount[e];
+            var w = smoothing == NGramSmoothing.KneserNey ? Math.Max(0, count - discounts[d][Math.Min(count, 3) - 1]) : count;
+            total += count;
+            mass += w;
+            _weights[e] = w;
+            _draws[e] = new Draw(mass, table.EntryToken[e]);
+        }
+        if (total > 0 && smoothing == NGramSmoothing.Additive)
+        {
+            total += alpha * vocabularySize;
+        }
+        var (start, end) = (table.EntryStart[c], table.EntryStart[c + 1]);
+        if (guide >= 0)
+        {
+            _guides.Fill(guide, start, end, mass, _draws);
+        }
+        return new NGramContext(total, mass, start, guide >= 0 ? guide : ~end);
+    }
+
+    /// <summary>One-token contexts by token; longer ones by (parent key, older token), the parent key of a one-token context being its token.</summary>
+    private static (NGramContext[] First, ContextIndex Longer) IndexContexts(NGramTable table, NGramContext[] contexts, int vocabularySize)
+    {
+        var first = new NGramContext[vocabularySize];
+        Array.Fill(first, NGramContext.Missing);
+        var longer = new ContextIndex(table.ContextDepth.Count(d => d >= 2), vocabularySize);
+        var key = new int[contexts.Length];
+        for (var c = 1; c < contexts.Length; c++)
+        {
+            var token = table.ContextToken[c];
+            if (table.ContextDepth[c] == 1)
+            {
+                first[token] = contexts[c];
+                key[c] = token;
+            }
+            else
+            {
+                key[c] = longer.ParentKey(longer.Add(key[table.ContextParent[c]], token, contexts[c]));
+            }
+        }
+        return (first, longer);
+    }
 
     /// <summary>Token i of the history counted from the end (1 = last), the boundary before its start.</summary>
     private int Back(ReadOnlySpan<int> history, int k) => k <= history.Length ? history[^k] : Boundary;
 
     /// <summary>Contexts of the history from length 1 up to the longest stored (at most n − 1); returns how many.</summary>
-    private int Chain(ReadOnlySpan<int> history, Span<int> chain)
+    private int Chain(ReadOnlySpan<int> history, Span<NGramContext> chain)
     {
-        var c = 0;
-        var depth = 0;
-        for (var k = 1; k < _table.Order; k++)
+        if (Order < 2)
         {
-            c = k == 1 ? _table.FirstContext[Back(history, 1)] : _table.Contexts.Find(c, Back(history, k));
-            if (c < 0)
+            return 0;
+        }
+        var parent = Back(history, 1);
+        chain[0] = _first[parent];
+        if (!chain[0].Seen)
+        {
+            return 0;
+        }
+        var depth = 1;
+        for (var k = 2; k < Order; k++)
+        {
+            var slot = _longer.Find(parent, Back(history, k));
+            if (slot < 0)
             {
                 break;
             }
-            chain[depth++] = c;
+            chain[depth++] = _longer[slot];
+            parent = _longer.ParentKey(slot);
         }
         return depth;
     }
 
+    /// <summary>The entry of <paramref name="token"/> in a context (its entries are sorted by token), or −1.</summary>
+    private int Find(in NGramContext context, int token)
+    {
+        var i = Array.BinarySearch(_entryToken, context.Start, _guides.End(context) - context.Start, token);
+        return i >= 0 ? i : -1;
+    }
+
     public double Probability(ReadOnlySpan<int> history, int token)
     {
-        Span<int> chain = stackalloc int[_table.Order];
+        Span<NGramContext> chain = stackalloc NGramContext[Order];
         var depth = Chain(history, chain);
         var p = _base[token];
         for (var d = 0; d < depth; d++)
         {
-            var ctx = _contexts[chain[d]];
+            var ctx = chain[d];
             if (ctx.Total > 0)
             {
-                var e = _table.Entries.Find(chain[d], token);
-                p = (e >= 0 ? _entries[e].Weight : 0) / ctx.Total + (1 - ctx.Mass / ctx.Total) * p;
+                var e = Find(ctx, token);
+                p = (e >= 0 ? _weights[e] : 0) / ctx.Total + (1 - ctx.Mass / ctx.Total) * p;
             }
         }
         return p;
@@ -145,21 +229,21 @@ public sealed class NGramModel : ILanguageModel
     public void Next(ReadOnlySpan<int> history, NextTokenDistribution into)
     {
         into.Clear();
-        Span<int> chain = stackalloc int[_table.Order];
+        Span<NGramContext> chain = stackalloc NGramContext[Order];
         var depth = Chain(history, chain);
         var f = 1.0;
         for (var d = depth - 1; d >= 0 && f > 0; d--)
         {
-            var ctx = _contexts[chain[d]];
+            var ctx = chain[d];
             if (ctx.Total <= 0)
             {
                 continue;
             }
-            for (var e = ctx.Start; e < ctx.End; e++)
+            for (var e = ctx.Start; e < _guides.End(ctx); e++)
             {
-                if (_entries[e].Weight > 0)
+                if (_weights[e] > 0)
                 {
-                    into.Add(_entries[e].Token, f * _entries[e].Weight / ctx.Total);
+                    into.Add(_draws[e].Token, f * _weights[e] / ctx.Total);
                 }
             }
             f *= 1 - ctx.Mass / ctx.Total;
@@ -171,11 +255,11 @@ public sealed class NGramModel : ILanguageModel
 
     public int SampleNext(ReadOnlySpan<int> history, RandomStream rng)
     {
-        Span<int> chain = stackalloc int[_table.Order];
+        Span<NGramContext> chain = stackalloc NGramContext[Order];
         var depth = Chain(history, chain);
         for (var d = depth - 1; d >= -1; d--)
         {
-            var ctx = _contexts[d >= 0 ? chain[d] : 0];
+            var ctx = d >= 0 ? chain[d] : _root;
             if (ctx.Total <= 0)
             {
                 continue;
@@ -183,28 +267,28 @@ public sealed class NGramModel : ILanguageModel
             var u = rng.NextDouble() * ctx.Total;
             if (u < ctx.Mass)
             {
-                var (lo, hi) = (ctx.Start, ctx.End - 1);
-                while (lo < hi)
-                {
-                    var mid = (lo + hi) >>> 1;
-                    if (_entries[mid].Cumulative > u)
-                    {
-                        hi = mid;
-                    }
-                    else
-                    {
-                        lo = mid + 1;
-                    }
-                }
-                return _entries[lo].Token;
+                var guess = _guides.Start(ctx, u);
+                return guess < 0 ? ~guess : _draws[FirstAbove(ctx, guess, u)].Token;
             }
         }
         return rng.NextInt(VocabularySize);
     }
 
-    /// <summary>One (context, token) entry: its weight, the running sum of weights in its context, its token.</summary>
-    private readonly record struct Entry(double Weight, double Cumulative, int Token);
+    /// <summary>The first entry of a context whose running weight exceeds u &lt; the context's mass, searched from entry e.</summary>
+    private int FirstAbove(in NGramContext context, int e, double u)
+    {
+        var draws = _draws;
+        while (e > context.Start && draws[e - 1].Cumulative > u)
+        {
+            e--; // a bucket index rounded up
+        }
+        while (draws[e].Cumulative <= u)
+        {
+            e++;
+        }
+        return e;
+    }
 
-    /// <summary>A context's count total, weight mass and the range of its entries.</summary>
-    private readonly record struct Context(double Total, double Mass, int Start, int End);
+    /// <summary>An entry's running sum of weights within its context, beside its token: what a draw reads.</summary>
+    internal readonly record struct Draw(double Cumulative, int Token);
 }

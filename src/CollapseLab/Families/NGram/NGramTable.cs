@@ -1,21 +1,22 @@
+using System.Buffers;
 using CollapseLab.Data.Text;
 
 namespace CollapseLab.Families.NGram;
 
 /// <summary>
-/// The counts of an n-gram model in flat arrays. Contexts form a trie that grows to the left: context 0 is empty
-/// and context c·w (one older token w in front) has id Contexts[(c, w)]; so dropping a context's oldest token is
-/// <see cref="ContextParent"/>. Entries (context, next token) are grouped by context (CSR: the entries of context c are
-/// EntryStart[c] … EntryStart[c+1]) and found by Entries[(c, w)]. Top-order entries hold raw counts; for Kneser–Ney,
-/// lower orders hold continuation counts N₁₊(• h w), the number of distinct tokens seen before h w.
+/// The counts of an n-gram model in flat arrays. Contexts form a trie that grows to the left: context 0 is empty and
+/// context c is the token <see cref="ContextToken"/>[c] in front of context <see cref="ContextParent"/>[c]; contexts
+/// are numbered by length, then by (parent, token). Entries
+/// (context, next token) are grouped by context (CSR: the entries of context c are EntryStart[c] … EntryStart[c+1])
+/// and sorted by token within it. Top-order entries hold raw counts; for Kneser–Ney, lower orders hold continuation
+/// counts N₁₊(• h w), the number of distinct tokens seen before h w.
 /// </summary>
 internal sealed class NGramTable
 {
     public required int Order { get; init; }
-    public required PackedIndex Contexts { get; init; }
     public required int[] ContextParent { get; init; }
+    public required int[] ContextToken { get; init; }
     public required int[] ContextDepth { get; init; }
-    public required PackedIndex Entries { get; init; }
     public required int[] EntryStart { get; init; }
     public required int[] EntryToken { get; init; }
     public required int[] EntryCount { get; init; }
@@ -24,137 +25,146 @@ internal sealed class NGramTable
 
     public int EntryCountTotal => EntryToken.Length;
 
-    /// <summary>Positions counted per window of the three-pass loop.</summary>
-    private const int Window = 64;
-
-    /// <summary>Context id of each token as a one-token context (−1 if never seen): the most used lookup, kept out of the hash.</summary>
-    public required int[] FirstContext { get; init; }
-
-    /// <summary>Counts every n-gram of every sequence, each padded with n−1 boundaries in front and one behind.</summary>
-    public static NGramTable Count(TokenBatch data, int order, int vocabularySize, int boundary, bool continuationCounts)
+    /// <summary>
+    /// Counts every n-gram of every sequence, each padded with n−1 boundaries in front and one behind, by sorting:
+    /// contexts of length k get ids from the sorted (id of the context of length k − 1, older token) pairs of all
+    /// positions, and the entries of a level are the runs of sorted (context id, token) keys.
+    /// </summary>
+    public static NGramTable Count(TokenBatch data, int order, int vocabularySize, int boundary, bool continuationCounts, int threads)
     {
         var n = order;
-        var contexts = new PackedIndex(Math.Max(1024, data.TokenCount / 4));
-        var parent = new List<int>(data.TokenCount / 4) { -1 };
-        var depth = new List<int>(data.TokenCount / 4) { 0 };
-        var first = new int[vocabularySize];
-        Array.Fill(first, -1);
-        var counts = new PackedIndex(Math.Max(1024, data.TokenCount / 2));
-        var padded = new int[n + 64];
-        var chain = new int[n];
-        var context = new int[Window];
-        for (var s = 0; s < data.Count; s++)
+        using var text = new PaddedText(data, n, boundary);
+        var tokenBits = RadixSort.BitsFor(vocabularySize);
+        var positions = text.Positions;
+        // Scratch arrays come from the pool: a chain refits every generation, and fresh pages cost more than the counting.
+        var keys = ArrayPool<ulong>.Shared.Rent(positions);
+        var keyScratch = ArrayPool<ulong>.Shared.Rent(positions);
+        var context = ArrayPool<int>.Shared.Rent(positions);
+        var levels = new ContextLevel[n];
+        levels[0] = new ContextLevel([-1], [-1]);
+        if (n >= 2)
         {
-            var seq = data.Sequence(s);
-            var length = n - 1 + seq.Length + 1;
-            if (padded.Length < length)
-            {
-                padded = new int[length * 2];
-            }
-            padded.AsSpan(0, n - 1).Fill(boundary);
-            seq.CopyTo(padded.AsSpan(n - 1));
-            padded[length - 1] = boundary;
-            // Windows of positions in three passes, so that the hash-table misses of a window overlap: prefetch the
-            // two-token contexts, resolve every context and prefetch its count slot, then count.
-            for (var w0 = n - 1; w0 < length; w0 += Window)
-            {
-                var w1 = Math.Min(length, w0 + Window);
-                if (n >= 3)
-                {
-                    for (var i = w0; i < w1; i++)
-                    {
-                        var c1 = first[padded[i - 1]];
-                        if (c1 >= 0)
-                        {
-                            contexts.Prefetch(c1, padded[i - 2]);
-                        }
-                    }
-                }
-                for (var i = w0; i < w1; i++)
-                {
-                    var c = 0;
-                    for (var k = 1; k < n; k++)
-                    {
-                        var token = padded[i - k];
-                        var known = k == 1 ? first[token] : -1;
-                        if (known >= 0)
-                        {
-                            c = known;
-                        }
-                        else
-                        {
-                            c = contexts.GetOrAdd(c, token, parent.Count, out var added);
-                            if (added)
-                            {
-                                parent.Add(chain[k - 1]);
-                                depth.Add(k);
-                            }
-                            if (k == 1)
-                            {
-                                first[token] = c;
-                            }
-                        }
-                        chain[k] = c;
-                    }
-                    context[i - w0] = c;
-                    counts.Prefetch(c, padded[i]);
-                }
-                for (var i = w0; i < w1; i++)
-                {
-                    counts.Slot(context[i - w0], padded[i], 0, out _)++;
-                }
-            }
+            levels[1] = text.LastTokenContexts(vocabularySize, context);
         }
-        if (continuationCounts)
+        else
         {
-            // Each distinct entry (c, w) at depth d adds one left extension to (parent(c), w) at depth d − 1.
-            var level = new List<(int Context, int Token)>(counts.Count);
-            counts.ForEach((c, w, _) => level.Add((c, w)));
-            for (var d = n - 1; d >= 1; d--)
-            {
-                var lower = new List<(int, int)>();
-                foreach (var (c, w) in level)
-                {
-                    var p = parent[c];
-                    counts.Slot(p, w, 0, out var added)++;
-                    if (added)
-                    {
-                        lower.Add((p, w));
-                    }
-                }
-                level = lower;
-            }
+            context.AsSpan(0, positions).Clear(); // every position has the empty context
         }
-        return Group(order, contexts, parent.ToArray(), depth.ToArray(), first, counts);
+        int[]? payload = null, payloadScratch = null;
+        void Number(int k)
+        {
+            payload ??= ArrayPool<int>.Shared.Rent(positions);
+            payloadScratch ??= ArrayPool<int>.Shared.Rent(positions);
+            for (var p = 0; p < positions; p++)
+            {
+                keys[p] = ((ulong)context[p] << tokenBits) | (uint)text.Back(p, k);
+                payload[p] = p;
+            }
+            RadixSort.Sort(keys, keyScratch, payload, payloadScratch, positions, RadixSort.BitsFor(levels[k - 1].Count) + tokenBits, threads);
+            levels[k] = ContextLevel.FromSorted(keys, payload, positions, tokenBits, context);
+        }
+        for (var k = 2; k < n - 1; k++)
+        {
+            Number(k);
+        }
+        // The longest contexts come out of the sort of whole n-grams when (context, older token, token) fits in 64 bits.
+        var fused = n >= 3 && RadixSort.BitsFor(levels[n - 2].Count) + 2 * tokenBits <= 64;
+        if (n >= 3 && !fused)
+        {
+            Number(n - 1);
+        }
+        var entries = new EntryLevel[n];
+        if (fused)
+        {
+            for (var p = 0; p < positions; p++)
+            {
+                keys[p] = ((((ulong)context[p] << tokenBits) | (uint)text.Back(p, n - 1)) << tokenBits) | (uint)text.Back(p, 0);
+            }
+            RadixSort.Sort(keys, keyScratch, null, null, positions, RadixSort.BitsFor(levels[n - 2].Count) + 2 * tokenBits, threads);
+            (levels[n - 1], entries[n - 1]) = EntryLevel.FromSortedNGrams(keys, positions, tokenBits);
+        }
+        else
+        {
+            for (var p = 0; p < positions; p++)
+            {
+                keys[p] = ((ulong)context[p] << tokenBits) | (uint)text.Back(p, 0);
+            }
+            RadixSort.Sort(keys, keyScratch, null, null, positions, RadixSort.BitsFor(levels[n - 1].Count) + tokenBits, threads);
+            entries[n - 1] = EntryLevel.FromSorted(keys, positions);
+        }
+        for (var d = n - 2; d >= 0; d--)
+        {
+            // Each distinct entry (c, w) one level up adds one left extension to (parent(c), w).
+            var upper = entries[d + 1];
+            var length = continuationCounts ? upper.Keys.Length : 0;
+            var mask = (1UL << tokenBits) - 1;
+            for (var j = 0; j < length; j++)
+            {
+                keys[j] = ((ulong)levels[d + 1].Parent[(int)(upper.Keys[j] >> tokenBits)] << tokenBits) | (upper.Keys[j] & mask);
+            }
+            RadixSort.Sort(keys, keyScratch, null, null, length, RadixSort.BitsFor(levels[d].Count) + tokenBits, threads);
+            entries[d] = EntryLevel.FromSorted(keys, length);
+        }
+        ArrayPool<ulong>.Shared.Return(keys);
+        ArrayPool<ulong>.Shared.Return(keyScratch);
+        ArrayPool<int>.Shared.Return(context);
+        if (payload is not null)
+        {
+            ArrayPool<int>.Shared.Return(payload);
+            ArrayPool<int>.Shared.Return(payloadScratch!);
+        }
+        return Assemble(n, tokenBits, levels, entries);
     }
 
-    /// <summary>Lays entries out by context (a counting sort) and points the entry index at their positions.</summary>
-    private static NGramTable Group(int order, PackedIndex contexts, int[] parent, int[] depth, int[] first, PackedIndex entries)
+    /// <summary>Numbers the contexts of all levels one after the other, so that entries stay in context order.</summary>
+    private static NGramTable Assemble(int n, int tokenBits, ContextLevel[] levels, EntryLevel[] entries)
     {
-        var start = new int[parent.Length + 1];
-        entries.ForEach((c, _, _) => start[c + 1]++);
-        for (var c = 0; c < parent.Length; c++)
+        var offset = new int[n + 1];
+        for (var d = 0; d < n; d++)
+        {
+            offset[d + 1] = offset[d] + levels[d].Count;
+        }
+        var parent = new int[offset[n]];
+        var token = new int[offset[n]];
+        var depth = new int[offset[n]];
+        (parent[0], token[0]) = (-1, -1);
+        for (var d = 1; d < n; d++)
+        {
+            var level = levels[d];
+            for (var l = 0; l < level.Count; l++)
+            {
+                var id = offset[d] + l;
+                parent[id] = offset[d - 1] + level.Parent[l];
+                token[id] = level.Token[l];
+                depth[id] = d;
+            }
+        }
+        var total = entries.Sum(e => e.Keys.Length);
+        var start = new int[offset[n] + 1];
+        var tokens = GC.AllocateUninitializedArray<int>(total);
+        var counts = GC.AllocateUninitializedArray<int>(total);
+        var mask = (1UL << tokenBits) - 1;
+        var at = 0;
+        for (var d = 0; d < n; d++)
+        {
+            var level = entries[d];
+            for (var j = 0; j < level.Keys.Length; j++, at++)
+            {
+                start[offset[d] + (int)(level.Keys[j] >> tokenBits) + 1]++;
+                tokens[at] = (int)(level.Keys[j] & mask);
+                counts[at] = level.Counts[j];
+            }
+        }
+        for (var c = 0; c < offset[n]; c++)
         {
             start[c + 1] += start[c];
         }
-        var next = start[..^1];
-        var tokens = new int[entries.Count];
-        var counts = new int[entries.Count];
-        entries.Remap((c, w, count) =>
-        {
-            var p = next[c]++;
-            tokens[p] = w;
-            counts[p] = count;
-            return p;
-        });
         return new NGramTable
         {
-            Order = order,
-            Contexts = contexts,
+            Order = n,
             ContextParent = parent,
+            ContextToken = token,
             ContextDepth = depth,
-            FirstContext = first,
-            Entries = entries,
             EntryStart = start,
             EntryToken = tokens,
             EntryCount = counts,

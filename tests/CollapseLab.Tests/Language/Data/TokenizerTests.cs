@@ -95,4 +95,37 @@ public class TokenizerTests
         Assert.Equal("東京 🙂", chars.Decode(chars.Encode("東京 🙂")));
         Assert.Equal(4, chars.Encode("東京 🙂").Length);
     }
+
+    /// <summary>Training text long enough to be split between threads encodes as Encode does, whatever the split.</summary>
+    [Fact]
+    public void TrainAndEncodeIsTheSameOnAnyThreadCount()
+    {
+        var rng = new CollapseLab.Random.RandomStream(9);
+        string[] words = ["the", "LORD", "said", "unto", "Moses", "naïve", "don't", "東京", "12", ",", "."];
+        var documents = Enumerable.Range(0, 4000).Select(_ =>
+            string.Join(' ', Enumerable.Range(0, 150).Select(_ => words[rng.NextInt(words.Length)] + (rng.NextInt(50) == 0 ? rng.NextInt(1000).ToString(System.Globalization.CultureInfo.InvariantCulture) : "")))).ToList();
+        Assert.True(documents.Sum(d => d.Length) > 2 << 20, "long enough for two parts");
+        var (one, oneEncoded) = WordTokenizer.TrainAndEncode(documents, 500, false, 1);
+        var (two, twoEncoded) = WordTokenizer.TrainAndEncode(documents, 500, false, 2);
+        Assert.Equal(Enumerable.Range(0, one.VocabularySize).Select(one.TokenText), Enumerable.Range(0, two.VocabularySize).Select(two.TokenText));
+        for (var d = 0; d < documents.Count; d++)
+        {
+            Assert.Equal(one.Encode(documents[d]), oneEncoded[d]);
+            Assert.Equal(oneEncoded[d], twoEncoded[d]);
+        }
+    }
+
+    /// <summary>Edges of the scanner: marks inside words, non-ASCII digits and letters beyond the BMP, apostrophes at the
+    /// ends of words, Unicode white space, and a control character as a token of its own.</summary>
+    [Fact]
+    public void WordSpansHandleTheEdges()
+    {
+        const string text = "e\u0301t\u00E9 \u0661\u0662x 12ab x' 'y \U0001D400b\tA\u00A0B\u0085C\u007FD don\u2019t -";
+        var tokens = new List<string>();
+        foreach (var (start, length) in new WordSpans(text))
+        {
+            tokens.Add(text.Substring(start, length));
+        }
+        Assert.Equal(["e\u0301t\u00E9", "\u0661\u0662", "x", "12", "ab", "x", "'", "'", "y", "\U0001D400b", "A", "B", "C", "\u007F", "D", "don\u2019t", "-"], tokens);
+    }
 }

@@ -121,6 +121,29 @@ public class KneserNeyTests
         }
     }
 
+    /// <summary>The same for contexts long enough to be searched through a guide table (the root and common words).</summary>
+    [Fact]
+    public void SampleNextDrawsFromLongContexts()
+    {
+        var model = FitNGram(RandomBatch(40, 400, 30, 4), 2);
+        var rng = new StreamKey(4, 0, 0, Purpose.Sample).Open();
+        const int draws = 200_000;
+        foreach (var history in new[] { new[] { 1 }, [2], [0], [40] })
+        {
+            var counts = new int[41];
+            for (var i = 0; i < draws; i++)
+            {
+                counts[model.SampleNext(history, rng)]++;
+            }
+            for (var w = 0; w < 41; w++)
+            {
+                var p = model.Probability(history, w);
+                var se = Math.Sqrt(p * (1 - p) / draws);
+                Assert.InRange((double)counts[w] / draws, p - 5 * se - 1e-12, p + 5 * se + 1e-12);
+            }
+        }
+    }
+
     [Fact]
     public void LogProbabilitiesScoreEachTokenGivenItsPrefix()
     {
