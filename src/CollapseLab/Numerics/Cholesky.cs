@@ -18,8 +18,25 @@ public sealed class Cholesky
 
     public bool IsFullRank => Rank == Dim;
 
-    /// <summary>ln det A = 2 Σ ln L[i,i]; −∞ when singular.</summary>
-    public double LogDeterminant { get; }
+    /// <summary>ln det A = 2 Σ ln L[i,i]; −∞ when singular. Computed on first use: many fits never need it.</summary>
+    public double LogDeterminant => double.IsNaN(_logDeterminant) ? _logDeterminant = ComputeLogDeterminant() : _logDeterminant;
+
+    /// <summary>NaN until computed (a plain double, so threads sharing a factor never see half a write).</summary>
+    private double _logDeterminant = double.NaN;
+
+    private double ComputeLogDeterminant()
+    {
+        if (!IsFullRank)
+        {
+            return double.NegativeInfinity;
+        }
+        var logDet = 0.0;
+        for (var i = 0; i < Dim; i++)
+        {
+            logDet += 2 * Math.Log(L[i * Dim + i]);
+        }
+        return logDet;
+    }
 
     public Cholesky(ReadOnlySpan<double> a, int dim)
     {
@@ -30,7 +47,6 @@ public sealed class Cholesky
         Dim = dim;
         L = new double[dim * dim];
         var rank = 0;
-        var logDet = 0.0;
         for (var j = 0; j < dim; j++)
         {
             var sum = a[j * dim + j];
@@ -42,12 +58,10 @@ public sealed class Cholesky
             if (!(sum > RelativeTolerance * scale) || sum <= double.Epsilon)
             {
                 // Singular direction: leave the column zero.
-                logDet = double.NegativeInfinity;
                 continue;
             }
             var pivot = Math.Sqrt(sum);
             L[j * dim + j] = pivot;
-            logDet += 2 * Math.Log(pivot);
             rank++;
             for (var i = j + 1; i < dim; i++)
             {
@@ -60,7 +74,6 @@ public sealed class Cholesky
             }
         }
         Rank = rank;
-        LogDeterminant = logDet;
     }
 
     /// <summary>True when A is symmetric and its Cholesky factor is of full rank.</summary>
