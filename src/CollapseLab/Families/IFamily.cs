@@ -40,8 +40,9 @@ public interface IFamily
 /// What a fit may use besides the data: its own random stream, the thread budget, earlier models (for warm
 /// starts), and the chain's real pool (e.g. the fixed design of a regression). <see cref="ModelDirectory"/>, when
 /// set (first replicate of a run with a folder), is where a family that keeps its fitted models writes them.
+/// A struct: a chain makes one every generation, and the long scalar chains feel each allocation.
 /// </summary>
-public sealed record FitContext(int Generation, StreamKey Stream, int Threads, IModel? Previous, IModel? Model0, DataBatch RealPool)
+public readonly record struct FitContext(int Generation, StreamKey Stream, int Threads, IModel? Previous, IModel? Model0, DataBatch RealPool)
 {
     public string? ModelDirectory { get; init; }
 

@@ -21,8 +21,8 @@ public abstract class Metric
     public abstract double Compute(MetricContext context);
 }
 
-/// <summary>Everything a metric may look at for one generation of one chain.</summary>
-public sealed record MetricContext(
+/// <summary>Everything a metric may look at for one generation of one chain (a struct, made once a generation).</summary>
+public readonly record struct MetricContext(
     int Generation,
     IModel Model,
     IModel Model0,
@@ -34,9 +34,6 @@ public sealed record MetricContext(
     SampleValueSink? SampleValues = null,
     Policies.Composition? Composition = null)
 {
-    /// <summary>The metric's own stream; the chain moves it from metric to metric so one context serves a generation.</summary>
-    public StreamKey Stream { get; internal set; } = Stream;
-
     /// <summary>True when this chain keeps per-sample values (see <see cref="SampleValueSink"/>).</summary>
     public bool RecordsSampleValues => SampleValues is not null;
 }

@@ -81,8 +81,8 @@ public sealed class Chain
             var context = new MetricContext(g, model, model0, _arm.Data, train.Data, samples, default, _threads, sink, train.Composition);
             for (var k = 0; k < metrics.Count; k++)
             {
-                context.Stream = new StreamKey(_spec.Seed, _replicate, g, Purpose.Metric, k << 20);
-                result.Values[g * metrics.Count + k] = metrics[k].Compute(context);
+                var metricStream = new StreamKey(_spec.Seed, _replicate, g, Purpose.Metric, k << 20);
+                result.Values[g * metrics.Count + k] = metrics[k].Compute(context with { Stream = metricStream });
             }
             result.Compositions.Add(_replicate < _spec.Output.CompositionReplicates ? train.Composition : null);
             if (result.Degenerate is null && model.Degeneracy is { } reason)
