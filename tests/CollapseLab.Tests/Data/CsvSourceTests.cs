@@ -42,4 +42,26 @@ public class CsvSourceTests
         Assert.Equal(["x1", "x2"], table.Columns);
         Assert.Equal([1.5, 2, 3, 0.4], table.Values);
     }
+
+    [Fact]
+    public void Text_columns_are_skipped_and_quoted_fields_may_hold_commas()
+    {
+        var dir = TestSpecs.TempDirectory();
+        File.WriteAllText(Path.Combine(dir, "x.csv"), "id,\"city, country\",a,b\nr1,\"Oslo, NO\",1,2\nr2,\"Lima, \"\"PE\"\"\",3,4\n");
+        var table = CsvTable.Load(Path.Combine(dir, "x.csv"));
+        Assert.Equal(["a", "b"], table.Columns);
+        Assert.Equal(["id", "city, country"], table.Skipped);
+        Assert.Equal([1.0, 2, 3, 4], table.Values);
+    }
+
+    [Fact]
+    public void Listed_columns_are_read_and_others_ignored()
+    {
+        var dir = TestSpecs.TempDirectory();
+        File.WriteAllText(Path.Combine(dir, "x.csv"), "a,note,b\n1,ok,2\n3,7,4\n");
+        Assert.Equal([2.0, 1, 4, 3], CsvTable.Load(Path.Combine(dir, "x.csv"), ["b", "a"]).Values);
+        // Without the list, 'note' holds a number in one row, so it is a numeric column with text in it: an error.
+        var e = Assert.Throws<CollapseLab.Specs.SpecException>(() => CsvTable.Load(Path.Combine(dir, "x.csv")));
+        Assert.Contains("x.csv:2: column 2 ('note') holds 'ok', which is not a number", e.Message, StringComparison.Ordinal);
+    }
 }

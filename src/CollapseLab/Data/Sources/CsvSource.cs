@@ -13,7 +13,7 @@ public static class CsvSource
         var fullPath = SourcePaths.Resolve(path, baseDirectory);
         data.Resolved["source"] = $"csv:{fullPath}";
         var columns = data.Strings("columns");
-        var table = Select(CsvTable.Load(fullPath), columns, data);
+        var table = CsvTable.Load(fullPath, columns, Unknown(data, fullPath));
         var testNode = data.Raw("test");
         CsvTable? testTable = null;
         double testFraction = 0.2;
@@ -21,11 +21,7 @@ public static class CsvSource
         {
             var testPath = SourcePaths.Resolve(s.Value[4..], baseDirectory);
             data.Resolved["test"] = $"csv:{testPath}";
-            testTable = Select(CsvTable.Load(testPath), columns, data);
-            if (testTable.Width != table.Width)
-            {
-                throw data.Error("test", $"{testPath} has {testTable.Width} columns but {fullPath} has {table.Width}; use files with the same columns.");
-            }
+            testTable = CsvTable.Load(testPath, columns ?? table.Columns, Unknown(data, testPath));
         }
         else
         {
@@ -42,7 +38,8 @@ public static class CsvSource
             throw data.Error("test", $"{fullPath} has {rows.Count} rows: too few to hold out a test fraction of {testFraction} and still train. Add rows or give a separate test file (test: csv:path).");
         }
         var train = data.Int("train", trainRows, min: 1, max: trainRows);
-        var description = $"{Path.GetFileName(fullPath)}: {rows.Count} rows × {table.Width} ({string.Join(", ", table.Columns)})";
+        var skipped = table.Skipped.Count == 0 ? "" : $"; text columns skipped: {string.Join(", ", table.Skipped)}";
+        var description = $"{Path.GetFileName(fullPath)}: {rows.Count} rows × {table.Width} ({string.Join(", ", table.Columns)}{skipped})";
         return seed =>
         {
             var (trainPart, test) = testTable is null
@@ -52,25 +49,6 @@ public static class CsvSource
         };
     }
 
-    private static CsvTable Select(CsvTable table, IReadOnlyList<string>? columns, SpecReader data)
-    {
-        if (columns is null)
-        {
-            return table;
-        }
-        var index = columns.Select(c =>
-        {
-            var i = table.Columns.ToList().IndexOf(c);
-            return i >= 0 ? i : throw data.Error("columns", $"{table.Path} has no column '{c}'; it has: {string.Join(", ", table.Columns)}.{Suggestions.DidYouMean(c, table.Columns)}");
-        }).ToArray();
-        var values = new double[table.Rows * index.Length];
-        for (var r = 0; r < table.Rows; r++)
-        {
-            for (var k = 0; k < index.Length; k++)
-            {
-                values[r * index.Length + k] = table.Values[r * table.Width + index[k]];
-            }
-        }
-        return new CsvTable(table.Path, columns, values);
-    }
+    private static Func<string, IReadOnlyList<string>, Exception> Unknown(SpecReader data, string path) => (column, columns) =>
+        data.Error("columns", $"{path} has no column '{column}'; it has: {string.Join(", ", columns)}.{Suggestions.DidYouMean(column, columns)}");
 }

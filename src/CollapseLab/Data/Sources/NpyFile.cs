@@ -17,7 +17,7 @@ public static partial class NpyFile
     {
         if (!File.Exists(path))
         {
-            throw new SpecException($"{path}: .npy file not found. Check data.source (paths are relative to the spec file).");
+            throw new SpecException($"{path}: .npy file not found. Check the path in data.source or data.path (relative to the spec file).");
         }
         return Parse(File.ReadAllBytes(path), path);
     }

@@ -12,7 +12,7 @@ public static class TextFiles
     {
         if (!File.Exists(path))
         {
-            throw new SpecException($"{path}: file not found. Check data.source (paths are relative to the spec file).");
+            throw new SpecException($"{path}: file not found. Check the path in data.source or data.path (relative to the spec file).");
         }
         return Decode(File.ReadAllBytes(path), path);
     }
