@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using CollapseLab.Data;
 using CollapseLab.Numerics;
 using CollapseLab.Random;
@@ -14,12 +12,12 @@ public sealed class GaussianModel : IDensityModel, Metrics.IMomentModel
         Mean = mean;
         Covariance = covariance;
         Factor = new Cholesky(covariance, mean.Length);
-        _factorTransposed = mean.Length > 1 ? Transpose(Factor.L, mean.Length) : [];
+        _transform = mean.Length > 1 ? new LowerTransform(Factor.L, mean.Length) : null;
         Degeneracy = FindDegeneracy();
     }
 
-    /// <summary>Lᵀ, row-major: row k is column k of L (zero before position k), for sampling.</summary>
-    private readonly double[] _factorTransposed;
+    /// <summary>x = μ + L·z for sampling (d &gt; 1).</summary>
+    private readonly LowerTransform? _transform;
 
     public double[] Mean { get; }
 
@@ -60,67 +58,13 @@ public sealed class GaussianModel : IDensityModel, Metrics.IMomentModel
             rng.FillNormal(destination, Mean[0], Factor.L[0]);
             return;
         }
-        // All z at once (the generator fills four at a time), then x = μ + L·z row by row as Σ_k z_k·(column k of
-        // L), the columns stored as rows of Lᵀ so each step is a contiguous four-lane update. x_i still sums μ_i,
-        // l_i0·z_0, l_i1·z_1, … in that order (adding the zeros above the diagonal changes nothing).
+        // All z at once (the generator fills four at a time), then μ + L·z row by row.
         rng.FillNormal(destination);
-        Span<double> x = stackalloc double[d];
+        Span<double> work = stackalloc double[d];
         for (var row = 0; row < destination.Length; row += d)
         {
-            var z = destination.Slice(row, d);
-            var j = 0;
-            for (; j + 16 <= d; j += 16)
-            {
-                Transform16(z, j, x);
-            }
-            if (j < d)
-            {
-                Mean.AsSpan(j).CopyTo(x[j..]);
-                for (var k = 0; k < d; k++)
-                {
-                    Numerics.Axpy.Add(x[j..], _factorTransposed.AsSpan(k * d + j, d - j), z[k]);
-                }
-            }
-            x.CopyTo(z);
+            _transform!.Apply(Mean, destination.Slice(row, d), work);
         }
-    }
-
-    /// <summary>x[j..j+16] = μ[j..j+16] + Σ_k z_k·Lᵀ[k, j..j+16] with the sixteen sums held in four registers.</summary>
-    private void Transform16(ReadOnlySpan<double> z, int j, Span<double> x)
-    {
-        var d = Dim;
-        ref var lt = ref MemoryMarshal.GetArrayDataReference(_factorTransposed);
-        var m = Mean.AsSpan(j, 16);
-        var a0 = Vector256.Create(m[..4]);
-        var a1 = Vector256.Create(m[4..8]);
-        var a2 = Vector256.Create(m[8..12]);
-        var a3 = Vector256.Create(m[12..16]);
-        for (var k = 0; k < d; k++)
-        {
-            var zk = Vector256.Create(z[k]);
-            var offset = (nuint)(k * d + j);
-            a0 += zk * Vector256.LoadUnsafe(ref lt, offset);
-            a1 += zk * Vector256.LoadUnsafe(ref lt, offset + 4);
-            a2 += zk * Vector256.LoadUnsafe(ref lt, offset + 8);
-            a3 += zk * Vector256.LoadUnsafe(ref lt, offset + 12);
-        }
-        a0.CopyTo(x[j..]);
-        a1.CopyTo(x[(j + 4)..]);
-        a2.CopyTo(x[(j + 8)..]);
-        a3.CopyTo(x[(j + 12)..]);
-    }
-
-    private static double[] Transpose(double[] a, int d)
-    {
-        var t = new double[d * d];
-        for (var i = 0; i < d; i++)
-        {
-            for (var k = 0; k < d; k++)
-            {
-                t[k * d + i] = a[i * d + k];
-            }
-        }
-        return t;
     }
 
     public double LogDensity(ReadOnlySpan<double> x)

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using CollapseLab.Data;
 using CollapseLab.Numerics;
 using CollapseLab.Random;
@@ -14,6 +12,7 @@ public sealed class MixtureModel : IDensityModel, Metrics.IMomentModel
 {
 
     private readonly Cholesky[] _factors;
+    private readonly LowerTransform[] _transforms;
     private readonly double[] _logWeights;
     private readonly double[] _cumulative;
 
@@ -26,6 +25,7 @@ public sealed class MixtureModel : IDensityModel, Metrics.IMomentModel
         Components = new GaussianComponents(parameters.Dim, parameters.Weights, parameters.Means,
             Enumerable.Range(0, k).Select(parameters.FullCovariance).ToArray());
         _factors = Components.Covariances.Select(c => new Cholesky(c, Dim)).ToArray();
+        _transforms = _factors.Select(f => new LowerTransform(f.L, Dim)).ToArray();
         _logWeights = parameters.Weights.Select(w => Math.Log(w)).ToArray();
         _cumulative = new double[k];
         var running = 0.0;
@@ -74,8 +74,7 @@ public sealed class MixtureModel : IDensityModel, Metrics.IMomentModel
 
     /// <summary>
     /// Each row: a component k with probability w_k (one uniform), then x = μ_k + L_k·z. All the chunk's z ~ N(0, I)
-    /// are drawn first into the destination, then each row is transformed in place (L lower-triangular, so row
-    /// entry i needs z_0..z_i only and is written from the last entry back).
+    /// are drawn first into the destination, then each row is transformed in place.
     /// </summary>
     private void FillRows(Span<double> destination, RandomStream rng)
     {
@@ -94,23 +93,11 @@ public sealed class MixtureModel : IDensityModel, Metrics.IMomentModel
             component[r] = k;
         }
         rng.FillNormal(destination);
-        ref var means = ref MemoryMarshal.GetArrayDataReference(Components.Means);
+        Span<double> work = stackalloc double[d];
         for (var r = 0; r < rows; r++)
         {
             var k = component[r];
-            ref var l = ref MemoryMarshal.GetArrayDataReference(_factors[k].L);
-            ref var mean = ref Unsafe.Add(ref means, k * d);
-            ref var z = ref destination[r * d];
-            for (var i = d - 1; i >= 0; i--)
-            {
-                ref var li = ref Unsafe.Add(ref l, i * d);
-                var s = Unsafe.Add(ref mean, i);
-                for (var j = 0; j <= i; j++)
-                {
-                    s += Unsafe.Add(ref li, j) * Unsafe.Add(ref z, j);
-                }
-                Unsafe.Add(ref z, i) = s;
-            }
+            _transforms[k].Apply(Components.Mean(k), destination.Slice(r * d, d), work);
         }
     }
 
