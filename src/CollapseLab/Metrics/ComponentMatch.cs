@@ -18,7 +18,7 @@ public sealed record ComponentMatch(double[] Weights, double[] MeanShifts, doubl
         {
             for (var m = 0; m < model.Count; m++)
             {
-                cost[j * model.Count + m] = Distance2(real.Mean(j), model.Mean(m));
+                cost[j * model.Count + m] = Distance.Squared(real.Mean(j), model.Mean(m));
             }
         }
         var match = Assignment.Solve(cost, real.Count, model.Count);
@@ -47,16 +47,5 @@ public sealed record ComponentMatch(double[] Weights, double[] MeanShifts, doubl
             spreads[j] = model.Spread(m) / real.Spread(j);
         }
         return new ComponentMatch(weights, shifts, spreads);
-    }
-
-    private static double Distance2(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        var s = 0.0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            var e = a[i] - b[i];
-            s += e * e;
-        }
-        return s;
     }
 }

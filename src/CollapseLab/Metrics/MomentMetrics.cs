@@ -36,16 +36,7 @@ public sealed class MeanSquaredErrorMetric : MomentMetric
 
     public override string Description => "‖μ̂ − μ‖², squared distance of the model mean from the real mean";
 
-    protected override double Compute(IMomentModel model, RowData real)
-    {
-        var s = 0.0;
-        for (var i = 0; i < real.Dim; i++)
-        {
-            var e = model.Mean[i] - real.ReferenceMean[i];
-            s += e * e;
-        }
-        return s;
-    }
+    protected override double Compute(IMomentModel model, RowData real) => Distance.Squared(model.Mean, real.ReferenceMean);
 }
 
 public sealed class TraceRatioMetric : MomentMetric

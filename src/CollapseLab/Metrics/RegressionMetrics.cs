@@ -2,6 +2,7 @@ using CollapseLab.Data;
 using CollapseLab.Data.Sources;
 using CollapseLab.Families;
 using CollapseLab.Families.Regression;
+using CollapseLab.Numerics;
 
 namespace CollapseLab.Metrics;
 
@@ -50,13 +51,6 @@ public sealed class WeightErrorMetric : Metric
     public override double Compute(MetricContext context)
     {
         var model = (LinearRegressionModel)context.Model;
-        var truth = ((LinearData)context.Data).Truth;
-        var s = 0.0;
-        for (var j = 0; j < truth.Weights.Length; j++)
-        {
-            var e = model.Weights[j] - truth.Weights[j];
-            s += e * e;
-        }
-        return s;
+        return Distance.Squared(model.Weights, ((LinearData)context.Data).Truth.Weights);
     }
 }

@@ -1,4 +1,5 @@
 using CollapseLab.Data;
+using CollapseLab.Numerics;
 using CollapseLab.Random;
 
 namespace CollapseLab.Families.Mixture;
@@ -67,7 +68,7 @@ internal static class KMeans
             var last = centres.AsSpan((c - 1) * d, d);
             for (var i = 0; i < n; i++)
             {
-                nearest[i] = Math.Min(nearest[i], Distance2(x.Row(i), last));
+                nearest[i] = Math.Min(nearest[i], Distance.Squared(x.Row(i), last));
                 total += nearest[i];
             }
             int pick;
@@ -107,7 +108,7 @@ internal static class KMeans
             var bestDistance = double.PositiveInfinity;
             for (var c = 0; c < k; c++)
             {
-                var dist = Distance2(row, centres.AsSpan(c * d, d));
+                var dist = Distance.Squared(row, centres.AsSpan(c * d, d));
                 if (dist < bestDistance)
                 {
                     bestDistance = dist;
@@ -119,16 +120,5 @@ internal static class KMeans
             score[i] = -bestDistance;
         }
         return changed;
-    }
-
-    private static double Distance2(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        var s = 0.0;
-        for (var j = 0; j < a.Length; j++)
-        {
-            var e = a[j] - b[j];
-            s += e * e;
-        }
-        return s;
     }
 }

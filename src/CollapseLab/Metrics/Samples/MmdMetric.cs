@@ -1,4 +1,5 @@
 using CollapseLab.Data;
+using CollapseLab.Numerics;
 
 namespace CollapseLab.Metrics.Samples;
 
@@ -29,7 +30,7 @@ public sealed class MmdMetric : SampleMetric
             {
                 for (var j = i + 1; j < real.Count; j++)
                 {
-                    distances.Add(SampleSets.Distance2(real.Row(i), real.Row(j)));
+                    distances.Add(Distance.Squared(real.Row(i), real.Row(j)));
                 }
             }
             distances.Sort();
@@ -45,7 +46,7 @@ public sealed class MmdMetric : SampleMetric
         {
             for (var j = 0; j < generated.Count; j++)
             {
-                cross += Math.Exp(-side.Gamma * SampleSets.Distance2(real.Row(i), generated.Row(j)));
+                cross += Math.Exp(-side.Gamma * Distance.Squared(real.Row(i), generated.Row(j)));
             }
         }
         cross /= (double)real.Count * generated.Count;
@@ -64,7 +65,7 @@ public sealed class MmdMetric : SampleMetric
         {
             for (var j = i + 1; j < x.Count; j++)
             {
-                s += Math.Exp(-gamma * SampleSets.Distance2(x.Row(i), x.Row(j)));
+                s += Math.Exp(-gamma * Distance.Squared(x.Row(i), x.Row(j)));
             }
         }
         return 2 * s / ((double)x.Count * (x.Count - 1));

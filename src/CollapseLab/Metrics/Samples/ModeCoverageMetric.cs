@@ -1,4 +1,5 @@
 using CollapseLab.Data;
+using CollapseLab.Numerics;
 using CollapseLab.Random;
 
 namespace CollapseLab.Metrics.Samples;
@@ -167,7 +168,7 @@ public sealed class KMeansModes : IKnownModes
         var bestD2 = double.PositiveInfinity;
         for (var c = 0; c < k; c++)
         {
-            var d2 = SampleSets.Distance2(x, centroids.AsSpan(c * d, d));
+            var d2 = Distance.Squared(x, centroids.AsSpan(c * d, d));
             if (d2 < bestD2)
             {
                 (best, bestD2) = (c, d2);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using CollapseLab.Data;
+using CollapseLab.Numerics;
 
 namespace CollapseLab.Metrics.Samples;
 
@@ -67,7 +68,7 @@ public sealed class PrecisionRecall
                 {
                     continue;
                 }
-                var d2 = SampleSets.Distance2(x.Row(i), x.Row(j));
+                var d2 = Distance.Squared(x.Row(i), x.Row(j));
                 // Keep the kk smallest, sorted ascending (kk is small).
                 if (d2 < nearest[kk - 1])
                 {
@@ -93,7 +94,7 @@ public sealed class PrecisionRecall
         {
             for (var c = 0; c < centres.Count; c++)
             {
-                if (SampleSets.Distance2(points.Row(i), centres.Row(c)) <= radii2[c])
+                if (Distance.Squared(points.Row(i), centres.Row(c)) <= radii2[c])
                 {
                     inside++;
                     break;

@@ -52,18 +52,6 @@ internal static class SampleSets
         Array.Sort(pick);
         return (RowBatch)rows.Compose([new BatchPart(rows, pick)]);
     }
-
-    /// <summary>‖a − b‖².</summary>
-    public static double Distance2(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        var s = 0.0;
-        for (var j = 0; j < a.Length; j++)
-        {
-            var e = a[j] - b[j];
-            s += e * e;
-        }
-        return s;
-    }
 }
 
 /// <summary>A metric computed from the generation's samples against the real test set, for any family over rows.</summary>
