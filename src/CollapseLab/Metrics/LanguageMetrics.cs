@@ -40,6 +40,18 @@ public abstract class LanguageMetric : Metric
         return sums;
     }
 
+    /// <summary>How many of the real test set's types occur in <paramref name="batch"/>.</summary>
+    protected static int RealTypesIn(TextStatistics real, TokenBatch batch)
+    {
+        var counts = TypeCounts(batch, real.Counts.Length);
+        var present = 0;
+        for (var t = 0; t < counts.Length; t++)
+        {
+            present += real.Counts[t] > 0 && counts[t] > 0 ? 1 : 0;
+        }
+        return present;
+    }
+
     protected static long[] TypeCounts(TokenBatch batch, int vocabularySize)
     {
         var counts = new long[vocabularySize];
@@ -154,13 +166,7 @@ public sealed class VocabularyCoverageMetric : LanguageMetric
     public override double Compute(MetricContext context)
     {
         var stats = Text(context).Statistics;
-        var counts = TypeCounts((TokenBatch)context.Samples, stats.Counts.Length);
-        var covered = 0;
-        for (var t = 0; t < counts.Length; t++)
-        {
-            covered += stats.Counts[t] > 0 && counts[t] > 0 ? 1 : 0;
-        }
-        return (double)covered / stats.Types;
+        return (double)RealTypesIn(stats, (TokenBatch)context.Samples) / stats.Types;
     }
 }
 
@@ -259,13 +265,7 @@ public sealed class TypesLostMetric : LanguageMetric
     public override double Compute(MetricContext context)
     {
         var stats = Text(context).Statistics;
-        var counts = TypeCounts((TokenBatch)context.Train, stats.Counts.Length);
-        var lost = 0;
-        for (var t = 0; t < counts.Length; t++)
-        {
-            lost += stats.Counts[t] > 0 && counts[t] == 0 ? 1 : 0;
-        }
-        return (double)lost / stats.Types;
+        return (double)(stats.Types - RealTypesIn(stats, (TokenBatch)context.Train)) / stats.Types;
     }
 }
 

@@ -47,19 +47,10 @@ public static class BlobsSource
             throw data.Error("weights", $"expected {k} weights > 0 that sum to 1.");
         }
         var (train, test) = SyntheticRowData.ReadSizes(data);
+        var covariances = MixtureSource.IsotropicCovariances(std, k, d);
         return seed =>
         {
             var means = given?.SelectMany(r => r).ToArray() ?? RandomCentres(k, d, box, seed);
-            var covariances = Enumerable.Range(0, k).Select(c =>
-            {
-                var s = std[std.Length == 1 ? 0 : c];
-                var m = new double[d * d];
-                for (var i = 0; i < d; i++)
-                {
-                    m[i * d + i] = s * s;
-                }
-                return m;
-            }).ToArray();
             var truth = new GaussianComponents(d, weights, means, covariances);
             return MixtureSource.FromTruth(truth, train, test, seed, $"blobs, K={k}, d={d}, std={string.Join("/", std)}");
         };

@@ -55,7 +55,12 @@ public static class MixtureSource
         {
             throw data.Error("std", "every std must be greater than 0.");
         }
-        return Enumerable.Range(0, k).Select(c =>
+        return IsotropicCovariances(std, k, d);
+    }
+
+    /// <summary>σ_c²·I for each of k components, σ from <paramref name="std"/> (one for all, or one per component).</summary>
+    public static double[][] IsotropicCovariances(double[] std, int k, int d) =>
+        Enumerable.Range(0, k).Select(c =>
         {
             var s = std[std.Length == 1 ? 0 : c];
             var m = new double[d * d];
@@ -65,7 +70,6 @@ public static class MixtureSource
             }
             return m;
         }).ToArray();
-    }
 
     private static double[][] ReadCovariances(SpecReader data, int k, int d)
     {
