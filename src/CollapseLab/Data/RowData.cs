@@ -28,15 +28,16 @@ public abstract class RowData : ExperimentData
 
     public Cholesky ReferenceFactor => _referenceFactor ??= new Cholesky(ReferenceCovariance, Dim);
 
-    private Lazy<(double[] Mean, double[] Covariance)>? _testMoments;
+    private readonly Lazy<(double[] Mean, double[] Covariance)> _testMoments;
+
+    protected RowData() => _testMoments = new(() =>
+    {
+        var mean = Moments.Mean(Test, 1);
+        return (mean, Moments.Covariance(Test, mean, 0, 1));
+    });
 
     /// <summary>Mean and covariance (divided by n) of the test rows: enough to score a Gaussian on all of them.</summary>
-    public (double[] Mean, double[] Covariance) TestMoments =>
-        LazyInitializer.EnsureInitialized(ref _testMoments, () => new(() =>
-        {
-            var mean = Moments.Mean(Test, 1);
-            return (mean, Moments.Covariance(Test, mean, 0, 1));
-        })).Value;
+    public (double[] Mean, double[] Covariance) TestMoments => _testMoments.Value;
 
     private TailRegion? _tail;
 
