@@ -41,6 +41,12 @@ public static class SpecParser
             var reason = e.InnerException?.Message ?? e.Message;
             throw new SpecException(where, "", $"malformed YAML: {reason} Check indentation, colons and brackets near this line.");
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way, without a position, on some unclosed [ or { that run into the next line.
+            var where = UnclosedBracket(text, source);
+            throw new SpecException(where, "", "malformed YAML: a '[' or '{' here is not closed before the lines that follow. Close it on the same line, or write the list or mapping as indented lines.");
+        }
         if (stream.Documents.Count == 0)
         {
             return null;
@@ -50,6 +56,43 @@ public static class SpecParser
             throw new SpecException($"{source}: holds {stream.Documents.Count} YAML documents; a spec is one document (remove the extra '---').");
         }
         return Convert(stream.Documents[0].RootNode, source);
+    }
+
+    /// <summary>Where the first '[' or '{' outside quotes that is never closed stands (line 1 when none is found).</summary>
+    private static SourceLocation UnclosedBracket(string text, string source)
+    {
+        var open = new Stack<(int Line, int Column)>();
+        var lines = text.Split('\n');
+        for (var l = 0; l < lines.Length; l++)
+        {
+            var quote = '\0';
+            for (var c = 0; c < lines[l].Length; c++)
+            {
+                var ch = lines[l][c];
+                if (quote != '\0')
+                {
+                    quote = ch == quote ? '\0' : quote;
+                }
+                else if (ch is '"' or '\'')
+                {
+                    quote = ch;
+                }
+                else if (ch == '#')
+                {
+                    break;
+                }
+                else if (ch is '[' or '{')
+                {
+                    open.Push((l + 1, c + 1));
+                }
+                else if (ch is ']' or '}' && open.Count > 0)
+                {
+                    open.Pop();
+                }
+            }
+        }
+        var first = open.Count > 0 ? open.Last() : (Line: 1, Column: 1);
+        return new SourceLocation(source, first.Line, first.Column);
     }
 
     private static SpecNode Convert(YamlNode node, string source)

@@ -43,6 +43,10 @@ public class BadInputTests
     public void Malformed_yaml() => AssertRejected("name: x\ngenerations: [1, 2\n", "malformed YAML");
 
     [Fact]
+    public void An_open_bracket_running_into_the_next_line_is_located() =>
+        AssertRejected("name: x\ngenerations: [1,\nmodel: gaussian\n", "spec.yaml:2:14: malformed YAML: a '[' or '{' here is not closed");
+
+    [Fact]
     public void Unknown_key_gets_a_suggestion() =>
         AssertRejected(Good + "\ngeneratons: 4\n", "Did you mean 'generations'?");
 
