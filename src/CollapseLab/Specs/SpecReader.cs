@@ -202,6 +202,29 @@ public sealed class SpecReader
         return child;
     }
 
+    /// <summary>
+    /// Reads the nested mapping under <paramref name="key"/> with <paramref name="read"/>, then rejects any key
+    /// <paramref name="read"/> did not ask for and records what it resolved. A section read this way cannot drop a
+    /// key silently: there is no closing call to forget.
+    /// </summary>
+    public T Section<T>(string key, Func<SpecReader, T> read)
+    {
+        var child = Map(key);
+        var value = read(child);
+        child.Done();
+        Resolved[key] = child.Resolved;
+        return value;
+    }
+
+    /// <summary>Reads a whole spec tree as one section: unknown keys are rejected once <paramref name="read"/> returns.</summary>
+    public static T Read<T>(SpecMap map, string path, Func<SpecReader, T> read)
+    {
+        var reader = new SpecReader(map, path);
+        var value = read(reader);
+        reader.Done();
+        return value;
+    }
+
     /// <summary>Records a nested mapping's resolved values under <paramref name="key"/> once it has been read.</summary>
     public void Adopt(string key, SpecReader child) => Resolved[key] = child.Resolved;
 
