@@ -1,3 +1,4 @@
+using CollapseLab.Extending;
 using CollapseLab.Running;
 using CollapseLab.Specs;
 
@@ -6,8 +7,10 @@ namespace CollapseLab.Tests;
 /// <summary>Specs from YAML text, and in-memory runs of them.</summary>
 internal static class TestSpecs
 {
-    public static ExperimentSpec Load(string yaml, params string[] overrides) =>
-        SpecLoader.Load(Overrides.Apply(SpecParser.ParseDocument(yaml, "test.yaml"), overrides), Directory.GetCurrentDirectory());
+    public static ExperimentSpec Load(string yaml, params string[] overrides) => Load(Catalog.BuiltIn, yaml, overrides);
+
+    public static ExperimentSpec Load(Catalog catalog, string yaml, params string[] overrides) =>
+        SpecLoader.Load(Overrides.Apply(SpecParser.ParseDocument(yaml, "test.yaml"), overrides), Directory.GetCurrentDirectory(), catalog);
 
     public static ChainResult[] Run(ExperimentSpec spec, int threads = 2) =>
         new ExperimentRunner(spec, null, threads).Run(CancellationToken.None) ?? throw new InvalidOperationException("run did not finish");

@@ -3,7 +3,7 @@ using System.Globalization;
 using CollapseLab.Cli.Terminal;
 using CollapseLab.Specs;
 using CollapseLab.Storage;
-using CollapseLab.Theory;
+using CollapseLab.Families.Gaussian;
 using Spectre.Console;
 
 namespace CollapseLab.Cli.Commands;

@@ -20,6 +20,9 @@ public abstract class DataBatch
     /// <summary>A new batch holding the given parts, in order: each part all of a batch, or its rows at indices.</summary>
     public abstract DataBatch Compose(IReadOnlyList<BatchPart> parts);
 
+    /// <summary>The bytes of item <paramref name="index"/> (a row's doubles, a sequence's token ids): equal bytes, the same item.</summary>
+    public abstract ReadOnlySpan<byte> ItemBytes(int index);
+
     /// <summary>Human-readable form of item <paramref name="index"/> (numbers, decoded text, …) for previews.</summary>
     public abstract string Preview(int index);
 

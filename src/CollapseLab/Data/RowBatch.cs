@@ -24,6 +24,8 @@ public sealed class RowBatch : DataBatch
 
     public ReadOnlySpan<double> Row(int i) => Values.AsSpan(i * Dim, Dim);
 
+    public override ReadOnlySpan<byte> ItemBytes(int index) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(Row(index));
+
     public override string Preview(int index)
     {
         var row = Row(index);

@@ -60,17 +60,3 @@ public interface IModel
     /// <summary>Why this model is degenerate (e.g. "variance is zero"), or null. Degenerate models are results.</summary>
     string? Degeneracy { get; }
 }
-
-/// <summary>A model over rows of numbers with a density.</summary>
-/// <summary>A family whose models are <see cref="IDensityModel"/>s, as metrics that score real rows need.</summary>
-public interface IDensityFamily : IFamily
-{
-}
-
-public interface IDensityModel : IModel
-{
-    int Dim { get; }
-
-    /// <summary>log p(x) for one row; −∞ outside a degenerate model's support.</summary>
-    double LogDensity(ReadOnlySpan<double> x);
-}

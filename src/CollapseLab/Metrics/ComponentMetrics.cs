@@ -12,9 +12,10 @@ namespace CollapseLab.Metrics;
 /// </summary>
 public abstract class ComponentMetric : Metric
 {
+    public override IReadOnlyList<Capability> Requires => [Capabilities.MixtureForm];
+
     public override string? Unsupported(IFamily family, ExperimentData data) =>
-        !MixtureViews.IsMixtureFamily(family) ? MixtureViews.NeedsMixture
-        : MixtureTruth.Of(data) is null ? "needs data whose mixture components are known (source: blobs, mixture or gaussian)"
+        MixtureTruth.Of(data) is null ? "needs data whose mixture components are known (source: blobs, mixture or gaussian)"
         : null;
 
     public override double Compute(MetricContext context)

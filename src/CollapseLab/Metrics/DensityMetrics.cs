@@ -1,6 +1,5 @@
 using CollapseLab.Data;
 using CollapseLab.Families;
-using CollapseLab.Families.Gaussian;
 using CollapseLab.Numerics;
 
 namespace CollapseLab.Metrics;
@@ -11,70 +10,12 @@ public sealed class TestNllMetric : Metric
 
     public override string Description => "mean negative log-likelihood of the real test set under the model, nats (+∞ off a degenerate model's support)";
 
-    public override string? Unsupported(IFamily family, ExperimentData data) =>
-        family is IDensityFamily && data is RowData ? null : "needs a model with a density over numeric rows (gaussian, gmm or kde)";
+    public override IReadOnlyList<Capability> Requires => [Capabilities.Density];
 
-    public override double Compute(MetricContext context)
-    {
-        var model = (IDensityModel)context.Model;
-        if (model is GaussianModel gaussian)
-        {
-            return GaussianTestNll(gaussian, (RowData)context.Data);
-        }
-        var test = (RowBatch)context.Data.Test;
-        if (model is IBatchDensityModel batch)
-        {
-            var logDensities = new double[test.Count];
-            batch.LogDensities(test, logDensities, context.Threads);
-            return -logDensities.Sum() / test.Count;
-        }
-        var sum = 0.0;
-        for (var i = 0; i < test.Count; i++)
-        {
-            sum -= model.LogDensity(test.Row(i));
-        }
-        return sum / test.Count;
-    }
+    public override string? Unsupported(IFamily family, ExperimentData data) => data is RowData ? null : "needs numeric rows";
 
-    /// <summary>
-    /// A Gaussian's mean NLL over the test rows from their mean x̄ and covariance S alone:
-    /// ½[d ln 2π + ln det Σ̂ + tr(Σ̂⁻¹S) + (x̄ − μ̂)ᵀΣ̂⁻¹(x̄ − μ̂)], with tr(Σ̂⁻¹S) = tr(L⁻¹ S L⁻ᵀ). O(d³) a generation
-    /// instead of O(n·d²).
-    /// </summary>
-    public static double GaussianTestNll(GaussianModel model, RowData real)
-    {
-        if (!model.Factor.IsFullRank)
-        {
-            return double.PositiveInfinity;
-        }
-        var d = model.Dim;
-        var (mean, s) = real.TestMoments;
-        var factor = model.Factor;
-        // Columns of L⁻¹S, then L⁻¹(L⁻¹S)ᵀ = L⁻¹ S L⁻ᵀ column by column; only its diagonal is kept.
-        var m = new double[d * d];
-        var column = new double[d];
-        for (var j = 0; j < d; j++)
-        {
-            for (var i = 0; i < d; i++)
-            {
-                column[i] = s[i * d + j];
-            }
-            factor.SolveLower(column);
-            for (var i = 0; i < d; i++)
-            {
-                m[i * d + j] = column[i];
-            }
-        }
-        var trace = 0.0;
-        for (var j = 0; j < d; j++)
-        {
-            m.AsSpan(j * d, d).CopyTo(column);
-            factor.SolveLower(column);
-            trace += column[j];
-        }
-        var shift = factor.Mahalanobis2(mean, model.Mean, column);
-        return 0.5 * (d * Math.Log(2 * Math.PI) + factor.LogDeterminant + trace + shift);
-    }
+    public override double Compute(MetricContext context) =>
+        ((IDensityModel)context.Model).TestNll((RowData)context.Data, context.Threads);
 }
 
 /// <summary>
@@ -97,7 +38,7 @@ public sealed class TailMassMetric : Metric
     {
         var real = (RowData)context.Data;
         var tail = real.Tail;
-        if (context.Model is GaussianModel { Dim: 1 } g)
+        if (context.Model is IGaussianForm { Mean.Length: 1 } g)
         {
             var sd = Math.Sqrt(g.Covariance[0]);
             if (sd == 0)

@@ -1,6 +1,5 @@
 using CollapseLab.Data;
 using CollapseLab.Families;
-using CollapseLab.Families.Gaussian;
 using CollapseLab.Numerics;
 
 namespace CollapseLab.Metrics;
@@ -8,8 +7,9 @@ namespace CollapseLab.Metrics;
 /// <summary>Closed-form distances between the Gaussian model and the real distribution's Gaussian (its moments).</summary>
 public abstract class GaussianMetric : Metric
 {
-    public override string? Unsupported(IFamily family, ExperimentData data) =>
-        family is GaussianFamily && data is RowData ? null : "is closed-form for the gaussian family only";
+    public override IReadOnlyList<Capability> Requires => [Capabilities.GaussianForm];
+
+    public override string? Unsupported(IFamily family, ExperimentData data) => data is RowData ? null : "needs numeric rows";
 }
 
 public sealed class W2Metric : GaussianMetric
@@ -20,7 +20,7 @@ public sealed class W2Metric : GaussianMetric
 
     public override double Compute(MetricContext context)
     {
-        var model = (GaussianModel)context.Model;
+        var model = (IGaussianForm)context.Model;
         var real = (RowData)context.Data;
         if (real.Dim == 1)
         {
@@ -42,7 +42,7 @@ public sealed class KlMetric : GaussianMetric
 
     public override double Compute(MetricContext context)
     {
-        var model = (GaussianModel)context.Model;
+        var model = (IGaussianForm)context.Model;
         var real = (RowData)context.Data;
         var d = real.Dim;
         if (!model.Factor.IsFullRank)

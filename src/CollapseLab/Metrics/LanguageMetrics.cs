@@ -2,15 +2,15 @@ using CollapseLab.Data;
 using CollapseLab.Data.Text;
 using CollapseLab.Families;
 using CollapseLab.Families.Language;
-using CollapseLab.Families.NGram;
 
 namespace CollapseLab.Metrics;
 
 /// <summary>Base of the metrics on token data: supported for any family that models tokens.</summary>
 public abstract class LanguageMetric : Metric
 {
-    public override string? Unsupported(IFamily family, ExperimentData data) =>
-        data is TextData && family.Kind == DataKind.Tokens ? null : "needs text data and a language model";
+    public override IReadOnlyList<Capability> Requires => [Capabilities.SequenceLogProb];
+
+    public override string? Unsupported(IFamily family, ExperimentData data) => data is TextData ? null : "needs text data";
 
     protected static TextData Text(MetricContext context) => (TextData)context.Data;
 
@@ -295,6 +295,8 @@ public sealed class GiniImpurityMetric : LanguageMetric
 /// </summary>
 public sealed class KlToTruthMetric : Metric
 {
+    public override IReadOnlyList<Capability> Requires => [Capabilities.SequenceLogProb];
+
     public override string Name => "kl_truth";
 
     public override string Description => "exact KL rate from the synthetic language to the model, nats/token (0 = the truth)";
@@ -305,11 +307,9 @@ public sealed class KlToTruthMetric : Metric
         {
             return "needs a synthetic language with known truth (source: zipf)";
         }
-        if (family is NGramFamily ngram && ngram.Order > truth.Order)
-        {
-            return $"needs a model order ≤ the language's order {truth.Order} (model order {ngram.Order})";
-        }
-        return family.Kind == DataKind.Tokens ? null : "needs a language model";
+        return family is IFixedOrder fixedOrder && fixedOrder.Order > truth.Order
+            ? $"needs a model order ≤ the language's order {truth.Order} (model order {fixedOrder.Order})"
+            : null;
     }
 
     public override double Compute(MetricContext context) =>

@@ -8,15 +8,18 @@ namespace CollapseLab.Metrics;
 /// A number per generation: against the real test data or distribution, against model₀, or on the samples.
 /// Degenerate models give ±∞ where that is the true value (e.g. KL to a zero-variance model), never NaN.
 /// </summary>
-public abstract class Metric
+public abstract class Metric : Extending.IRegistered
 {
     public abstract string Name { get; }
 
     /// <summary>One line for `collapse show` and reports, with the unit or direction.</summary>
     public abstract string Description { get; }
 
-    /// <summary>Why this metric cannot be computed for this family and data, or null when it can.</summary>
-    public abstract string? Unsupported(IFamily family, ExperimentData data);
+    /// <summary>What the model must be able to do; the catalog refuses a family without it, naming the families that have it.</summary>
+    public virtual IReadOnlyList<Capability> Requires => [];
+
+    /// <summary>Why this metric cannot be computed on this data (beyond <see cref="Requires"/>), or null when it can.</summary>
+    public virtual string? Unsupported(IFamily family, ExperimentData data) => null;
 
     public abstract double Compute(MetricContext context);
 }

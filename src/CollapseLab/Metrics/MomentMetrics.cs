@@ -7,8 +7,9 @@ namespace CollapseLab.Metrics;
 /// <summary>Metrics on a model's mean and covariance against the real distribution's.</summary>
 public abstract class MomentMetric : Metric
 {
-    public override string? Unsupported(IFamily family, ExperimentData data) =>
-        family is IMomentFamily && data is RowData ? null : "needs a model with a closed-form mean and covariance over numeric rows (gaussian, gmm or kde)";
+    public override IReadOnlyList<Capability> Requires => [Capabilities.Moments];
+
+    public override string? Unsupported(IFamily family, ExperimentData data) => data is RowData ? null : "needs numeric rows";
 
     public override double Compute(MetricContext context)
     {

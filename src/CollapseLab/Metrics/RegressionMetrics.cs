@@ -1,7 +1,6 @@
 using CollapseLab.Data;
 using CollapseLab.Data.Sources;
 using CollapseLab.Families;
-using CollapseLab.Families.Regression;
 using CollapseLab.Numerics;
 
 namespace CollapseLab.Metrics;
@@ -17,12 +16,13 @@ public sealed class TestMseMetric : Metric
 
     public override string Description => "mean squared error of predictions on the real test features vs noise-free targets x·w (observed y without a known truth)";
 
-    public override string? Unsupported(IFamily family, ExperimentData data) =>
-        family is LinearRegressionFamily && data is RowData ? null : "is defined for the linear_regression family";
+    public override IReadOnlyList<Capability> Requires => [Capabilities.LinearPredictor];
+
+    public override string? Unsupported(IFamily family, ExperimentData data) => data is RowData ? null : "needs numeric rows";
 
     public override double Compute(MetricContext context)
     {
-        var model = (LinearRegressionModel)context.Model;
+        var model = (ILinearPredictor)context.Model;
         var test = (RowBatch)context.Data.Test;
         var truth = (context.Data as LinearData)?.Truth;
         var d = test.Dim - 1;
@@ -45,12 +45,14 @@ public sealed class WeightErrorMetric : Metric
 
     public override string Description => "‖ŵ − w‖², squared distance of the fitted weights from the true weights";
 
+    public override IReadOnlyList<Capability> Requires => [Capabilities.LinearPredictor];
+
     public override string? Unsupported(IFamily family, ExperimentData data) =>
-        family is LinearRegressionFamily && data is LinearData ? null : "needs the linear_regression family on data.source: linear (known weights)";
+        data is LinearData ? null : "needs data.source: linear (known weights)";
 
     public override double Compute(MetricContext context)
     {
-        var model = (LinearRegressionModel)context.Model;
+        var model = (ILinearPredictor)context.Model;
         return Distance.Squared(model.Weights, ((LinearData)context.Data).Truth.Weights);
     }
 }

@@ -70,6 +70,16 @@ public sealed class Chain
             var model = _arm.Family.Fit(train.Data, new FitContext(g, Key(g, Purpose.Fit), _threads, previous, model0, pool) { ModelDirectory = _modelDirectory, RealData = _arm.Data });
             model0 ??= model;
             var samples = model.Sample(_arm.SamplesPerGeneration, Key(g, Purpose.Sample), _threads);
+            if (!_arm.Curation.IsEmpty)
+            {
+                var pass = _arm.Curation.Apply(g, samples, model, _arm.Data, Key(g, Purpose.Curation), _threads);
+                result.Curation.AddRange(pass.Records);
+                if (pass.KeptNothing is { } why && result.Degenerate is null)
+                {
+                    result.Degenerate = (g, why);
+                }
+                samples = pass.Survivors;
+            }
 
             var recording = _replicate < _spec.Output.SampleValueReplicates;
             var sink = recording ? new SampleValueSink(g, result.SampleValues) : null;
@@ -81,7 +91,8 @@ public sealed class Chain
             var context = new MetricContext(g, model, model0, _arm.Data, train.Data, samples, default, _threads, sink, train.Composition);
             for (var k = 0; k < metrics.Count; k++)
             {
-                var metricStream = new StreamKey(_spec.Seed, _replicate, g, Purpose.Metric, k << 20);
+                // Each metric draws from a stream named after it: its values never depend on which other metrics run, or in what order.
+                var metricStream = Key(g, Purpose.Metric).Named(metrics[k].Name);
                 result.Values[g * metrics.Count + k] = metrics[k].Compute(context with { Stream = metricStream });
             }
             result.Compositions.Add(_replicate < _spec.Output.CompositionReplicates ? train.Composition : null);

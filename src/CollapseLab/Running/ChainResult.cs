@@ -34,6 +34,9 @@ public sealed class ChainResult
     /// <summary>Text previews of the first samples of each generation (only on the first replicates).</summary>
     public List<(int Generation, string[] Items)> Previews { get; } = [];
 
+    /// <summary>What each curation step saw, kept and changed, generation by generation (every replicate).</summary>
+    public List<Curation.CurationRecord> Curation { get; } = [];
+
     /// <summary>Number of generations done (0 … G+1).</summary>
     public int Completed { get; set; }
 
@@ -96,6 +99,15 @@ public sealed class ChainResult
                 w.Write(item);
             }
         }
+        w.Write(Curation.Count);
+        foreach (var c in Curation)
+        {
+            w.Write(c.Generation);
+            w.Write(c.Step);
+            w.Write(c.Seen);
+            w.Write(c.Kept);
+            w.Write(c.Changed);
+        }
     }
 
     public static ChainResult Read(BinaryReader r)
@@ -150,6 +162,11 @@ public sealed class ChainResult
                 items[k] = r.ReadString();
             }
             result.Previews.Add((g, items));
+        }
+        var curation = r.ReadInt32();
+        for (var i = 0; i < curation; i++)
+        {
+            result.Curation.Add(new Curation.CurationRecord(r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32()));
         }
         return result;
     }

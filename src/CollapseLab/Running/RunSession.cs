@@ -56,9 +56,10 @@ public sealed class RunSession
         return session;
     }
 
-    public static RunSession Resume(RunFolder folder, string runsDirectory, int threads, RunnerOptions? options = null)
+    /// <param name="catalog">The registries the run was started with (default: the built-in ones).</param>
+    public static RunSession Resume(RunFolder folder, string runsDirectory, int threads, RunnerOptions? options = null, Extending.Catalog? catalog = null)
     {
-        var spec = SpecLoader.LoadFile(folder.File(RunFolder.SpecFile));
+        var spec = SpecLoader.LoadFile(folder.File(RunFolder.SpecFile), catalog: catalog);
         var info = RunInfo.Load(folder) ?? throw new SpecException($"{folder.Path}: no {RunFolder.InfoFile}; this folder is not a CollapseLab run.");
         if (info.Status == "complete")
         {

@@ -18,6 +18,9 @@ public sealed record ExperimentSpec(
     OrderedDictionary<string, object> Resolved)
 {
     public int ChainCount => Arms.Count * Replicates;
+
+    /// <summary>The registries the spec was read against; theory, reports and refusals consult the same ones.</summary>
+    public Extending.Catalog Catalog { get; init; } = Extending.Catalog.BuiltIn;
 }
 
 /// <summary>One variant of the experiment; arms share real data streams and seeds.</summary>
@@ -27,7 +30,11 @@ public sealed record ArmSpec(
     ExperimentData Data,
     IFamily Family,
     Policy Policy,
-    int SamplesPerGeneration);
+    int SamplesPerGeneration)
+{
+    /// <summary>What is done to each generation's samples before the policy sees them.</summary>
+    public CollapseLab.Curation.CurationStage Curation { get; init; } = CollapseLab.Curation.CurationStage.None;
+}
 
 /// <summary>
 /// What a run keeps beyond the metrics: per-sample values and sample previews for the first
@@ -46,7 +53,6 @@ public sealed record OutputSpec(int SampleValueReplicates, int? Previews, int Co
         int? previews = output.Has("previews") ? output.Int("previews", null, min: 0, max: 100_000) : null;
         output.Raw("previews");
         var composition = output.Int("composition", 10, min: 1);
-        output.Done();
         return new OutputSpec(replicates, previews, composition);
     }
 }

@@ -1,8 +1,8 @@
 using CollapseLab.Data;
+using CollapseLab.Curation;
 using CollapseLab.Data.Sources;
-using CollapseLab.Families;
+using CollapseLab.Extending;
 using CollapseLab.Metrics;
-using CollapseLab.Policies;
 
 namespace CollapseLab.Specs;
 
@@ -14,34 +14,22 @@ namespace CollapseLab.Specs;
 public static class SpecLoader
 {
     /// <summary>Keys an arm may override; everything else is shared by all arms.</summary>
-    private static readonly string[] ArmKeys = ["data", "model", "policy", "samples_per_generation"];
+    private static readonly string[] ArmKeys = ["data", "model", "policy", "curation", "samples_per_generation"];
 
-    public static ExperimentSpec LoadFile(string path, IEnumerable<string>? overrides = null)
+    public static ExperimentSpec LoadFile(string path, IEnumerable<string>? overrides = null, Catalog? catalog = null)
     {
         var tree = SpecParser.ParseFile(path);
         var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-        return Load(Overrides.Apply(tree, overrides ?? []), baseDirectory);
+        return Load(Overrides.Apply(tree, overrides ?? []), baseDirectory, catalog);
     }
 
-    public static ExperimentSpec Load(SpecMap tree, string baseDirectory)
+    /// <param name="catalog">The registries to read against (default: the built-in ones).</param>
+    public static ExperimentSpec Load(SpecMap tree, string baseDirectory, Catalog? catalog = null)
     {
+        catalog ??= Catalog.BuiltIn;
         tree = ExpandShorthands(tree);
-        var root = new SpecReader(tree, "");
-        var name = root.String("name", "experiment");
-        var description = root.String("description", "");
-        var seed = root.ULong("seed", 0);
-        var generations = root.Int("generations", null, min: 1, max: 1_000_000);
-        var replicates = root.Int("replicates", 1, min: 1, max: 1_000_000);
-        var metricNames = root.Strings("metrics");
-        var outputReader = root.Map("output");
-        var output = OutputSpec.Read(outputReader);
-        root.Adopt("output", outputReader);
-        var armNodes = ExpandArms(root, tree);
-        foreach (var key in ArmKeys)
-        {
-            root.Raw(key);
-        }
-        root.Done();
+        var (root, header) = SpecReader.Read(tree, "", r => (r, ReadHeader(r, tree)));
+        var (name, description, seed, generations, replicates, metricNames, output, armNodes) = header;
 
         var shared = new SpecMap(tree.Entries.Where(e => ArmKeys.Contains(e.Key)).ToList(), tree.Where);
         var dataCache = new Dictionary<string, ExperimentData>();
@@ -49,60 +37,68 @@ public static class SpecLoader
         var resolvedArms = new List<object>();
         foreach (var (armName, armMap) in armNodes)
         {
-            var reader = new SpecReader(ArmBase(shared, armMap).MergeWith(armMap), "");
-            var arm = ReadArm(reader, armName, arms.Count, seed, generations, baseDirectory, dataCache);
+            var (arm, resolved) = SpecReader.Read(ArmBase(shared, armMap).MergeWith(armMap), "",
+                reader => (ReadArm(reader, armName, arms.Count, seed, generations, baseDirectory, dataCache, catalog), reader.Resolved));
             if (arms.Any(a => a.Name == arm.Name))
             {
                 throw new SpecException(armMap.Where, "arms", $"two arms are named '{arm.Name}'; give each arm a distinct name.");
             }
             arms.Add(arm);
             var resolvedArm = new OrderedDictionary<string, object> { ["name"] = arm.Name };
-            foreach (var (k, v) in reader.Resolved)
+            foreach (var (k, v) in resolved)
             {
                 resolvedArm[k] = v;
             }
             resolvedArms.Add(resolvedArm);
         }
 
-        var metrics = ResolveMetrics(root, metricNames, arms);
+        var metrics = ResolveMetrics(root, metricNames, arms, catalog);
         root.Resolved["metrics"] = metrics.Select(m => m.Name).ToList();
         root.Resolved["arms"] = resolvedArms;
-        return new ExperimentSpec(name, description, seed, generations, replicates, arms, metrics, output, root.Resolved);
+        return new ExperimentSpec(name, description, seed, generations, replicates, arms, metrics, output, root.Resolved) { Catalog = catalog };
+    }
+
+    private static (string Name, string Description, ulong Seed, int Generations, int Replicates, IReadOnlyList<string>? Metrics,
+        OutputSpec Output, List<(string, SpecMap)> Arms) ReadHeader(SpecReader root, SpecMap tree)
+    {
+        var header = (root.String("name", "experiment"), root.String("description", ""), root.ULong("seed", 0),
+            root.Int("generations", null, min: 1, max: 1_000_000), root.Int("replicates", 1, min: 1, max: 1_000_000),
+            root.Strings("metrics"), root.Section("output", OutputSpec.Read), ExpandArms(root, tree));
+        foreach (var key in ArmKeys)
+        {
+            root.Raw(key);
+        }
+        return header;
     }
 
     private static ArmSpec ReadArm(SpecReader reader, string name, int index, ulong seed, int generations, string baseDirectory,
-        Dictionary<string, ExperimentData> dataCache)
+        Dictionary<string, ExperimentData> dataCache, Catalog catalog)
     {
-        var dataReader = reader.Map("data");
-        var load = DataSources.Read(dataReader, baseDirectory);
-        dataReader.Done();
-        reader.Adopt("data", dataReader);
-        var dataKey = Storage.ResolvedYaml.Write(dataReader.Resolved);
-        if (!dataCache.TryGetValue(dataKey, out var data))
+        var (data, _) = reader.Section("data", dataReader =>
         {
-            data = load(seed);
-            dataCache[dataKey] = data;
-        }
+            var load = DataSources.Read(dataReader, baseDirectory, catalog.Sources);
+            var dataKey = Storage.ResolvedYaml.Write(dataReader.Resolved);
+            if (!dataCache.TryGetValue(dataKey, out var loaded))
+            {
+                loaded = load(seed);
+                dataCache[dataKey] = loaded;
+            }
+            return (loaded, dataKey);
+        });
 
-        var modelReader = reader.Map("model");
-        var family = FamilyCatalog.Read(modelReader);
+        var (family, modelReader) = reader.Section("model", m => (catalog.Families.Read(m, "family", null).Read(m), m));
         if (family.Kind != data.Kind)
         {
             throw modelReader.Error("family", $"family '{family.Name}' models {family.Kind.ToString().ToLowerInvariant()} but data.source gives {data.Kind.ToString().ToLowerInvariant()}; pick a matching family or source.");
         }
-
-        var policyReader = reader.Map("policy");
-        var policy = PolicyCatalog.Read(policyReader, data.PoolSize);
-        reader.Adopt("policy", policyReader);
-
+        var policy = reader.Section("policy", p => catalog.Policies.Read(p, "kind", "replace").Read(p, data.PoolSize));
+        var curation = CurationSpec.Read(reader, catalog, family);
         var samples = reader.Int("samples_per_generation", data.PoolSize, min: 1, max: 100_000_000);
         var smallest = Enumerable.Range(0, generations + 1)
             .Min(g => g == 0 ? data.PoolSize : policy.TrainingSize(g, data.PoolSize, samples));
+        // The model section is read; its reader still locates errors in it.
         family.Validate(data, smallest, modelReader);
-        modelReader.Done();
-        reader.Adopt("model", modelReader);
-        reader.Done();
-        return new ArmSpec(name, index, data, family, policy, samples);
+        return new ArmSpec(name, index, data, family, policy, samples) { Curation = curation };
     }
 
     /// <summary>Sections that may be written as their one main key's value: policy: replace, model: gaussian, data: kjv.</summary>
@@ -210,23 +206,23 @@ public static class SpecLoader
         return map.With(path[depth], SetPath(map.Find(path[depth])?.Value, path, depth + 1, value), value.Where);
     }
 
-    private static List<Metric> ResolveMetrics(SpecReader root, IReadOnlyList<string>? names, List<ArmSpec> arms)
+    private static List<Metric> ResolveMetrics(SpecReader root, IReadOnlyList<string>? names, List<ArmSpec> arms, Catalog catalog)
     {
         var first = arms[0];
         var chosen = names ?? first.Family.DefaultMetrics
             .Concat(first.Data is RowData { Dim: 1 } ? ["variance"] : [])
-            .Where(n => MetricCatalog.Find(n) is { } m && arms.All(a => m.Unsupported(a.Family, a.Data) is null))
+            .Where(n => catalog.Metrics.Find(n) is { } m && arms.All(a => catalog.Unsupported(m, a.Family, a.Data) is null))
             .ToList();
         var metrics = new List<Metric>();
         foreach (var n in chosen.Append("collapsed").Append("real_share").Distinct())
         {
-            var metric = MetricCatalog.Find(n)
-                ?? throw root.Error("metrics", $"unknown metric '{n}'.{Suggestions.DidYouMean(n, MetricCatalog.Names)} Available for this family: {string.Join(", ", MetricCatalog.Available(first.Family, first.Data))}.");
+            var metric = catalog.Metrics.Find(n)
+                ?? throw root.Error("metrics", $"unknown metric '{n}'.{Suggestions.DidYouMean(n, catalog.Metrics.Names)} Available for this family: {string.Join(", ", catalog.AvailableMetrics(first.Family, first.Data))}.");
             foreach (var arm in arms)
             {
-                if (metric.Unsupported(arm.Family, arm.Data) is { } why)
+                if (catalog.Unsupported(metric, arm.Family, arm.Data) is { } why)
                 {
-                    throw root.Error("metrics", $"metric '{n}' {why} (arm '{arm.Name}', family '{arm.Family.Name}'). Available: {string.Join(", ", MetricCatalog.Available(arm.Family, arm.Data))}.");
+                    throw root.Error("metrics", $"metric '{n}' {why} (arm '{arm.Name}', family '{arm.Family.Name}'). Available: {string.Join(", ", catalog.AvailableMetrics(arm.Family, arm.Data))}.");
                 }
             }
             metrics.Add(metric);

@@ -34,9 +34,28 @@ public static class CsvExporter
         {
             AtomicFile.WriteText(folder.File("sample_values.csv"), w => WriteSampleValues(w, summary, chains));
         }
+        if (summary.Spec.Arms.Any(a => !a.Curation.IsEmpty))
+        {
+            AtomicFile.WriteText(folder.File("curation.csv"), w => WriteCuration(w, summary, chains));
+        }
         if (chains.Any(c => c.Previews.Count > 0))
         {
             AtomicFile.WriteText(folder.File("samples.csv"), w => WritePreviews(w, summary, chains));
+        }
+    }
+
+    /// <summary>curation.csv: arm, replicate, generation, step (position), name, seen, kept, changed, one row per step and generation.</summary>
+    public static void WriteCuration(TextWriter w, RunSummary summary, IReadOnlyList<ChainResult> chains)
+    {
+        w.WriteLine("arm,replicate,generation,step,name,seen,kept,changed");
+        foreach (var chain in chains.Where(c => c.Curation.Count > 0).OrderBy(c => c.Arm).ThenBy(c => c.Replicate))
+        {
+            var arm = summary.Spec.Arms[chain.Arm];
+            var armName = Quote(arm.Name);
+            foreach (var c in chain.Curation)
+            {
+                w.WriteLine($"{armName},{chain.Replicate},{c.Generation},{c.Step},{arm.Curation.Steps[c.Step].Name},{c.Seen},{c.Kept},{c.Changed}");
+            }
         }
     }
 

@@ -1,6 +1,5 @@
 using CollapseLab.Running;
 using CollapseLab.Specs;
-using CollapseLab.Theory;
 
 namespace CollapseLab.Summaries;
 
@@ -21,7 +20,7 @@ public sealed class RunSummary
         foreach (var arm in spec.Arms)
         {
             var mine = chains.Where(c => c.Arm == arm.Index).OrderBy(c => c.Replicate).ToArray();
-            var theories = spec.Metrics.Select(m => TheoryCatalog.Predict(m.Name, arm, spec.Generations)).ToArray();
+            var theories = spec.Metrics.Select(m => spec.Catalog.Predict(m.Name, arm, spec.Generations)).ToArray();
             var column = new double[mine.Length];
             for (var g = 0; g < g1; g++)
             {

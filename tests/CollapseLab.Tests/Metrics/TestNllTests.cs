@@ -26,13 +26,13 @@ public class TestNllTests
             direct -= model.LogDensity(real.Test.Row(i));
         }
         direct /= real.Test.Count;
-        Assert.Equal(direct, TestNllMetric.GaussianTestNll(model, real), 1e-10 * Math.Abs(direct));
+        Assert.Equal(direct, model.TestNll(real, 1), 1e-10 * Math.Abs(direct));
     }
 
     [Fact]
     public void A_singular_gaussian_scores_infinity()
     {
         var real = new GaussianData(new GaussianModel([0, 0], [1, 0, 0, 1]), 10, 50, 1);
-        Assert.Equal(double.PositiveInfinity, TestNllMetric.GaussianTestNll(new GaussianModel([0, 0], [1, 1, 1, 1]), real));
+        Assert.Equal(double.PositiveInfinity, new GaussianModel([0, 0], [1, 1, 1, 1]).TestNll(real, 1));
     }
 }

@@ -46,6 +46,8 @@ public sealed class TokenBatch : DataBatch
 
     public int Length(int i) => Offsets[i + 1] - Offsets[i];
 
+    public override ReadOnlySpan<byte> ItemBytes(int index) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(Sequence(index));
+
     public override string Preview(int index) =>
         Tokenizer?.Decode(Sequence(index)) ?? string.Join(' ', Sequence(index).ToArray());
 

@@ -20,44 +20,44 @@ public sealed record TokenizerSpec(string Kind, int VocabularySize, bool Lowerca
             var kind = data.Choice("tokenizer", "word", Kinds);
             return new TokenizerSpec(kind, kind == "bpe" ? 1000 : 0, false, null, null, null);
         }
-        var t = data.Map("tokenizer");
-        var k = t.Choice("kind", "word", Kinds);
-        string? vocab = null, merges = null, save = null;
-        var size = 0;
-        var lowercase = false;
-        if (k == "bpe")
+        return data.Section("tokenizer", t =>
         {
-            vocab = t.OptionalString("vocab");
-            merges = t.OptionalString("merges");
-            if ((vocab is null) != (merges is null))
+            var k = t.Choice("kind", "word", Kinds);
+            string? vocab = null, merges = null, save = null;
+            var size = 0;
+            var lowercase = false;
+            if (k == "bpe")
             {
-                throw t.Error(vocab is null ? "merges" : "vocab", "give both vocab (vocab.json) and merges (merges.txt) to load a GPT-2-format tokenizer, or neither to train one.");
-            }
-            if (vocab is null)
-            {
-                size = t.Int("vocab_size", 1000, min: 0);
-                if (size < 257)
+                vocab = t.OptionalString("vocab");
+                merges = t.OptionalString("merges");
+                if ((vocab is null) != (merges is null))
                 {
-                    throw t.Error("vocab_size", $"{size} is smaller than the byte alphabet: byte-level BPE starts from 256 byte tokens plus <|endoftext|>, so vocab_size must be at least 257.");
+                    throw t.Error(vocab is null ? "merges" : "vocab", "give both vocab (vocab.json) and merges (merges.txt) to load a GPT-2-format tokenizer, or neither to train one.");
                 }
-                save = t.OptionalString("save");
+                if (vocab is null)
+                {
+                    size = t.Int("vocab_size", 1000, min: 0);
+                    if (size < 257)
+                    {
+                        throw t.Error("vocab_size", $"{size} is smaller than the byte alphabet: byte-level BPE starts from 256 byte tokens plus <|endoftext|>, so vocab_size must be at least 257.");
+                    }
+                    save = t.OptionalString("save");
+                }
+                vocab = vocab is null ? null : Path.GetFullPath(Path.Combine(baseDirectory, vocab));
+                merges = merges is null ? null : Path.GetFullPath(Path.Combine(baseDirectory, merges));
+                save = save is null ? null : Path.GetFullPath(Path.Combine(baseDirectory, save));
             }
-            vocab = vocab is null ? null : Path.GetFullPath(Path.Combine(baseDirectory, vocab));
-            merges = merges is null ? null : Path.GetFullPath(Path.Combine(baseDirectory, merges));
-            save = save is null ? null : Path.GetFullPath(Path.Combine(baseDirectory, save));
-        }
-        else
-        {
-            size = t.Int("vocab_size", 0, min: 0);
-            if (size is > 0 and < 3)
+            else
             {
-                throw t.Error("vocab_size", "must hold <s>, <unk> and at least one type: use 3 or more, or 0 for no cap.");
+                size = t.Int("vocab_size", 0, min: 0);
+                if (size is > 0 and < 3)
+                {
+                    throw t.Error("vocab_size", "must hold <s>, <unk> and at least one type: use 3 or more, or 0 for no cap.");
+                }
+                lowercase = k == "word" && t.Bool("lowercase", false);
             }
-            lowercase = k == "word" && t.Bool("lowercase", false);
-        }
-        t.Done();
-        data.Adopt("tokenizer", t);
-        return new TokenizerSpec(k, size, lowercase, vocab, merges, save);
+            return new TokenizerSpec(k, size, lowercase, vocab, merges, save);
+        });
     }
 
     /// <summary>The tokenizer for a corpus, trained on its training documents only, and those documents encoded.</summary>

@@ -12,6 +12,13 @@ namespace CollapseLab.Families.Categorical;
 /// </summary>
 public sealed record CategoricalFamily(double Alpha, SamplingOptions Sampling) : IFamily
 {
+    public static FamilyRegistration Registration { get; } = new("categorical", Read,
+        [Capabilities.SequenceLogProb],
+        "data: { source: zipf, vocab: 50, order: 1, block: 8, train: 20, test: 20 }\nmodel: { family: categorical, alpha: 0.5 }")
+    {
+        Theory = [new CategoricalTheory()],
+    };
+
     public string Name => "categorical";
 
     public DataKind Kind => DataKind.Tokens;
@@ -22,9 +29,7 @@ public sealed record CategoricalFamily(double Alpha, SamplingOptions Sampling) :
     public static CategoricalFamily Read(SpecReader model)
     {
         var alpha = model.Double("alpha", 0, min: 0);
-        var samplingReader = model.Map("sampling");
-        var sampling = SamplingOptions.Read(samplingReader);
-        model.Adopt("sampling", samplingReader);
+        var sampling = model.Section("sampling", SamplingOptions.Read);
         return new CategoricalFamily(alpha, sampling);
     }
 

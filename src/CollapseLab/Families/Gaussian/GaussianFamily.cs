@@ -8,9 +8,16 @@ namespace CollapseLab.Families.Gaussian;
 /// A full-covariance Gaussian fitted by maximum likelihood (divide by n) or unbiasedly (divide by n − 1): the
 /// model of Shumailov et al.'s and Kazdan et al.'s closed-form collapse results.
 /// </summary>
-public sealed record GaussianFamily(GaussianEstimator Estimator) : IDensityFamily, Metrics.IMomentFamily
+public sealed record GaussianFamily(GaussianEstimator Estimator) : IFamily
 {
     public static readonly string[] Estimators = ["mle", "unbiased"];
+
+    public static FamilyRegistration Registration { get; } = new("gaussian", Read,
+        [Capabilities.Density, Capabilities.Moments, Capabilities.GaussianForm, Capabilities.MixtureForm],
+        "data: { source: gaussian, dim: 2, train: 40, test: 200 }\nmodel: { family: gaussian }")
+    {
+        Theory = [new GaussianMomentTheory()],
+    };
 
     public string Name => "gaussian";
 

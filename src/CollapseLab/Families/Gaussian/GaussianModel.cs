@@ -5,7 +5,7 @@ using CollapseLab.Random;
 namespace CollapseLab.Families.Gaussian;
 
 /// <summary>N(μ, Σ) with Σ factored once; a singular Σ samples on its support and has log-density −∞ off it.</summary>
-public sealed class GaussianModel : IDensityModel, Metrics.IMomentModel
+public sealed class GaussianModel : IDensityModel, IGaussianForm, IMixtureForm
 {
     public GaussianModel(double[] mean, double[] covariance)
     {
@@ -25,6 +25,8 @@ public sealed class GaussianModel : IDensityModel, Metrics.IMomentModel
     public double[] Covariance { get; }
 
     public Cholesky Factor { get; }
+
+    public Mixture.GaussianComponents Components => new(Dim, [1.0], Mean, [Covariance]);
 
     public int Dim => Mean.Length;
 
@@ -76,5 +78,44 @@ public sealed class GaussianModel : IDensityModel, Metrics.IMomentModel
         Span<double> work = stackalloc double[Dim];
         var m2 = Factor.Mahalanobis2(x, Mean, work);
         return -0.5 * (m2 + Factor.LogDeterminant + Dim * Math.Log(2 * Math.PI));
+    }
+
+    /// <summary>
+    /// The mean NLL over the test rows from their mean x̄ and covariance S alone:
+    /// ½[d ln 2π + ln det Σ̂ + tr(Σ̂⁻¹S) + (x̄ − μ̂)ᵀΣ̂⁻¹(x̄ − μ̂)], with tr(Σ̂⁻¹S) = tr(L⁻¹ S L⁻ᵀ). O(d³) a generation
+    /// instead of O(n·d²).
+    /// </summary>
+    public double TestNll(RowData real, int threads)
+    {
+        if (!Factor.IsFullRank)
+        {
+            return double.PositiveInfinity;
+        }
+        var d = Dim;
+        var (mean, s) = real.TestMoments;
+        // Columns of L⁻¹S, then L⁻¹(L⁻¹S)ᵀ = L⁻¹ S L⁻ᵀ column by column; only its diagonal is kept.
+        var m = new double[d * d];
+        var column = new double[d];
+        for (var j = 0; j < d; j++)
+        {
+            for (var i = 0; i < d; i++)
+            {
+                column[i] = s[i * d + j];
+            }
+            Factor.SolveLower(column);
+            for (var i = 0; i < d; i++)
+            {
+                m[i * d + j] = column[i];
+            }
+        }
+        var trace = 0.0;
+        for (var j = 0; j < d; j++)
+        {
+            m.AsSpan(j * d, d).CopyTo(column);
+            Factor.SolveLower(column);
+            trace += column[j];
+        }
+        var shift = Factor.Mahalanobis2(mean, Mean, column);
+        return 0.5 * (d * Math.Log(2 * Math.PI) + Factor.LogDeterminant + trace + shift);
     }
 }

@@ -7,8 +7,12 @@ namespace CollapseLab.Families.Kde;
 /// A kernel density estimate p(x) = (1/n) Σᵢ K_h(x − xᵢ): the non-parametric family of Kazdan et al.'s KDE collapse
 /// experiments. Fitting stores the training rows; the bandwidth comes from <see cref="Bandwidth"/>.
 /// </summary>
-public sealed record KdeFamily(KdeKernel Kernel, Bandwidth Bandwidth) : IDensityFamily, Metrics.IMomentFamily
+public sealed record KdeFamily(KdeKernel Kernel, Bandwidth Bandwidth) : IFamily
 {
+    public static FamilyRegistration Registration { get; } = new("kde", Read,
+        [Capabilities.Density, Capabilities.Moments],
+        "data: { source: moons, train: 60, test: 200 }\nmodel: { family: kde }");
+
     public string Name => "kde";
 
     public bool RecyclesSamples => true;

@@ -7,7 +7,7 @@ namespace CollapseLab.Families.Kde;
 /// A fitted KDE over n centres xᵢ with per-dimension bandwidths h: p(x) = (1/n) Σᵢ Πⱼ(1/hⱼ) · K(u), uᵢⱼ = (xⱼ − xᵢⱼ)/hⱼ,
 /// K normalised as in scikit-learn. Sampling picks a centre uniformly and adds one kernel draw.
 /// </summary>
-public sealed class KdeModel : IBatchDensityModel, Metrics.IMomentModel
+public sealed class KdeModel : IBatchDensityModel, IMomentModel
 {
     private readonly Lazy<(double[] Mean, double[] Covariance)> _moments;
 

@@ -17,8 +17,15 @@ public sealed record MixtureFamily(
     double Tolerance,
     int MaxIterations,
     double RegCovar,
-    EmptyComponentAction OnEmpty) : IDensityFamily, Metrics.IMomentFamily
+    EmptyComponentAction OnEmpty) : IFamily
 {
+    public static FamilyRegistration Registration { get; } = new("gmm", Read,
+        [Capabilities.Density, Capabilities.Moments, Capabilities.MixtureForm],
+        "data: { source: blobs, centers: 2, train: 60, test: 200 }\nmodel: { family: gmm, components: 2 }")
+    {
+        Metrics = [new EmptyComponentsMetric(), new ActiveComponentsMetric(), new EmIterationsMetric()],
+    };
+
     public static readonly string[] Inits = ["kmeans++", "random", "warm"];
 
     public static readonly string[] EmptyActions = ["drop", "reseed"];

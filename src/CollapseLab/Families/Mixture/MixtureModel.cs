@@ -8,7 +8,7 @@ namespace CollapseLab.Families.Mixture;
 /// A fitted Gaussian mixture p(x) = Σ_k w_k N(x; μ_k, Σ_k), immutable, with how its fit went (iterations,
 /// convergence, components emptied on the way). Its moments are closed-form, so the moment metrics apply.
 /// </summary>
-public sealed class MixtureModel : IDensityModel, Metrics.IMomentModel
+public sealed class MixtureModel : IDensityModel, IMomentModel, IMixtureForm
 {
 
     private readonly Cholesky[] _factors;

@@ -9,8 +9,12 @@ namespace CollapseLab.Families.NGram;
 /// Count-based n-gram language models of order n (n − 1 tokens of context), refitted from scratch each generation:
 /// the model of Shumailov et al.'s text experiments that shows collapse exactly and fast.
 /// </summary>
-public sealed record NGramFamily(int Order, NGramSmoothing Smoothing, double Alpha, SamplingOptions Sampling) : IFamily
+public sealed record NGramFamily(int Order, NGramSmoothing Smoothing, double Alpha, SamplingOptions Sampling) : IFamily, IFixedOrder
 {
+    public static FamilyRegistration Registration { get; } = new("ngram", Read,
+        [Capabilities.SequenceLogProb],
+        "data: { source: zipf, vocab: 50, order: 2, block: 8, train: 20, test: 20 }\nmodel: { family: ngram, order: 2 }");
+
     public string Name => "ngram";
 
     public DataKind Kind => DataKind.Tokens;
@@ -25,9 +29,7 @@ public sealed record NGramFamily(int Order, NGramSmoothing Smoothing, double Alp
             ? NGramSmoothing.KneserNey
             : NGramSmoothing.Additive;
         var alpha = smoothing == NGramSmoothing.Additive ? model.Double("alpha", 1.0, min: 0) : 0;
-        var samplingReader = model.Map("sampling");
-        var sampling = SamplingOptions.Read(samplingReader);
-        model.Adopt("sampling", samplingReader);
+        var sampling = model.Section("sampling", SamplingOptions.Read);
         return new NGramFamily(order, smoothing, alpha, sampling);
     }
 

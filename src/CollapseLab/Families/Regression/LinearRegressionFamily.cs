@@ -1,3 +1,4 @@
+using CollapseLab.Theory;
 using CollapseLab.Data;
 using CollapseLab.Data.Sources;
 using CollapseLab.Specs;
@@ -17,6 +18,13 @@ public sealed record LinearRegressionFamily(
     bool KnownNoise,
     bool Intercept) : IFamily
 {
+    public static FamilyRegistration Registration { get; } = new("linear_regression", Read,
+        [Capabilities.LinearPredictor],
+        "data: { source: linear, dim: 2, train: 40, test: 200 }\nmodel: { family: linear_regression }")
+    {
+        Theory = [new FunctionTheory(RegressionTheory.Predict)],
+    };
+
     public static readonly string[] Estimators = ["ols", "ridge"];
     public static readonly string[] Designs = ["fixed", "fresh"];
     public static readonly string[] NoiseKinds = ["fitted", "known"];

@@ -8,7 +8,7 @@ namespace CollapseLab.Families.Regression;
 /// A fitted linear model y = b + x·ŵ + ε, ε ~ N(0, σ̂²). It samples rows (x, ŷ): x from the fixed design X₀ (row i
 /// of a draw uses row i mod T of X₀) or from the truth's design distribution.
 /// </summary>
-public sealed class LinearRegressionModel : IModel
+public sealed class LinearRegressionModel : ILinearPredictor
 {
     private readonly RowBatch? _fixedDesign;
     private readonly LinearTruth? _freshDesign;

@@ -55,6 +55,10 @@ public sealed record TransformerFamily(
     bool SaveModels,
     SamplingOptions Sampling) : IFamily, ISavedModels
 {
+    public static FamilyRegistration Registration { get; } = new("transformer", Read,
+        [Capabilities.SequenceLogProb, Capabilities.SavedWeights],
+        "data: { source: zipf, vocab: 30, order: 1, block: 16, train: 16, test: 16 }\nmodel: { family: transformer, layers: 1, heads: 2, width: 16, context: 16, steps: 4 }");
+
     public string Name => "transformer";
 
     public bool WarmStartsFromPrevious => Init == TransformerInit.Previous;

@@ -29,6 +29,10 @@ public sealed record VaeOptions(
 /// <summary>The <c>vae</c> family: fits a VAE to rows of pixels in [0, 1] and samples images from its prior.</summary>
 public sealed record VaeFamily(VaeOptions Options) : IFamily
 {
+    public static FamilyRegistration Registration { get; } = new("vae", Read,
+        [],
+        "data: { source: fashion-mnist, train: 128, test: 128 }\nmodel: { family: vae, hidden: 16, latent: 2, steps: 4 }");
+
     public static readonly string[] Decoders = ["bernoulli", "gaussian"];
     public static readonly string[] Inits = ["scratch", "model0", "previous"];
     public static readonly string[] SampleModes = ["draw", "mean"];

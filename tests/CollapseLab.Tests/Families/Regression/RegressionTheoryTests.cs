@@ -1,6 +1,6 @@
 using CollapseLab.Running;
 using CollapseLab.Tests.TestSupport;
-using CollapseLab.Theory;
+using CollapseLab.Families.Regression;
 
 namespace CollapseLab.Tests.Families.Regression;
 
@@ -28,7 +28,7 @@ public class RegressionTheoryTests
     private static void AssertMatchesTheory(string yaml)
     {
         var spec = KdeSpecs.Load(yaml);
-        var theory = TheoryCatalog.Predict("weight_error", spec.Arms[0], Generations)!;
+        var theory = spec.Catalog.Predict("weight_error", spec.Arms[0], Generations)!;
         Assert.NotNull(theory);
         var results = new ExperimentRunner(spec, null, 2).Run(CancellationToken.None)!;
         foreach (var g in new[] { 0, 3, Generations })

@@ -1,6 +1,6 @@
-using CollapseLab.Theory;
+using CollapseLab.Families.Gaussian;
 
-namespace CollapseLab.Tests.Theory;
+namespace CollapseLab.Tests.Families.Gaussian;
 
 public class AccumulateTheoryTests
 {

@@ -1,6 +1,6 @@
-using CollapseLab.Theory;
+using CollapseLab.Families.Gaussian;
 
-namespace CollapseLab.Tests.Theory;
+namespace CollapseLab.Tests.Families.Gaussian;
 
 /// <summary>
 /// Simulation against closed form. Each check uses the replicate spread for its standard error and allows 4 of

@@ -1,6 +1,6 @@
 using CollapseLab.Numerics;
 
-namespace CollapseLab.Theory;
+namespace CollapseLab.Families.Gaussian;
 
 /// <summary>
 /// Closed forms for a Gaussian refitted on its own samples. Generation 0 fits n real samples; generation g ≥ 1

@@ -1,9 +1,9 @@
 using CollapseLab.Data.Sources;
-using CollapseLab.Families.Regression;
 using CollapseLab.Policies;
 using CollapseLab.Specs;
+using CollapseLab.Theory;
 
-namespace CollapseLab.Theory;
+namespace CollapseLab.Families.Regression;
 
 /// <summary>
 /// Expected test error E‖ŵ_g − w‖² of OLS regression under synthetic relabelling, with d standard-normal features,

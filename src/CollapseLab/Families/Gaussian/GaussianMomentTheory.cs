@@ -1,23 +1,18 @@
 using CollapseLab.Data;
-using CollapseLab.Families.Gaussian;
 using CollapseLab.Policies;
 using CollapseLab.Specs;
+using CollapseLab.Theory;
 
-namespace CollapseLab.Theory;
+namespace CollapseLab.Families.Gaussian;
 
-/// <summary>Closed-form expectations of a metric by generation for an arm, where theory exists; null elsewhere.</summary>
-public static class TheoryCatalog
+/// <summary>
+/// <see cref="GaussianTheory"/> as the gaussian family's registered theory: trace_ratio, variance, logdet_ratio and
+/// mean_sq_error under replace and accumulate, on data whose real distribution is exactly Gaussian.
+/// </summary>
+public sealed class GaussianMomentTheory : ITheory
 {
-    public static double[]? Predict(string metric, ArmSpec arm, int generations)
+    public double[]? Predict(string metric, ArmSpec arm, int generations)
     {
-        if (RegressionTheory.Predict(metric, arm, generations) is { } regression)
-        {
-            return regression;
-        }
-        if (CategoricalTheory.Predict(metric, arm, generations) is { } categorical)
-        {
-            return categorical;
-        }
         if (arm.Family is not GaussianFamily gaussian || arm.Policy is not (ReplacePolicy or AccumulatePolicy) ||
             arm.Data is not RowData { ReferenceIsExactGaussian: true } real)
         {

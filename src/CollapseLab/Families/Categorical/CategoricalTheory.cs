@@ -1,9 +1,9 @@
 using CollapseLab.Data.Text;
-using CollapseLab.Families.Categorical;
 using CollapseLab.Policies;
 using CollapseLab.Specs;
+using CollapseLab.Theory;
 
-namespace CollapseLab.Theory;
+namespace CollapseLab.Families.Categorical;
 
 /// <summary>
 /// A categorical distribution re-estimated by maximum likelihood under <c>replace</c>. For m independent draws from
@@ -11,9 +11,9 @@ namespace CollapseLab.Theory;
 /// tokens at generation 0 and m tokens after, E[G_t] = (1 − 1/n₀)·(1 − 1/m)^t·(1 − Σp²) where G = 1 − Σp² (Gini
 /// impurity). A type that gets no draw has p̂ = 0 and never returns.
 /// </summary>
-public static class CategoricalTheory
+public sealed class CategoricalTheory : ITheory
 {
-    public static double[]? Predict(string metric, ArmSpec arm, int generations)
+    public double[]? Predict(string metric, ArmSpec arm, int generations)
     {
         if (metric != "gini_impurity" || arm.Family is not CategoricalFamily { Alpha: 0 } family || arm.Policy is not ReplacePolicy ||
             arm.Data is not TextData { Truth: { Order: 1 } truth } data || !family.Sampling.IsPlain || family.Sampling.MaxLength > 0 ||

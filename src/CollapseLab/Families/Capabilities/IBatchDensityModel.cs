@@ -7,4 +7,12 @@ public interface IBatchDensityModel : IDensityModel
 {
     /// <summary>destination[i] = log p(row i of <paramref name="x"/>); the same bits for any thread count.</summary>
     void LogDensities(RowBatch x, Span<double> destination, int threads);
+
+    double IDensityModel.TestNll(RowData real, int threads)
+    {
+        var test = (RowBatch)real.Test;
+        var logDensities = new double[test.Count];
+        LogDensities(test, logDensities, threads);
+        return -logDensities.Sum() / test.Count;
+    }
 }

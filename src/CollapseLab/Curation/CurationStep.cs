@@ -1,0 +1,33 @@
+using CollapseLab.Data;
+using CollapseLab.Families;
+using CollapseLab.Random;
+
+namespace CollapseLab.Curation;
+
+/// <summary>
+/// One step of the curation stage: it sees a generation's synthetic samples (what earlier steps kept) and returns
+/// what it keeps, possibly changed. Steps are immutable; all randomness comes from <see cref="CurationInput.Stream"/>,
+/// the step's own named stream.
+/// </summary>
+public abstract class CurationStep
+{
+    /// <summary>The registered name, e.g. "dedup"; also the name of the step's random stream.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>What the model must be able to do for this step (e.g. a watermarkable sampler).</summary>
+    public virtual IReadOnlyList<Capability> Requires => [];
+
+    /// <summary>A human summary with the options, e.g. "dedup (exact)".</summary>
+    public abstract string Describe();
+
+    public abstract CurationOutcome Apply(CurationInput input);
+}
+
+/// <summary>What a step may look at: the samples it is given, the model that drew them, the real data, its stream.</summary>
+public readonly record struct CurationInput(int Generation, DataBatch Samples, IModel Model, ExperimentData Data, StreamKey Stream, int Threads);
+
+/// <summary>The items a step keeps (in their original order), and how many of them it changed.</summary>
+public sealed record CurationOutcome(DataBatch Kept, int Changed = 0);
+
+/// <summary>One step's account of one generation: items seen, kept and changed.</summary>
+public readonly record struct CurationRecord(int Generation, int Step, int Seen, int Kept, int Changed);
