@@ -11,9 +11,6 @@ public static class CollapseCli
     public const int InternalError = 1;
     public const int BadInput = 2;
 
-    // Every run the program completes leaves report.html in its folder.
-    static CollapseCli() => Running.RunSession.AfterComplete.Add(ReportCommand.AfterRun);
-
     public static RootCommand Build()
     {
         var root = new RootCommand("CollapseLab: run model-collapse experiments (generative models trained on their own output), measure them against real data and theory, and report.");

@@ -39,12 +39,12 @@ internal static class RunCommand
             {
                 var folder = RunFolder.Find(resumeRun, runsDirectory)
                     ?? throw new SpecException($"--resume {resumeRun}: no run folder with a {RunFolder.SpecFile} there or under {runsDirectory}/. 'collapse list' shows the runs.");
-                session = RunSession.Resume(folder, runsDirectory, threadCount);
+                session = RunSession.Resume(folder, runsDirectory, threadCount, ReportCommand.RunOptions);
             }
             else
             {
                 var experiment = LoadSpec(parsed.GetValue(spec), parsed.GetValue(set) ?? []);
-                session = RunSession.Start(experiment, runsDirectory, threadCount);
+                session = RunSession.Start(experiment, runsDirectory, threadCount, ReportCommand.RunOptions);
             }
             var quietRun = parsed.GetValue(quiet);
             if (!quietRun)

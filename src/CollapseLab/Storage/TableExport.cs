@@ -71,7 +71,7 @@ public static class TableExport
         using var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         string[]? header = null;
         w.WriteStartArray();
-        foreach (var record in Reports.CsvRecords.Records(reader))
+        foreach (var record in CsvRecords.Records(reader))
         {
             if (header is null)
             {
