@@ -153,7 +153,7 @@ public static class TextSources
             throw data.Error("test", "a test share must be below 1 so that some documents are left to train on.");
         }
         int? train = data.Has("train") ? data.Int("train", null, min: 1) : null;
-        data.Raw("train");
+        data.Node("train");
         var tokenizerSpec = TokenizerSpec.Read(data, baseDirectory);
         if (corpus.Documents.All(d => d.Trim().Length == 0))
         {
