@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CollapseLab.Cli.Commands;
 using CollapseLab.Specs;
+using CollapseLab.Storage;
 
 namespace CollapseLab.Cli;
 
@@ -42,7 +43,7 @@ public static class CollapseCli
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (SpecException e)
+        catch (Exception e) when (e is SpecException or RunFolderException or CommandLineException)
         {
             error.WriteLine($"error: {e.Message}");
             return BadInput;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using CollapseLab.Reports;
 using CollapseLab.Running;
-using CollapseLab.Specs;
 using CollapseLab.Storage;
 using CollapseLab.Summaries;
 
@@ -30,7 +29,7 @@ internal static class ReportCommand
 
     public static RunFolder Find(string name, string runsDirectory) =>
         RunFolder.Find(name, runsDirectory)
-            ?? throw new SpecException($"no run '{name}' (looked for a folder with {RunFolder.SpecFile} at that path and under {runsDirectory}/). 'collapse list' shows the runs.");
+            ?? throw new RunFolderException($"no run '{name}' (looked for a folder with {RunFolder.SpecFile} at that path and under {runsDirectory}/). 'collapse list' shows the runs.");
 
     /// <summary>How the program runs and resumes: every run it completes leaves report.html in its folder.</summary>
     public static RunnerOptions RunOptions { get; } = new(RunnerOptions.DefaultCheckpointInterval) { AfterComplete = [AfterRun] };

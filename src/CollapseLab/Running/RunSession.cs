@@ -58,10 +58,10 @@ public sealed class RunSession
     public static RunSession Resume(RunFolder folder, string runsDirectory, int threads, RunnerOptions? options = null)
     {
         var spec = SpecLoader.LoadFile(folder.File(RunFolder.SpecFile));
-        var info = RunInfo.Load(folder) ?? throw new SpecException($"{folder.Path}: no {RunFolder.InfoFile}; this folder is not a CollapseLab run.");
+        var info = RunInfo.Load(folder) ?? throw new RunFolderException($"{folder.Path}: no {RunFolder.InfoFile}; this folder is not a CollapseLab run.");
         if (info.Status == "complete")
         {
-            throw new SpecException($"{folder.Path}: this run is already complete; nothing to resume. Start a new one with 'collapse run {folder.File(RunFolder.SpecFile)}'.");
+            throw new RunFolderException($"{folder.Path}: this run is already complete; nothing to resume. Start a new one with 'collapse run {folder.File(RunFolder.SpecFile)}'.");
         }
         info = info with { Status = "running", Threads = threads };
         info.Save(folder);
