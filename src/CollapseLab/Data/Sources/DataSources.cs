@@ -27,8 +27,15 @@ public static class DataSources
         ["idx"] = ImageSources.ReadIdx,
     };
 
-    /// <summary>Sources that read a file or folder named after the colon.</summary>
-    private static readonly HashSet<string> TakesPath = ["csv", "npy", "text", "wikitext"];
+    /// <summary>Sources that read a file or folder (named after the colon or under <c>path:</c>), and what it is.</summary>
+    private static readonly Dictionary<string, string> TakesPath = new()
+    {
+        ["csv"] = "a CSV file",
+        ["npy"] = "a NumPy .npy file",
+        ["text"] = "a UTF-8 text file or a folder of them",
+        ["wikitext"] = "the folder of WikiText's raw release",
+        ["idx"] = "an IDX image file",
+    };
 
     public static IReadOnlyCollection<string> Names => Registry.Keys;
 
@@ -40,23 +47,11 @@ public static class DataSources
         var argument = colon < 0 ? "" : source[(colon + 1)..];
         if (!Registry.TryGetValue(name, out var reader))
         {
-            throw data.Error("source", $"unknown data source '{name}'; choose one of: {string.Join(", ", Registry.Keys.Select(k => TakesPath.Contains(k) ? k + ":path" : k))}.{Suggestions.DidYouMean(name, Registry.Keys)}");
+            throw data.Error("source", $"unknown data source '{name}'; choose one of: {string.Join(", ", Registry.Keys.Select(k => TakesPath.ContainsKey(k) ? k + ":path" : k))}.{Suggestions.DidYouMean(name, Registry.Keys)}");
         }
-        if (TakesPath.Contains(name))
+        if (TakesPath.TryGetValue(name, out var what))
         {
-            // The path goes after the colon or, as users also write it, under its own key.
-            var path = data.OptionalString("path");
-            if (path is not null && argument.Length > 0)
-            {
-                throw data.Error("path", $"the path is given twice (source: {source} and path: {path}); keep one.");
-            }
-            argument = path ?? argument;
-            // Each reader records the resolved path in source ("name:/full/path"), so the saved spec keeps one form.
-            data.Resolved.Remove("path");
-            if (argument.Length == 0)
-            {
-                throw data.Error("source", $"the {name} source needs a path: source: {name}:path/to/data (or source: {name} with path: path/to/data)");
-            }
+            argument = SourcePaths.Given(data, source, name, argument, what);
         }
         return reader(data, argument, baseDirectory);
     }

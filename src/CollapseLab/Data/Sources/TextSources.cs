@@ -40,10 +40,6 @@ public static class TextSources
 
     public static Func<ulong, ExperimentData> ReadWikiText(SpecReader data, string folder, string baseDirectory)
     {
-        if (folder.Length == 0)
-        {
-            throw data.Error("source", "a WikiText source needs its folder: source: wikitext:path/to/wikitext-2-raw");
-        }
         var full = SourcePaths.Resolve(folder, baseDirectory);
         data.Resolved["source"] = $"wikitext:{full}";
         string Find(string part)
