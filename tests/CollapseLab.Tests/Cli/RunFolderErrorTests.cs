@@ -7,13 +7,7 @@ namespace CollapseLab.Tests.Cli;
 /// <summary>Run folders that cannot serve a command, and out-of-range command-line values: exit 2 and a message saying what to do.</summary>
 public class RunFolderErrorTests
 {
-    private const string Spec = """
-        name: folders
-        generations: 3
-        replicates: 2
-        data: { source: gaussian, dim: 1, train: 20, test: 50 }
-        model: { family: gaussian }
-        """;
+    private const string Spec = BadInputTests.Good;
 
     private static (int Code, string Error) Collapse(params string[] args)
     {

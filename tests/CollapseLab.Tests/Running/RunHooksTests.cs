@@ -3,21 +3,14 @@ using CollapseLab.Reports;
 using CollapseLab.Running;
 using CollapseLab.Storage;
 using CollapseLab.Summaries;
+using CollapseLab.Tests.Cli;
 
 namespace CollapseLab.Tests.Running;
 
 /// <summary>Hooks after a completed run come only from whoever runs it: the library alone writes no report.</summary>
 public class RunHooksTests
 {
-    private const string Spec = """
-        name: hooks
-        seed: 2
-        generations: 4
-        replicates: 2
-        data: { source: gaussian, dim: 1, train: 30, test: 100 }
-        model: { family: gaussian }
-        metrics: [variance]
-        """;
+    private const string Spec = BadInputTests.Good;
 
     [Fact]
     public void A_session_runs_only_the_hooks_it_was_given_after_completing()
@@ -34,7 +27,7 @@ public class RunHooksTests
         };
         var hooked = RunSession.Start(TestSpecs.Load(Spec), runs, 1, options);
         Assert.True(hooked.Execute(CancellationToken.None));
-        Assert.Equal([("complete", 4)], seen);
+        Assert.Equal([("complete", 3)], seen);
     }
 
     [Fact]
@@ -79,6 +72,6 @@ public class RunHooksTests
         using var error = new StringWriter();
         Assert.Equal(CollapseCli.Ok, CollapseCli.Run(["run", "--resume", first.Folder.Path, "--runs", runs, "--quiet"], output, error));
         Assert.Equal("complete", RunInfo.Load(first.Folder)!.Status);
-        Assert.Contains("hooks: model-collapse report", File.ReadAllText(first.Folder.File(ReportBuilder.FileName)), StringComparison.Ordinal);
+        Assert.Contains("bad: model-collapse report", File.ReadAllText(first.Folder.File(ReportBuilder.FileName)), StringComparison.Ordinal);
     }
 }
