@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CollapseLab.Cli.Commands;
 using CollapseLab.Specs;
+using CollapseLab.Storage;
 
 namespace CollapseLab.Cli;
 
@@ -10,9 +11,6 @@ public static class CollapseCli
     public const int Ok = 0;
     public const int InternalError = 1;
     public const int BadInput = 2;
-
-    // Every run the program completes leaves report.html in its folder.
-    static CollapseCli() => Running.RunSession.AfterComplete.Add(ReportCommand.AfterRun);
 
     public static RootCommand Build()
     {
@@ -45,7 +43,7 @@ public static class CollapseCli
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (SpecException e)
+        catch (Exception e) when (e is SpecException or RunFolderException or CommandLineException)
         {
             error.WriteLine($"error: {e.Message}");
             return BadInput;

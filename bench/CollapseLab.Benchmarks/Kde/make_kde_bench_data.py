@@ -4,8 +4,9 @@ log-densities for them, so KdeBenchmarks can check that its results equal scikit
   /usr/bin/python3 make_kde_bench_data.py OUTDIR     (about 60 s: scikit-learn's exact score_samples of 10,000 points)
 
 Writes OUTDIR/kde_train.f64 (100,000 × 2), OUTDIR/kde_queries.f64 (10,000 × 2), OUTDIR/kde_sklearn.f64 (10,000):
-raw little-endian float64, row-major.
+raw little-endian float64, row-major. OUTDIR is created if it does not exist.
 """
+import os
 import sys
 
 import numpy as np
@@ -27,12 +28,16 @@ def make_gmm_data(N, d, K=3, seed=0):
     return X
 
 
+if len(sys.argv) != 2:
+    sys.exit(f"usage: {sys.argv[0]} OUTDIR")
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+
 N, nq = 100_000, 10_000
 Z = make_gmm_data(N + nq, 2, seed=1)
 Z = (Z - Z.mean(0)) / Z.std(0)
 X, Q = Z[:N], Z[N:]
 kde = KernelDensity(kernel="gaussian", bandwidth="scott").fit(X)
-out = sys.argv[1]
 X.astype("<f8").tofile(f"{out}/kde_train.f64")
 Q.astype("<f8").tofile(f"{out}/kde_queries.f64")
 kde.score_samples(Q).astype("<f8").tofile(f"{out}/kde_sklearn.f64")

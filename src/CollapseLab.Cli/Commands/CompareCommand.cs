@@ -1,6 +1,6 @@
 using System.CommandLine;
 using CollapseLab.Reports;
-using CollapseLab.Specs;
+using CollapseLab.Storage;
 
 namespace CollapseLab.Cli.Commands;
 
@@ -20,13 +20,13 @@ internal static class CompareCommand
             var names = parsed.GetValue(runArgs)!;
             if (names.Length < 2)
             {
-                throw new SpecException($"compare needs at least two runs, got {names.Length}; for one run use 'collapse report {names.FirstOrDefault() ?? "RUN"}'.");
+                throw new CommandLineException($"compare needs at least two runs, got {names.Length}; for one run use 'collapse report {names.FirstOrDefault() ?? "RUN"}'.");
             }
             var folders = names.Select(n => ReportCommand.Find(n, parsed.GetValue(runs)!)).ToList();
             var duplicate = folders.GroupBy(f => f.Path).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null)
             {
-                throw new SpecException($"run {duplicate.First().Id} is named twice; compare different runs.");
+                throw new CommandLineException($"run {duplicate.First().Id} is named twice; compare different runs.");
             }
             var path = ReportBuilder.Compare(folders, parsed.GetValue(output)!);
             parsed.InvocationConfiguration.Output.WriteLine($"report: {path}");

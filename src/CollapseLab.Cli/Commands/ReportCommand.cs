@@ -1,6 +1,6 @@
 using System.CommandLine;
 using CollapseLab.Reports;
-using CollapseLab.Specs;
+using CollapseLab.Running;
 using CollapseLab.Storage;
 using CollapseLab.Summaries;
 
@@ -29,13 +29,17 @@ internal static class ReportCommand
 
     public static RunFolder Find(string name, string runsDirectory) =>
         RunFolder.Find(name, runsDirectory)
-            ?? throw new SpecException($"no run '{name}' (looked for a folder with {RunFolder.SpecFile} at that path and under {runsDirectory}/). 'collapse list' shows the runs.");
+            ?? throw new RunFolderException($"no run '{name}' (looked for a folder with {RunFolder.SpecFile} at that path and under {runsDirectory}/). 'collapse list' shows the runs.");
 
-    /// <summary>Run after every completed run: writes report.html; a report that fails never fails the run.</summary>
+    /// <summary>How the program runs and resumes: every run it completes leaves report.html in its folder.</summary>
+    public static RunnerOptions RunOptions { get; } = new(RunnerOptions.DefaultCheckpointInterval) { AfterComplete = [AfterRun] };
+
+    /// <summary>Run after every completed run: writes the sample grids and report.html; a report that fails never fails the run.</summary>
     public static void AfterRun(RunFolder folder, RunSummary summary)
     {
         try
         {
+            SampleGrids.Write(folder, summary);
             ReportBuilder.Write(folder);
         }
         catch (Exception e)

@@ -30,7 +30,7 @@ internal static class RunCommand
             var threadCount = parsed.GetValue(threads);
             if (threadCount < 1)
             {
-                throw new SpecException($"--threads must be at least 1, got {threadCount}.");
+                throw new CommandLineException($"--threads must be at least 1, got {threadCount}.");
             }
             var runsDirectory = parsed.GetValue(runs)!;
             var resumeRun = parsed.GetValue(resume);
@@ -38,13 +38,13 @@ internal static class RunCommand
             if (resumeRun is not null)
             {
                 var folder = RunFolder.Find(resumeRun, runsDirectory)
-                    ?? throw new SpecException($"--resume {resumeRun}: no run folder with a {RunFolder.SpecFile} there or under {runsDirectory}/. 'collapse list' shows the runs.");
-                session = RunSession.Resume(folder, runsDirectory, threadCount);
+                    ?? throw new RunFolderException($"--resume {resumeRun}: no run folder with a {RunFolder.SpecFile} there or under {runsDirectory}/. 'collapse list' shows the runs.");
+                session = RunSession.Resume(folder, runsDirectory, threadCount, ReportCommand.RunOptions);
             }
             else
             {
                 var experiment = LoadSpec(parsed.GetValue(spec), parsed.GetValue(set) ?? []);
-                session = RunSession.Start(experiment, runsDirectory, threadCount);
+                session = RunSession.Start(experiment, runsDirectory, threadCount, ReportCommand.RunOptions);
             }
             var quietRun = parsed.GetValue(quiet);
             if (!quietRun)

@@ -34,7 +34,7 @@ internal static class SampleCommand
             var n = parsed.GetValue(count);
             if (n < 1)
             {
-                throw new SpecException($"--count must be at least 1, got {n}.");
+                throw new CommandLineException($"--count must be at least 1, got {n}.");
             }
             var overrides = new List<(string, string, SourceLocation)>();
             void Override<T>(Option<T?> option, string key)
@@ -84,7 +84,7 @@ internal static class SampleCommand
     {
         var clock = Stopwatch.StartNew();
         var reported = TimeSpan.Zero;
-        // WaitAny rather than Wait: a failed task's SpecException must surface unwrapped, for exit code 2.
+        // WaitAny rather than Wait: a failed task's bad-input exception must surface unwrapped, for exit code 2.
         while (Task.WaitAny([work], 200) < 0)
         {
             if (clock.Elapsed - reported >= TimeSpan.FromSeconds(reported == TimeSpan.Zero ? 1 : 5))

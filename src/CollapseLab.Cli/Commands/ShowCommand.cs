@@ -23,23 +23,20 @@ internal static class ShowCommand
         };
         command.SetAction(parsed =>
         {
-            var runsDirectory = parsed.GetValue(runs)!;
-            var name = parsed.GetValue(run)!;
-            var folder = RunFolder.Find(name, runsDirectory)
-                ?? throw new SpecException($"no run '{name}' (looked for a folder with {RunFolder.SpecFile} at that path and under {runsDirectory}/). 'collapse list' shows the runs.");
+            var folder = ReportCommand.Find(parsed.GetValue(run)!, parsed.GetValue(runs)!);
             var output = parsed.InvocationConfiguration.Output;
             var rows = SummaryTable.Read(folder);
             var metrics = rows.Select(r => r.Metric).Distinct().ToList();
             var chosen = parsed.GetValue(metric) is { Length: > 0 } picked ? picked : metrics.ToArray();
             foreach (var m in chosen.Where(m => !metrics.Contains(m)))
             {
-                throw new SpecException($"--metric {m}: this run has no such metric.{Suggestions.DidYouMean(m, metrics)} It has: {string.Join(", ", metrics)}.");
+                throw new RunFolderException($"--metric {m}: this run has no such metric.{Suggestions.DidYouMean(m, metrics)} It has: {string.Join(", ", metrics)}.");
             }
             var last = rows.Max(r => r.Generation);
             var step = parsed.GetValue(every) ?? Math.Max(1, last / 5);
             if (step < 1)
             {
-                throw new SpecException($"--every must be at least 1, got {step}.");
+                throw new CommandLineException($"--every must be at least 1, got {step}.");
             }
             var generations = Enumerable.Range(0, last + 1).Where(g => g % step == 0 || g == last).ToHashSet();
             var selected = rows.Where(r => chosen.Contains(r.Metric) && generations.Contains(r.Generation)).ToList();

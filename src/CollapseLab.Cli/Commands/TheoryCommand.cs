@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using CollapseLab.Cli.Terminal;
-using CollapseLab.Specs;
 using CollapseLab.Storage;
 using CollapseLab.Families.Gaussian;
 using Spectre.Console;
@@ -34,7 +33,7 @@ internal static class TheoryCommand
             var minimum = unbiased ? 2 : 1;
             if (m < minimum || n < minimum || d < 1 || t < 0)
             {
-                throw new SpecException($"need M ≥ {minimum}, n ≥ {minimum}, d ≥ 1 and t ≥ 0 (got M={m}, n={n}, d={d}, t={t}).");
+                throw new CommandLineException($"need M ≥ {minimum}, n ≥ {minimum}, d ≥ 1 and t ≥ 0 (got M={m}, n={n}, d={d}, t={t}).");
             }
             var theory = new GaussianTheory(n, m, d, unbiased);
             var console = Consoles.For(parsed.InvocationConfiguration.Output);

@@ -12,7 +12,7 @@ public static class CurationSpec
 {
     public static CurationStage Read(SpecReader arm, Catalog catalog, IFamily family)
     {
-        var node = arm.Raw("curation");
+        var node = arm.Node("curation");
         if (node is null)
         {
             return CurationStage.None;

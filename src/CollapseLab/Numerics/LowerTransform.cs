@@ -11,18 +11,18 @@ namespace CollapseLab.Numerics;
 /// </summary>
 public sealed class LowerTransform
 {
-    private readonly double[] _lt;
+    private readonly double[] _lTransposed;
     private readonly int _d;
 
     public LowerTransform(double[] l, int d)
     {
         _d = d;
-        _lt = new double[d * d];
+        _lTransposed = new double[d * d];
         for (var i = 0; i < d; i++)
         {
             for (var k = 0; k < d; k++)
             {
-                _lt[k * d + i] = l[i * d + k];
+                _lTransposed[k * d + i] = l[i * d + k];
             }
         }
     }
@@ -42,7 +42,7 @@ public sealed class LowerTransform
             mean[j..d].CopyTo(x[j..]);
             for (var k = 0; k < d; k++)
             {
-                Axpy.Add(x[j..], _lt.AsSpan(k * d + j, d - j), z[k]);
+                Axpy.Add(x[j..], _lTransposed.AsSpan(k * d + j, d - j), z[k]);
             }
         }
         x.CopyTo(z);
@@ -52,7 +52,7 @@ public sealed class LowerTransform
     private void Apply16(ReadOnlySpan<double> mean, ReadOnlySpan<double> z, int j, Span<double> x)
     {
         var d = _d;
-        ref var lt = ref MemoryMarshal.GetArrayDataReference(_lt);
+        ref var lt = ref MemoryMarshal.GetArrayDataReference(_lTransposed);
         var a0 = Vector256.Create(mean.Slice(j, 4));
         var a1 = Vector256.Create(mean.Slice(j + 4, 4));
         var a2 = Vector256.Create(mean.Slice(j + 8, 4));

@@ -13,6 +13,7 @@ public sealed class RunSession
 {
     private readonly SqliteIndex _index;
     private readonly string _specYaml;
+    private readonly IReadOnlyList<Action<RunFolder, RunSummary>> _afterComplete;
     private RunInfo _info;
 
     private RunSession(ExperimentSpec spec, RunFolder folder, SqliteIndex index, RunInfo info, int threads, RunnerOptions? options)
@@ -22,9 +23,10 @@ public sealed class RunSession
         _index = index;
         _info = info;
         _specYaml = File.ReadAllText(folder.File(RunFolder.SpecFile));
+        _afterComplete = options?.AfterComplete ?? [];
         Runner = new ExperimentRunner(spec, folder, threads)
         {
-            CheckpointInterval = options?.CheckpointInterval ?? TimeSpan.FromSeconds(10),
+            CheckpointInterval = options?.CheckpointInterval ?? RunnerOptions.DefaultCheckpointInterval,
             AfterGeneration = options?.AfterGeneration,
         };
     }
@@ -38,9 +40,6 @@ public sealed class RunSession
     public RunSummary? Summary { get; private set; }
 
     public string Status => _info.Status;
-
-    /// <summary>Hooks run after results are exported, e.g. the HTML report.</summary>
-    public static List<Action<RunFolder, RunSummary>> AfterComplete { get; } = [Metrics.Images.SampleGrids.Write];
 
     public static RunSession Start(ExperimentSpec spec, string runsDirectory, int threads, RunnerOptions? options = null)
     {
@@ -60,10 +59,10 @@ public sealed class RunSession
     public static RunSession Resume(RunFolder folder, string runsDirectory, int threads, RunnerOptions? options = null, Extending.Catalog? catalog = null)
     {
         var spec = SpecLoader.LoadFile(folder.File(RunFolder.SpecFile), catalog: catalog);
-        var info = RunInfo.Load(folder) ?? throw new SpecException($"{folder.Path}: no {RunFolder.InfoFile}; this folder is not a CollapseLab run.");
+        var info = RunInfo.Load(folder) ?? throw new RunFolderException($"{folder.Path}: no {RunFolder.InfoFile}; this folder is not a CollapseLab run.");
         if (info.Status == "complete")
         {
-            throw new SpecException($"{folder.Path}: this run is already complete; nothing to resume. Start a new one with 'collapse run {folder.File(RunFolder.SpecFile)}'.");
+            throw new RunFolderException($"{folder.Path}: this run is already complete; nothing to resume. Start a new one with 'collapse run {folder.File(RunFolder.SpecFile)}'.");
         }
         info = info with { Status = "running", Threads = threads };
         info.Save(folder);
@@ -98,7 +97,7 @@ public sealed class RunSession
         Folder.DeleteCheckpoints();
         File.Delete(Folder.File("chains.bin"));
         // After Finish, so hooks (the report) see the run as complete with its timings.
-        foreach (var hook in AfterComplete)
+        foreach (var hook in _afterComplete)
         {
             hook(Folder, Summary);
         }
@@ -113,5 +112,11 @@ public sealed class RunSession
     }
 }
 
-/// <summary>How often unfinished chains are checkpointed, and a callback after every generation.</summary>
-public sealed record RunnerOptions(TimeSpan CheckpointInterval, Action<long>? AfterGeneration = null);
+/// <summary>How often unfinished chains are checkpointed, and the caller's callbacks: after every generation, and after the run completes.</summary>
+public sealed record RunnerOptions(TimeSpan CheckpointInterval, Action<long>? AfterGeneration = null)
+{
+    public static readonly TimeSpan DefaultCheckpointInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>Run in order once results are exported and the run is marked complete, e.g. the HTML report.</summary>
+    public IReadOnlyList<Action<RunFolder, RunSummary>> AfterComplete { get; init; } = [];
+}

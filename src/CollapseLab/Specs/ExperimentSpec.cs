@@ -51,7 +51,7 @@ public sealed record OutputSpec(int SampleValueReplicates, int? Previews, int Co
     {
         var replicates = output.Int("sample_values", 1, min: 0);
         int? previews = output.Has("previews") ? output.Int("previews", null, min: 0, max: 100_000) : null;
-        output.Raw("previews");
+        output.Node("previews");
         var composition = output.Int("composition", 10, min: 1);
         return new OutputSpec(replicates, previews, composition);
     }

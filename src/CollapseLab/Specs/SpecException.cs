@@ -1,8 +1,9 @@
 namespace CollapseLab.Specs;
 
 /// <summary>
-/// Bad input, reported to the user as "where: what is wrong. what to change" with exit code 2. Thrown for specs,
-/// data files and command-line values alike.
+/// Bad input, reported to the user as "where: what is wrong. what to change" with exit code 2. Thrown for specs
+/// and the data files they name; a run folder that cannot serve a command throws
+/// <see cref="Storage.RunFolderException"/> instead.
 /// </summary>
 public sealed class SpecException : Exception
 {

@@ -66,7 +66,7 @@ public static class SpecLoader
             root.Strings("metrics"), root.Section("output", OutputSpec.Read), ExpandArms(root, tree));
         foreach (var key in ArmKeys)
         {
-            root.Raw(key);
+            root.Node(key);
         }
         return header;
     }
@@ -139,7 +139,7 @@ public static class SpecLoader
     private static List<(string Name, SpecMap Overrides)> ExpandArms(SpecReader root, SpecMap tree)
     {
         var arms = new List<(string, SpecMap)>();
-        switch (root.Raw("arms"))
+        switch (root.Node("arms"))
         {
             case null:
                 var kind = (tree.Find("policy")?.Value as SpecMap)?.Find("kind")?.Value as SpecScalar;
@@ -161,7 +161,7 @@ public static class SpecLoader
             case var other:
                 throw new SpecException(other.Where, "arms", "expected a non-empty list of arms, each a mapping with a name and the keys it overrides.");
         }
-        return ExpandGrid(root.Raw("grid"), arms);
+        return ExpandGrid(root.Node("grid"), arms);
     }
 
     private static List<(string, SpecMap)> ExpandGrid(SpecNode? grid, List<(string Name, SpecMap Overrides)> arms)

@@ -228,7 +228,8 @@ public sealed class SpecReader
     /// <summary>Records a nested mapping's resolved values under <paramref name="key"/> once it has been read.</summary>
     public void Adopt(string key, SpecReader child) => Resolved[key] = child.Resolved;
 
-    public SpecNode? Raw(string key)
+    /// <summary>The key's node as written (null when absent), for values a getter cannot read; the key counts as read.</summary>
+    public SpecNode? Node(string key)
     {
         _known.Add(key);
         return _map.Find(key)?.Value;

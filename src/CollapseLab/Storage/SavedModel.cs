@@ -28,11 +28,11 @@ public sealed record SavedModel(ExperimentSpec Spec, ArmSpec Arm, int Generation
         var arm = spec.Arms[index];
         if (!spec.Catalog.Provides(arm.Family, Capabilities.SavedWeights) || arm.Family is not ISavedModels saved)
         {
-            throw new SpecException($"arm '{arm.Name}' uses the {arm.Family.Name} family, which does not save its fitted models, so there is nothing to sample. Sample a run of a family that saves them ({string.Join(", ", spec.Catalog.FamiliesWith(Capabilities.SavedWeights))}).");
+            throw new RunFolderException($"arm '{arm.Name}' uses the {arm.Family.Name} family, which does not save its fitted models, so there is nothing to sample. Sample a run of a family that saves them ({string.Join(", ", spec.Catalog.FamiliesWith(Capabilities.SavedWeights))}).");
         }
         if (!saved.SavesModels)
         {
-            throw new SpecException($"arm '{arm.Name}' ran without saving its models. Set {saved.SaveModelsSetting} in the spec and run it again.");
+            throw new RunFolderException($"arm '{arm.Name}' ran without saving its models. Set {saved.SaveModelsSetting} in the spec and run it again.");
         }
         var directory = folder.ModelDirectory(arm.Index);
         var available = Enumerable.Range(0, spec.Generations + 1)
@@ -40,12 +40,12 @@ public sealed record SavedModel(ExperimentSpec Spec, ArmSpec Arm, int Generation
             .ToList();
         if (available.Count == 0)
         {
-            throw new SpecException($"arm '{arm.Name}' has no saved model in {directory} (a model is saved after each generation's fit; did the run stop before its first?).");
+            throw new RunFolderException($"arm '{arm.Name}' has no saved model in {directory} (a model is saved after each generation's fit; did the run stop before its first?).");
         }
         var chosen = generation ?? available[^1];
         if (!available.Contains(chosen))
         {
-            throw new SpecException($"--generation {chosen}: arm '{arm.Name}' has no saved model of that generation. Saved generations: {string.Join(", ", available)}.");
+            throw new RunFolderException($"--generation {chosen}: arm '{arm.Name}' has no saved model of that generation. Saved generations: {string.Join(", ", available)}.");
         }
         var path = Path.Combine(directory, saved.ModelFile(chosen));
         try
@@ -54,7 +54,7 @@ public sealed record SavedModel(ExperimentSpec Spec, ArmSpec Arm, int Generation
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
         {
-            throw new SpecException($"{path}: the saved model cannot be read ({e.Message}). Pick another --generation.", e);
+            throw new RunFolderException($"{path}: the saved model cannot be read ({e.Message}). Pick another --generation.", e);
         }
     }
 
@@ -80,7 +80,7 @@ public sealed record SavedModel(ExperimentSpec Spec, ArmSpec Arm, int Generation
             .ToList();
         if (names.Count == 0)
         {
-            throw new SpecException($"{specPath}: no arms list; this is not the resolved spec a run writes.");
+            throw new RunFolderException($"{specPath}: no arms list; this is not the resolved spec a run writes.");
         }
         if (armName is null)
         {
@@ -89,6 +89,6 @@ public sealed record SavedModel(ExperimentSpec Spec, ArmSpec Arm, int Generation
         var index = names.IndexOf(armName);
         return index >= 0
             ? index
-            : throw new SpecException($"--arm {armName}: this run has no such arm.{Suggestions.DidYouMean(armName, names)} Its arms: {string.Join(", ", names)}.");
+            : throw new RunFolderException($"--arm {armName}: this run has no such arm.{Suggestions.DidYouMean(armName, names)} Its arms: {string.Join(", ", names)}.");
     }
 }

@@ -12,7 +12,7 @@ public static class SummaryTable
         if (!File.Exists(path))
         {
             var status = RunInfo.Load(folder)?.Status ?? "unknown";
-            throw new Specs.SpecException($"{folder.Path}: no summary.csv (run status: {status}). A stopped run can be finished with 'collapse run --resume {folder.Path}'.");
+            throw new RunFolderException($"{folder.Path}: no summary.csv (run status: {status}). A stopped run can be finished with 'collapse run --resume {folder.Path}'.");
         }
         var rows = new List<SummaryRow>();
         foreach (var line in File.ReadLines(path).Skip(1))

@@ -23,12 +23,12 @@ public static class TableExport
     private static readonly HashSet<string> NumberColumns =
         ["replicate", "generation", "index", "n", "n_finite", "mean", "sd", "ci_low", "ci_high", "median", "q025", "q975", "theory", "value", "share"];
 
-    /// <summary>The table's file in <paramref name="folder"/>, or a <see cref="Specs.SpecException"/> saying why there is none.</summary>
+    /// <summary>The table's file in <paramref name="folder"/>, or a <see cref="RunFolderException"/> saying why there is none.</summary>
     public static string Locate(RunFolder folder, string table)
     {
         if (!Tables.TryGetValue(table, out var file))
         {
-            throw new Specs.SpecException($"no table '{table}'.{Specs.Suggestions.DidYouMean(table, Tables.Keys)} Tables: {string.Join(", ", Tables.Keys)}.");
+            throw new RunFolderException($"no table '{table}'.{Specs.Suggestions.DidYouMean(table, Tables.Keys)} Tables: {string.Join(", ", Tables.Keys)}.");
         }
         foreach (var candidate in new[] { folder.File(file), folder.File(file + ".gz") })
         {
@@ -40,7 +40,7 @@ public static class TableExport
         var why = table is "samples" or "sample-values"
             ? " Only runs whose metrics record per-sample values (or whose data has previews) write it; see output.sample_values in the spec."
             : $" (run status: {RunInfo.Load(folder)?.Status ?? "unknown"}).";
-        throw new Specs.SpecException($"{folder.Path}: no {file}.{why}");
+        throw new RunFolderException($"{folder.Path}: no {file}.{why}");
     }
 
     public static TextReader Open(string path)
@@ -71,7 +71,7 @@ public static class TableExport
         using var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         string[]? header = null;
         w.WriteStartArray();
-        foreach (var record in Reports.CsvRecords.Records(reader))
+        foreach (var record in CsvRecords.Records(reader))
         {
             if (header is null)
             {

@@ -8,7 +8,8 @@ namespace CollapseLab.Tests.Cli;
 /// </summary>
 public class BadInputTests
 {
-    private const string Good = """
+    /// <summary>A small valid spec (one Gaussian arm), also what run-folder tests run.</summary>
+    internal const string Good = """
         name: bad
         generations: 3
         replicates: 2

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using CollapseLab.Cli;
-using CollapseLab.Reports;
+using CollapseLab.Storage;
 
 namespace CollapseLab.Tests.Cli;
 

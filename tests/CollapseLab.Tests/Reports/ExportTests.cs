@@ -63,6 +63,6 @@ public sealed class ExportTests
         var (code, _, error) = ReportContentTests.Cli("export", "bare", "sample-values", "--runs", runs);
         Assert.Equal(global::CollapseLab.Cli.CollapseCli.BadInput, code);
         Assert.Contains("no sample_values.csv", error, StringComparison.Ordinal);
-        Assert.Throws<global::CollapseLab.Specs.SpecException>(() => TableExport.Locate(folder, "sumary"));
+        Assert.Throws<RunFolderException>(() => TableExport.Locate(folder, "sumary"));
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CollapseLab.Cli;
 using CollapseLab.Reports;
+using CollapseLab.Storage;
 
 namespace CollapseLab.Tests.Reports;
 
@@ -159,7 +160,7 @@ public sealed partial class ReportContentTests
         Assert.Equal(31 * 2, trajectory["data"]!["values"]![0]!["g"]!.AsArray().Count);
     }
 
-    private static string RenderIn(CultureInfo culture, Storage.RunFolder folder)
+    private static string RenderIn(CultureInfo culture, RunFolder folder)
     {
         var saved = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
         try

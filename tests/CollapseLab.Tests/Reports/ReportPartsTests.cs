@@ -3,7 +3,7 @@ using CollapseLab.Storage;
 
 namespace CollapseLab.Tests.Reports;
 
-/// <summary>The report's small pieces: onset rule, axis choice, generation picks, histograms, CSV records.</summary>
+/// <summary>The report's small pieces: onset rule, axis choice, generation picks, histograms.</summary>
 public sealed class ReportPartsTests
 {
     private static SummaryRow Row(int g, double median, double low = double.NaN, double high = double.NaN) =>
@@ -79,16 +79,6 @@ public sealed class ReportPartsTests
         var (same, sameLog) = Histograms.Build([("c", [2, 2, 2])]);
         Assert.False(sameLog);
         Assert.Equal(3, same[0].Counts.Sum());
-    }
-
-    [Fact]
-    public void CsvRecords_ReadQuotedFieldsAcrossLines()
-    {
-        var text = "arm,sample\nreplace,\"a, \"\"b\"\"\nsecond line\"\r\n\"x\",plain";
-        var records = CsvRecords.Records(new StringReader(text)).ToList();
-        Assert.Equal(3, records.Count);
-        Assert.Equal(["replace", "a, \"b\"\nsecond line"], records[1]);
-        Assert.Equal(["x", "plain"], records[2]);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public static class BlobsSource
         double[][]? given = null;
         int k;
         int d;
-        if (data.Raw("centers") is SpecList)
+        if (data.Node("centers") is SpecList)
         {
             given = data.Matrix("centers")!;
             k = given.Length;

@@ -14,7 +14,7 @@ public static class CsvSource
         data.Resolved["source"] = $"csv:{fullPath}";
         var columns = data.Strings("columns");
         var table = CsvTable.Load(fullPath, columns, Unknown(data, fullPath));
-        var testNode = data.Raw("test");
+        var testNode = data.Node("test");
         CsvTable? testTable = null;
         double testFraction = 0.2;
         if (testNode is SpecScalar s && s.Value.StartsWith("csv:", StringComparison.Ordinal))

@@ -6,7 +6,7 @@ namespace CollapseLab.Data.Sources;
 
 /// <summary>
 /// Image data sets in IDX files. <c>fashion-mnist</c> reads Debian's dataset-fashion-mnist (or <c>folder</c>);
-/// <c>idx:path</c> reads any IDX image file (MNIST's own), with optional <c>labels</c>, <c>test_images</c> and
+/// <c>idx:path</c> (or <c>source: idx</c> with <c>path:</c>) reads any IDX image file (MNIST's own), with optional <c>labels</c>, <c>test_images</c> and
 /// <c>test_labels</c>; without test files, <c>test</c> images are held out of the training file by a seeded split.
 /// Options: <c>train</c> (pool size per replicate), <c>test</c> (test images), <c>binarize</c> (pixels ≥ ½ → 1).
 /// </summary>
@@ -39,10 +39,6 @@ public static class ImageSources
 
     public static Func<ulong, ExperimentData> ReadIdx(SpecReader data, string path, string baseDirectory)
     {
-        if (path.Length == 0)
-        {
-            throw data.Error("source", "an idx source needs the path of an IDX image file: source: idx:path/to/train-images-idx3-ubyte.gz");
-        }
         string? Optional(string key)
         {
             var value = data.OptionalString(key);

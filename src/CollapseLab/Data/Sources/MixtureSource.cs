@@ -74,7 +74,7 @@ public static class MixtureSource
     private static double[][] ReadCovariances(SpecReader data, int k, int d)
     {
         const string example = "covariances: [[[1, 0], [0, 1]], [[2, 0.5], [0.5, 1]]]";
-        if (data.Raw("covariances") is not SpecList list || list.Items.Count != k)
+        if (data.Node("covariances") is not SpecList list || list.Items.Count != k)
         {
             throw data.Error("covariances", $"expected a list of {k} matrices (one per component), e.g. {example}.");
         }

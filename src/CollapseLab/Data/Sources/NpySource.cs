@@ -15,7 +15,7 @@ public static class NpySource
         var rows = NpyFile.Load(fullPath);
         RowBatch? testRows = null;
         var testFraction = 0.2;
-        if (data.Raw("test") is SpecScalar s && s.Value.StartsWith("npy:", StringComparison.Ordinal))
+        if (data.Node("test") is SpecScalar s && s.Value.StartsWith("npy:", StringComparison.Ordinal))
         {
             var testPath = SourcePaths.Resolve(s.Value[4..], baseDirectory);
             data.Resolved["test"] = $"npy:{testPath}";

@@ -40,10 +40,6 @@ public static class TextSources
 
     public static Func<ulong, ExperimentData> ReadWikiText(SpecReader data, string folder, string baseDirectory)
     {
-        if (folder.Length == 0)
-        {
-            throw data.Error("source", "a WikiText source needs its folder: source: wikitext:path/to/wikitext-2-raw");
-        }
         var full = SourcePaths.Resolve(folder, baseDirectory);
         data.Resolved["source"] = $"wikitext:{full}";
         string Find(string part)
@@ -153,7 +149,7 @@ public static class TextSources
             throw data.Error("test", "a test share must be below 1 so that some documents are left to train on.");
         }
         int? train = data.Has("train") ? data.Int("train", null, min: 1) : null;
-        data.Raw("train");
+        data.Node("train");
         var tokenizerSpec = TokenizerSpec.Read(data, baseDirectory);
         if (corpus.Documents.All(d => d.Trim().Length == 0))
         {

@@ -14,7 +14,7 @@ public sealed record TokenizerSpec(string Kind, int VocabularySize, bool Lowerca
 
     public static TokenizerSpec Read(SpecReader data, string baseDirectory)
     {
-        var node = data.Raw("tokenizer");
+        var node = data.Node("tokenizer");
         if (node is null or SpecScalar)
         {
             var kind = data.Choice("tokenizer", "word", Kinds);

@@ -34,7 +34,7 @@ public sealed record Bandwidth(string? Rule, double[]? Values)
     /// <summary>Reads <c>bandwidth</c>: scott, silverman, a positive number, or a list of positive numbers.</summary>
     public static Bandwidth Read(SpecReader model)
     {
-        if (model.Raw("bandwidth") is SpecScalar { Value: var text } && !double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+        if (model.Node("bandwidth") is SpecScalar { Value: var text } && !double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
         {
             if (!Rules.Contains(text))
             {

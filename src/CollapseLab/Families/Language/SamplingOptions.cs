@@ -49,11 +49,11 @@ public sealed record SamplingOptions(
         var penalty = s.Double("repetition_penalty", 1.0, min: 1);
         var maxLength = s.Has("max_length") ? s.Int("max_length", null, min: 1, max: 1_000_000) : 0;
         var minLength = s.Has("min_length") ? s.Int("min_length", null, min: 0, max: maxLength > 0 ? maxLength : 1_000_000) : -1;
-        s.Raw("max_length");
-        s.Raw("min_length");
+        s.Node("max_length");
+        s.Node("min_length");
         var prompt = s.Choice("prompt", "none", ["none", "real"]) == "real";
         var promptLength = prompt && s.Has("prompt_length") ? s.Int("prompt_length", null, min: 1) : 0;
-        s.Raw("prompt_length");
+        s.Node("prompt_length");
         if (beam > 1 && (temperature != 1 || topK != 0 || topP < 1))
         {
             throw s.Error("beam", "beam search is deterministic: it keeps the likeliest sequences, so temperature, top_k and top_p do not apply. Remove them or set beam: 1.");

@@ -70,25 +70,25 @@ internal sealed class SequenceSampler
     private const int MaxRejections = 64;
 
     private readonly ILanguageModel _model;
-    private readonly SamplingOptions _o;
+    private readonly SamplingOptions _options;
     private readonly NextTokenDistribution _dist;
     private readonly bool[] _explicit;
     private readonly int[] _inHistory;
     private readonly double _invT;
-    private readonly List<int> _e = [];
-    private readonly List<double> _w = [];
+    private readonly List<int> _explicitTokens = [];
+    private readonly List<double> _explicitWeights = [];
     private readonly List<(int Token, double Weight)> _candidates = [];
     private readonly List<int> _ranked = [];
     private double[]? _cachedBase;
     private double[] _powBase = [];
     private double[] _cumPow = [];
     private int[] _powOrder = [];
-    private double _zT;
+    private double _powBaseTotal; // Σ_t base(t)^(1/T), the last entry of _cumPow
 
     public SequenceSampler(ILanguageModel model, SamplingOptions options)
     {
         _model = model;
-        _o = options;
+        _options = options;
         _dist = new NextTokenDistribution(model.VocabularySize);
         _explicit = new bool[model.VocabularySize];
         _inHistory = new int[model.VocabularySize];
@@ -97,16 +97,16 @@ internal sealed class SequenceSampler
 
     public int[] Sample(ReadOnlySpan<int> prompt, RandomStream rng)
     {
-        var history = new int[prompt.Length + Math.Min(_o.MaxLength, 256)];
+        var history = new int[prompt.Length + Math.Min(_options.MaxLength, 256)];
         prompt.CopyTo(history);
         var n = prompt.Length;
         Mark(prompt, +1);
         var boundary = _model.Boundary;
-        for (var step = 0; step < _o.MaxLength; step++)
+        for (var step = 0; step < _options.MaxLength; step++)
         {
-            var masked = step < _o.MinLength;
+            var masked = step < _options.MinLength;
             var next = -1;
-            if (_o.IsPlain)
+            if (_options.IsPlain)
             {
                 for (var tries = 0; tries < MaxRejections && next < 0; tries++)
                 {
@@ -124,10 +124,10 @@ internal sealed class SequenceSampler
             }
             if (n == history.Length)
             {
-                Array.Resize(ref history, Math.Min(prompt.Length + _o.MaxLength, history.Length * 2));
+                Array.Resize(ref history, Math.Min(prompt.Length + _options.MaxLength, history.Length * 2));
             }
             history[n++] = next;
-            if (_o.RepetitionPenalty != 1)
+            if (_options.RepetitionPenalty != 1)
             {
                 _inHistory[next]++;
             }
@@ -138,11 +138,11 @@ internal sealed class SequenceSampler
 
     public int[] Beam(ReadOnlySpan<int> prompt)
     {
-        var width = _o.Beam;
+        var width = _options.Beam;
         var beams = new List<(int[] Tokens, double Score, bool Done)> { ([], 0, false) };
         var boundary = _model.Boundary;
         var next = new List<(int[] Tokens, double Score, bool Done)>();
-        for (var step = 0; step < _o.MaxLength && beams.Any(b => !b.Done); step++)
+        for (var step = 0; step < _options.MaxLength && beams.Any(b => !b.Done); step++)
         {
             next.Clear();
             foreach (var beam in beams)
@@ -154,7 +154,7 @@ internal sealed class SequenceSampler
                 }
                 int[] history = [.. prompt, .. beam.Tokens];
                 Mark(history, +1);
-                var total = Candidates(history, step < _o.MinLength, width, 1);
+                var total = Candidates(history, step < _options.MinLength, width, 1);
                 Mark(history, -1);
                 foreach (var (token, weight) in _candidates)
                 {
@@ -169,7 +169,7 @@ internal sealed class SequenceSampler
 
     private void Mark(ReadOnlySpan<int> tokens, int delta)
     {
-        if (_o.RepetitionPenalty == 1)
+        if (_options.RepetitionPenalty == 1)
         {
             return;
         }
@@ -182,9 +182,9 @@ internal sealed class SequenceSampler
     /// <summary>One draw from the transformed distribution (temperature, penalty, top-k, top-p, boundary mask).</summary>
     private int Step(ReadOnlySpan<int> history, bool masked, RandomStream rng)
     {
-        if (_o.TopK > 0 || _o.TopP < 1)
+        if (_options.TopK > 0 || _options.TopP < 1)
         {
-            var kept = Candidates(history, masked, _o.TopK, _o.TopP);
+            var kept = Candidates(history, masked, _options.TopK, _options.TopP);
             if (kept <= 0)
             {
                 return _model.SampleNext(history, rng);
@@ -211,13 +211,13 @@ internal sealed class SequenceSampler
         int chosen;
         if (x < explicitMass || implicitMass <= 0)
         {
-            chosen = _e[^1];
-            for (var j = 0; j < _e.Count; j++)
+            chosen = _explicitTokens[^1];
+            for (var j = 0; j < _explicitTokens.Count; j++)
             {
-                x -= _w[j];
+                x -= _explicitWeights[j];
                 if (x < 0)
                 {
-                    chosen = _e[j];
+                    chosen = _explicitTokens[j];
                     break;
                 }
             }
@@ -235,7 +235,7 @@ internal sealed class SequenceSampler
     {
         for (var tries = 0; tries < MaxRejections; tries++)
         {
-            var t = _cumPow.AsSpan().BinarySearch(rng.NextDouble() * _zT);
+            var t = _cumPow.AsSpan().BinarySearch(rng.NextDouble() * _powBaseTotal);
             t = t < 0 ? ~t : t + 1;
             t = Math.Min(t, _cumPow.Length - 1);
             if (!_explicit[t] && _powBase[t] > 0)
@@ -268,20 +268,20 @@ internal sealed class SequenceSampler
 
     /// <summary>
     /// Lists the explicit tokens (the sparse part, penalised history tokens, a masked boundary) with their weights
-    /// p^(θ/T) in <see cref="_e"/>/<see cref="_w"/>, and returns their mass and the implicit mass
+    /// p^(θ/T) in <see cref="_explicitTokens"/>/<see cref="_explicitWeights"/>, and returns their mass and the implicit mass
     /// λ^(1/T)·Σ_{w not explicit} base(w)^(1/T).
     /// </summary>
     private (double Explicit, double Implicit) Weigh(ReadOnlySpan<int> history, bool masked)
     {
         _model.Next(history, _dist);
         EnsureCache();
-        _e.Clear();
-        _w.Clear();
+        _explicitTokens.Clear();
+        _explicitWeights.Clear();
         foreach (var t in _dist.Tokens)
         {
             AddExplicit(t);
         }
-        if (_o.RepetitionPenalty != 1)
+        if (_options.RepetitionPenalty != 1)
         {
             foreach (var t in history)
             {
@@ -295,17 +295,17 @@ internal sealed class SequenceSampler
         }
         var explicitMass = 0.0;
         var explicitPow = 0.0;
-        for (var j = 0; j < _e.Count; j++)
+        for (var j = 0; j < _explicitTokens.Count; j++)
         {
-            var t = _e[j];
+            var t = _explicitTokens[j];
             explicitPow += _powBase[t];
             var p = _dist.Probability(t);
-            var exponent = _invT * (_inHistory[t] > 0 ? _o.RepetitionPenalty : 1);
+            var exponent = _invT * (_inHistory[t] > 0 ? _options.RepetitionPenalty : 1);
             var w = (masked && t == boundary) || p <= 0 ? 0 : exponent == 1 ? p : Math.Exp(exponent * Math.Log(p));
-            _w.Add(w);
+            _explicitWeights.Add(w);
             explicitMass += w;
         }
-        var implicitMass = _dist.Lambda <= 0 ? 0 : Math.Pow(_dist.Lambda, _invT) * Math.Max(0, _zT - explicitPow);
+        var implicitMass = _dist.Lambda <= 0 ? 0 : Math.Pow(_dist.Lambda, _invT) * Math.Max(0, _powBaseTotal - explicitPow);
         return (explicitMass, implicitMass);
     }
 
@@ -314,13 +314,13 @@ internal sealed class SequenceSampler
         if (!_explicit[t])
         {
             _explicit[t] = true;
-            _e.Add(t);
+            _explicitTokens.Add(t);
         }
     }
 
     private void ClearExplicit()
     {
-        foreach (var t in _e)
+        foreach (var t in _explicitTokens)
         {
             _explicit[t] = false;
         }
@@ -347,7 +347,7 @@ internal sealed class SequenceSampler
             {
                 b++;
             }
-            var we = a < order.Count ? _w[order[a]] : -1;
+            var we = a < order.Count ? _explicitWeights[order[a]] : -1;
             var wi = b < _powOrder.Length && scale > 0 ? scale * _powBase[_powOrder[b]] : -1;
             if (we < 0 && wi < 0)
             {
@@ -355,7 +355,7 @@ internal sealed class SequenceSampler
             }
             if (we >= wi)
             {
-                _candidates.Add((_e[order[a++]], we));
+                _candidates.Add((_explicitTokens[order[a++]], we));
                 cumulative += we;
             }
             else
@@ -375,12 +375,12 @@ internal sealed class SequenceSampler
     private List<int> Ranked(int k)
     {
         _ranked.Clear();
-        bool Before(int x, int y) => _w[x] > _w[y] || (_w[x] == _w[y] && _e[x] < _e[y]);
+        bool Before(int x, int y) => _explicitWeights[x] > _explicitWeights[y] || (_explicitWeights[x] == _explicitWeights[y] && _explicitTokens[x] < _explicitTokens[y]);
         if (k > 0 && k <= 64)
         {
-            for (var j = 0; j < _e.Count; j++)
+            for (var j = 0; j < _explicitTokens.Count; j++)
             {
-                if (_w[j] <= 0 || (_ranked.Count == k && !Before(j, _ranked[^1])))
+                if (_explicitWeights[j] <= 0 || (_ranked.Count == k && !Before(j, _ranked[^1])))
                 {
                     continue;
                 }
@@ -397,9 +397,9 @@ internal sealed class SequenceSampler
             }
             return _ranked;
         }
-        for (var j = 0; j < _e.Count; j++)
+        for (var j = 0; j < _explicitTokens.Count; j++)
         {
-            if (_w[j] > 0)
+            if (_explicitWeights[j] > 0)
             {
                 _ranked.Add(j);
             }
@@ -425,7 +425,7 @@ internal sealed class SequenceSampler
             z += _powBase[t];
             _cumPow[t] = z;
         }
-        _zT = z;
+        _powBaseTotal = z;
         _powOrder = _dist.BaseOrder ?? Enumerable.Range(0, baseP.Length).OrderByDescending(t => baseP[t]).ThenBy(t => t).ToArray();
     }
 }

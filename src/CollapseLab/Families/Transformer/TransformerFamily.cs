@@ -101,7 +101,7 @@ public sealed record TransformerFamily(
         }
         else
         {
-            model.Raw("early_stopping");
+            model.Node("early_stopping");
         }
         var tokenDropout = model.Double("token_dropout", 0, min: 0, max: 1);
         var save = model.Bool("save_models", false);
@@ -120,13 +120,13 @@ public sealed record TransformerFamily(
         }
         if (model.Has(epochsKey))
         {
-            model.Raw(stepsKey);
+            model.Node(stepsKey);
             return new TrainingBudget(0, model.Double(epochsKey, null, min: 0, exclusiveMin: true));
         }
-        model.Raw(epochsKey);
+        model.Node(epochsKey);
         if (!model.Has(stepsKey) && fallback is not null)
         {
-            model.Raw(stepsKey);
+            model.Node(stepsKey);
             return fallback;
         }
         return new TrainingBudget(model.Int(stepsKey, 200, min: 1), 0);

@@ -92,7 +92,7 @@ public class SyntheticSourceTests
     [InlineData("{ source: blobs, centers: [[0, 0], [1, 1]], dim: 3 }", "make them agree")]
     [InlineData("{ source: circles, factor: 1 }", "below 1")]
     [InlineData("{ source: swiss_roll, dim: 4 }", "between 2 and 3")]
-    [InlineData("{ source: \"npy:\" }", "needs a path")]
+    [InlineData("{ source: \"npy:\" }", "the npy source needs the path of a NumPy .npy file")]
     public void BadOptionsAreSpecErrors(string yaml, string message)
     {
         var e = Assert.Throws<SpecException>(() => Load(yaml));

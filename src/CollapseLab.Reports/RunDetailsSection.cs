@@ -56,7 +56,7 @@ public static class RunDetailsSection
             }
             sb.Append("</tbody></table>");
             sb.Append($"<details><summary>Resolved spec ({Escaping.Html(RunFolder.SpecFile)})</summary><pre>{Escaping.Html(run.SpecYaml)}</pre></details>");
-            page.Raw(sb.ToString());
+            page.AppendTrustedHtml(sb.ToString());
         }
     }
 }

@@ -1,9 +1,9 @@
 using CollapseLab.Data.Images;
-using CollapseLab.Reports;
+using CollapseLab.Metrics.Images;
 using CollapseLab.Storage;
 using CollapseLab.Summaries;
 
-namespace CollapseLab.Metrics.Images;
+namespace CollapseLab.Reports;
 
 /// <summary>
 /// After a run on image data, draws each generation's first 64 previewed samples (first recorded replicate, from

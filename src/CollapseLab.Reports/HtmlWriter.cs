@@ -31,8 +31,8 @@ public sealed class HtmlWriter
         }
     }
 
-    /// <summary>Appends markup the caller built; every piece of run data in it must already be escaped.</summary>
-    public void Raw(string html) => _body.Append(html).Append('\n');
+    /// <summary>Appends markup the caller built and vouches for: every piece of run data in it must already be escaped.</summary>
+    public void AppendTrustedHtml(string html) => _body.Append(html).Append('\n');
 
     public void Heading(string text) => _body.Append($"<h3>{Escaping.Html(text)}</h3>\n");
 

@@ -12,20 +12,16 @@ public static class ReportBuilder
     public const string FileName = "report.html";
 
     /// <summary>Writes the report of <paramref name="folder"/> to <paramref name="output"/> (default: report.html in the folder); returns the path.</summary>
-    public static string Write(RunFolder folder, string? output = null)
-    {
-        var path = Path.GetFullPath(output ?? folder.File(FileName));
-        var html = Render([RunRecord.Load(folder)], compare: false);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        AtomicFile.WriteText(path, html);
-        return path;
-    }
+    public static string Write(RunFolder folder, string? output = null) =>
+        Save(output ?? folder.File(FileName), Render([RunRecord.Load(folder)], compare: false));
 
     /// <summary>One report overlaying the arms of several runs (arm names prefixed by run id).</summary>
-    public static string Compare(IReadOnlyList<RunFolder> folders, string output)
+    public static string Compare(IReadOnlyList<RunFolder> folders, string output) =>
+        Save(output, Render(folders.Select(RunRecord.Load).ToList(), compare: true));
+
+    private static string Save(string output, string html)
     {
         var path = Path.GetFullPath(output);
-        var html = Render(folders.Select(RunRecord.Load).ToList(), compare: true);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         AtomicFile.WriteText(path, html);
         return path;

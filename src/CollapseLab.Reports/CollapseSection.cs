@@ -41,8 +41,8 @@ public static class CollapseSection
             sb.Append("</tr>");
         }
         sb.Append("</tbody></table>");
-        page.Raw(sb.ToString());
-        page.Raw(Sentences(context, cells));
+        page.AppendTrustedHtml(sb.ToString());
+        page.AppendTrustedHtml(Sentences(context, cells));
         return onsets;
     }
 

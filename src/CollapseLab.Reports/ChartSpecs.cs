@@ -78,70 +78,38 @@ public static class ChartSpecs
             : scale.Flat
                 ? new JsonObject { ["domain"] = new JsonArray(Num(scale.Floor), Num(scale.Ceiling)) }
                 : new JsonObject { ["zero"] = false, ["nice"] = true };
-        var x = new JsonObject { ["field"] = "g", ["type"] = "quantitative", ["title"] = "generation", ["scale"] = new JsonObject { ["domain"] = new JsonArray(0, Math.Max(1, lastGeneration)), ["nice"] = false }, ["axis"] = GenerationAxis() };
-        var colour = ArmColour(armDomain);
         var tooltip = MetricTooltip(useMedian, hasTheory, replicates);
+        // The band's lines: field y (or th) against the generation, in the arm's colour.
+        JsonObject Encoding(string y, bool coloured = true)
+        {
+            var encoding = new JsonObject { ["x"] = GenerationX(lastGeneration), ["y"] = new JsonObject { ["field"] = y, ["type"] = "quantitative" } };
+            if (coloured)
+            {
+                encoding["color"] = ArmColour(armDomain);
+            }
+            return encoding;
+        }
+        var band = new JsonObject
+        {
+            ["x"] = GenerationX(lastGeneration),
+            ["y"] = new JsonObject { ["field"] = "lo", ["type"] = "quantitative", ["title"] = yTitle, ["scale"] = yScale, ["axis"] = YAxis(scale) },
+            ["y2"] = new JsonObject { ["field"] = "hi" },
+            ["color"] = ArmColour(armDomain),
+        };
+        var theory = Encoding("th");
+        theory["detail"] = new JsonObject { ["value"] = "theory" };
         var layers = new JsonArray
         {
-            new JsonObject
-            {
-                ["mark"] = new JsonObject { ["type"] = "area", ["opacity"] = 0.16 },
-                ["transform"] = new JsonArray(new JsonObject { ["filter"] = "isValid(datum.lo) && isValid(datum.hi)" }),
-                ["encoding"] = new JsonObject
-                {
-                    ["x"] = x.DeepClone(),
-                    ["y"] = new JsonObject { ["field"] = "lo", ["type"] = "quantitative", ["title"] = yTitle, ["scale"] = yScale, ["axis"] = YAxis(scale) },
-                    ["y2"] = new JsonObject { ["field"] = "hi" },
-                    ["color"] = colour.DeepClone(),
-                },
-            },
-            new JsonObject
-            {
-                ["mark"] = new JsonObject { ["type"] = "line", ["strokeWidth"] = 2 },
-                ["encoding"] = new JsonObject
-                {
-                    ["x"] = x.DeepClone(),
-                    ["y"] = new JsonObject { ["field"] = "y", ["type"] = "quantitative" },
-                    ["color"] = colour.DeepClone(),
-                },
-            },
+            Layer(new JsonObject { ["type"] = "area", ["opacity"] = 0.16 }, band, "isValid(datum.lo) && isValid(datum.hi)"),
+            Layer(new JsonObject { ["type"] = "line", ["strokeWidth"] = 2 }, Encoding("y")),
         };
         if (hasTheory)
         {
-            layers.Add(new JsonObject
-            {
-                ["mark"] = new JsonObject { ["type"] = "line", ["strokeWidth"] = 1.5, ["strokeDash"] = new JsonArray(6, 4) },
-                ["transform"] = new JsonArray(new JsonObject { ["filter"] = "isValid(datum.th)" }),
-                ["encoding"] = new JsonObject
-                {
-                    ["x"] = x.DeepClone(),
-                    ["y"] = new JsonObject { ["field"] = "th", ["type"] = "quantitative" },
-                    ["color"] = colour.DeepClone(),
-                    ["detail"] = new JsonObject { ["value"] = "theory" },
-                },
-            });
+            layers.Add(Layer(new JsonObject { ["type"] = "line", ["strokeWidth"] = 1.5, ["strokeDash"] = new JsonArray(6, 4) }, theory, "isValid(datum.th)"));
         }
-        layers.Add(new JsonObject
-        {
-            ["mark"] = new JsonObject { ["type"] = "point", ["shape"] = "triangle-up", ["filled"] = true, ["size"] = 40 },
-            ["transform"] = new JsonArray(new JsonObject { ["filter"] = "isValid(datum.edge)" }),
-            ["encoding"] = new JsonObject
-            {
-                ["x"] = x.DeepClone(),
-                ["y"] = new JsonObject { ["field"] = "y", ["type"] = "quantitative" },
-                ["color"] = colour.DeepClone(),
-            },
-        });
-        // An invisible rule per generation carries the tooltip, so hovering anywhere over a generation shows it.
-        layers.Add(new JsonObject
-        {
-            ["mark"] = new JsonObject { ["type"] = "point", ["opacity"] = 0, ["size"] = 60, ["tooltip"] = new JsonObject { ["expr"] = tooltip } },
-            ["encoding"] = new JsonObject
-            {
-                ["x"] = x.DeepClone(),
-                ["y"] = new JsonObject { ["field"] = "y", ["type"] = "quantitative" },
-            },
-        });
+        layers.Add(Layer(new JsonObject { ["type"] = "point", ["shape"] = "triangle-up", ["filled"] = true, ["size"] = 40 }, Encoding("y"), "isValid(datum.edge)"));
+        // An invisible point per generation carries the tooltip, so hovering anywhere over a generation shows it.
+        layers.Add(Layer(new JsonObject { ["type"] = "point", ["opacity"] = 0, ["size"] = 60, ["tooltip"] = new JsonObject { ["expr"] = tooltip } }, Encoding("y", coloured: false)));
         return Chart(metric.Name, subtitle, values, layers);
     }
 
@@ -162,7 +130,7 @@ public static class ChartSpecs
             ["mark"] = new JsonObject { ["type"] = "area", ["interpolate"] = "step-after" },
             ["encoding"] = new JsonObject
             {
-                ["x"] = new JsonObject { ["field"] = "g", ["type"] = "quantitative", ["title"] = "generation", ["scale"] = new JsonObject { ["domain"] = new JsonArray(0, Math.Max(1, lastGeneration)), ["nice"] = false }, ["axis"] = GenerationAxis() },
+                ["x"] = GenerationX(lastGeneration),
                 ["y"] = new JsonObject { ["field"] = "share", ["type"] = "quantitative", ["stack"] = "zero", ["title"] = "share of the training set", ["axis"] = new JsonObject { ["format"] = "%" }, ["scale"] = new JsonObject { ["domain"] = new JsonArray(0, 1) } },
                 ["color"] = new JsonObject
                 {
@@ -238,7 +206,7 @@ public static class ChartSpecs
             ["mark"] = new JsonObject { ["type"] = "line", ["strokeWidth"] = 1.6, ["point"] = series.ByGeneration.Count <= 40 },
             ["encoding"] = new JsonObject
             {
-                ["x"] = new JsonObject { ["field"] = "g", ["type"] = "quantitative", ["title"] = "generation", ["scale"] = new JsonObject { ["domain"] = new JsonArray(0, Math.Max(1, lastGeneration)), ["nice"] = false }, ["axis"] = GenerationAxis() },
+                ["x"] = GenerationX(lastGeneration),
                 ["y"] = new JsonObject
                 {
                     ["field"] = "y", ["type"] = "quantitative", ["title"] = $"{valueName} ({scale.Describe()})",
@@ -291,6 +259,25 @@ public static class ChartSpecs
             ["config"] = Config(),
         };
     }
+
+    private static JsonObject Layer(JsonObject mark, JsonObject encoding, string? filter = null)
+    {
+        var layer = new JsonObject { ["mark"] = mark };
+        if (filter is not null)
+        {
+            layer["transform"] = new JsonArray(new JsonObject { ["filter"] = filter });
+        }
+        layer["encoding"] = encoding;
+        return layer;
+    }
+
+    /// <summary>Generation on the x axis, 0 to the last, whole numbers only.</summary>
+    private static JsonObject GenerationX(int lastGeneration) => new()
+    {
+        ["field"] = "g", ["type"] = "quantitative", ["title"] = "generation",
+        ["scale"] = new JsonObject { ["domain"] = new JsonArray(0, Math.Max(1, lastGeneration)), ["nice"] = false },
+        ["axis"] = GenerationAxis(),
+    };
 
     private static JsonObject Chart(string title, JsonArray subtitle, JsonArray values, JsonArray layers, int height = 230)
     {

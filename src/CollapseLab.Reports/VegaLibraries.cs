@@ -15,7 +15,7 @@ public static class VegaLibraries
     private static string Load(string file)
     {
         using var stream = typeof(VegaLibraries).Assembly.GetManifestResourceStream($"report/{file}")
-            ?? throw new InvalidOperationException($"{file} is missing from the CollapseLab assembly; it is embedded at build time from reports/node_modules (npm ci).");
+            ?? throw new InvalidOperationException($"{file} is missing from the CollapseLab.Reports assembly; it is embedded at build time from reports/node_modules (npm ci).");
         using var reader = new StreamReader(stream);
         // A minified library could contain the text "</script" inside a string; split it so the page parser cannot end the element there.
         return reader.ReadToEnd().Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);

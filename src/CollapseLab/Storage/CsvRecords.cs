@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace CollapseLab.Reports;
+namespace CollapseLab.Storage;
 
 /// <summary>
-/// Streams the records of a CSV file written by <see cref="Storage.CsvExporter"/>: comma-separated, fields with
+/// Streams the records of a CSV file written by <see cref="CsvExporter"/>: comma-separated, fields with
 /// commas, quotes or line breaks double-quoted (so one record may span lines, as generated text samples do).
 /// </summary>
 public static class CsvRecords

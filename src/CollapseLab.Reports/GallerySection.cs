@@ -49,7 +49,7 @@ public static class GallerySection
             "What the models generated, at a few generations (first replicate). Text is shown exactly as generated, as plain text.");
         if (texts.Count > 0)
         {
-            page.Raw(TextTable(context, texts));
+            page.AppendTrustedHtml(TextTable(context, texts));
         }
         if (images.Count > 0)
         {
@@ -115,7 +115,7 @@ public static class GallerySection
             sb.Append($"<figure><img alt=\"{Escaping.Html(caption)}\" src=\"data:{ImageTypes[Path.GetExtension(path)]};base64,{data}\"><figcaption>{Escaping.Html(caption)}</figcaption></figure>");
         }
         sb.Append("</div>");
-        page.Raw(sb.ToString());
+        page.AppendTrustedHtml(sb.ToString());
     }
 
     /// <summary>Sorts "gen2" before "gen10": digit runs padded to a fixed width.</summary>
