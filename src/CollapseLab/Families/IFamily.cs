@@ -46,6 +46,12 @@ public readonly record struct FitContext(int Generation, StreamKey Stream, int T
 {
     public string? ModelDirectory { get; init; }
 
+    /// <summary>
+    /// The GEMM and thread budget of a fit's tensor work, entered by the fit. By default the compute entered on the
+    /// thread that makes this context (a chain enters its own), with <see cref="Threads"/> threads.
+    /// </summary>
+    public CollapseLab.Tensors.Compute Compute { get; init; } = CollapseLab.Tensors.Compute.Current.WithThreads(Threads);
+
     /// <summary>The real data behind the pool, for families that use its known truth (e.g. the regression noise).</summary>
     public ExperimentData? RealData { get; init; }
 }

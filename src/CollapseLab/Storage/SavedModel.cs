@@ -28,7 +28,7 @@ public sealed record SavedModel(ExperimentSpec Spec, ArmSpec Arm, int Generation
         var arm = spec.Arms[index];
         if (arm.Family is not ISavedModels saved)
         {
-            throw new SpecException($"arm '{arm.Name}' uses the {arm.Family.Name} family, which does not save its fitted models, so there is nothing to sample. Sample a run of a family that saves them (transformer, with model.save_models: true).");
+            throw new SpecException($"arm '{arm.Name}' uses the {arm.Family.Name} family, which does not save its fitted models, so there is nothing to sample. Sample a run of a family that saves them (transformer or vae, with model.save_models: true).");
         }
         if (!saved.SavesModels)
         {
