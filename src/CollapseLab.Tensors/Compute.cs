@@ -7,7 +7,7 @@ namespace CollapseLab.Tensors;
 /// use. A run makes one from its <c>--threads</c> and <c>COLLAPSELAB_GEMM</c>, each chain gets its share
 /// (<see cref="WithThreads"/>), and whoever fits or samples a network enters its own with <see cref="Enter"/>.
 /// Like <see cref="Autodiff.Tape.Current"/>, <see cref="Current"/> belongs to the thread that entered it, so two
-/// chains on two threads never see each other's budget. Outside any scope, ops run on <see cref="Serial"/>.
+/// chains on two threads never see each other's budget. Outside any scope, ops run on <see cref="Default"/>.
 /// Immutable; results are the same bits for any thread count.
 /// </summary>
 public sealed class Compute
@@ -23,11 +23,14 @@ public sealed class Compute
         Gemm = Kernels.Gemm.Create(kind, threads);
     }
 
-    /// <summary>The managed GEMM on one thread: what ops use when no scope is entered.</summary>
-    public static Compute Serial { get; } = new(GemmKind.Managed, 1);
+    /// <summary>
+    /// What ops use when no scope is entered: the default GEMM (OpenBLAS when it loads, else managed, as a run
+    /// without COLLAPSELAB_GEMM) on one thread.
+    /// </summary>
+    public static Compute Default { get; } = new(GemmKind.Auto, 1);
 
-    /// <summary>The compute entered on this thread, else <see cref="Serial"/>.</summary>
-    public static Compute Current => current ?? Serial;
+    /// <summary>The compute entered on this thread, else <see cref="Default"/>.</summary>
+    public static Compute Current => current ?? Default;
 
     public GemmKind Kind { get; }
 
