@@ -107,7 +107,7 @@ public sealed class ImageClassifier
 
     private static void Train(ParameterBlock p, RowBatch images, byte[] labels, ulong seed)
     {
-        var rng = new StreamKey(seed, 0, 0, Purpose.Metric).Named("image_classifier").Open();
+        var rng = new StreamKey(seed, 0, 0, Purpose.Metric, 0x4000_0000).Open();
         foreach (var layer in new[] { "fc1", "fc2", "fc3" })
         {
             Init.LinearDefault(p[layer + ".weight"], p[layer + ".bias"], rng.NextUInt64());
@@ -205,8 +205,6 @@ public sealed class ImageClassifier
         Mix(Hidden * 1000UL + Features);
         Mix(Epochs * 100_000UL + MinimumSteps);
         Mix(seed);
-        // The version of the training streams: weights cached under the old numbered stream are not reused.
-        Mix(2);
         var root = Environment.GetEnvironmentVariable("COLLAPSELAB_CACHE") is { Length: > 0 } custom
             ? custom
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "collapselab");
