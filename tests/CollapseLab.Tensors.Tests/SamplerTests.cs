@@ -48,56 +48,33 @@ public class SamplerTests(ITestOutputHelper output)
         Assert.True(worst < 1e-5, $"cached logits differ by {worst}");
     }
 
+    /// <summary>Beam search branches a sequence with CopyFrom and reuses a state with Reset, as the decoder cache does.</summary>
     [Fact]
-    public void Generation_is_seeded_and_respects_top_k()
-    {
-        var lm = new TransformerLm(Config, seed: 3);
-        var a = new TransformerSampler(lm, 2).Generate([1, 2], 1, 10, 1f, seed: 5);
-        var b = new TransformerSampler(lm, 2).Generate([1, 2], 1, 10, 1f, seed: 5);
-        var c = new TransformerSampler(lm, 2).Generate([1, 2], 1, 10, 1f, seed: 6);
-        Assert.Equal(a, b);
-        Assert.NotEqual(a, c);
-        Assert.Equal(22, a.Length);
-        Assert.Equal(1, a[0]);
-        Assert.Equal(2, a[11]);
-        var greedy = new TransformerSampler(lm, 2).Generate([1, 2], 1, 10, 1f, seed: 5, topK: 1);
-        var greedyOther = new TransformerSampler(lm, 2).Generate([1, 2], 1, 10, 1f, seed: 99, topK: 1);
-        Assert.Equal(greedy, greedyOther);
-    }
-
-    [Fact]
-    public void A_prefilled_prompt_continues_like_a_stepped_one()
+    public void A_copied_sampler_continues_like_its_source_and_a_reset_one_like_a_fresh_one()
     {
         var lm = new TransformerLm(Config, seed: 4);
-        foreach (var s in lm.Parameters.Slices.Where(s => s.Tensor.Rank == 2))
+        int[] tokens = [1, 4, 2, 7, 7, 3, 5, 8];
+        var source = new TransformerSampler(lm, 1);
+        for (var i = 0; i < 4; i++)
         {
-            Training.Init.Normal(s.Tensor, 0.3f, (ulong)s.Offset + 1);
+            source.Step([tokens[i]]);
         }
 
-        int[] prompt = [1, 4, 2, 7, 7, 3];
-        var generated = new TransformerSampler(lm, 2).Generate(prompt, 3, 9, 1f, seed: 1, topK: 1);
-        // the same greedy continuation, one Step at a time
-        var stepper = new TransformerSampler(lm, 2);
-        Tensor logits = null!;
-        for (var i = 0; i < 3; i++)
+        var copy = new TransformerSampler(lm, 1);
+        copy.Step([tokens[7]]);
+        copy.CopyFrom(source);
+        Assert.Equal(source.Position, copy.Position);
+        for (var i = 4; i < tokens.Length; i++)
         {
-            logits = stepper.Step([prompt[i], prompt[3 + i]]);
+            Assert.Equal(source.Step([tokens[i]]).ToArray(), copy.Step([tokens[i]]).ToArray());
         }
 
-        for (var i = 3; i < 12; i++)
+        copy.Reset();
+        var fresh = new TransformerSampler(lm, 1);
+        Assert.Equal(0, copy.Position);
+        foreach (var t in tokens)
         {
-            var next = new int[2];
-            for (var r = 0; r < 2; r++)
-            {
-                var row = logits.Data.Slice(r * Config.Vocab, Config.Vocab).ToArray();
-                next[r] = Array.IndexOf(row, row.Max());
-                Assert.Equal(next[r], generated[(r * 12) + i]);
-            }
-
-            if (i < 11)
-            {
-                logits = stepper.Step(next);
-            }
+            Assert.Equal(fresh.Step([t]).ToArray(), copy.Step([t]).ToArray());
         }
     }
 }

@@ -90,23 +90,14 @@ public class TrainingTests
     {
         float[] Run(int threads)
         {
-            var before = Gemm.Current;
-            var beforeThreads = Gemm.Threads;
-            Gemm.Use(GemmKind.Managed, threads);
-            try
-            {
-                var lm = new TransformerLm(new TransformerConfig(Vocab: 13, Layers: 2, Heads: 2, Channels: 32, Context: 16), seed: 7);
-                var opt = Adam.W(lm.Parameters, 1e-3f);
-                var idx = Enumerable.Range(0, 4 * 16).Select(i => (i * 7) % 13).ToArray();
-                var tgt = idx.Select(i => (i + 1) % 13).ToArray();
-                lm.TrainStep(opt, idx, tgt, 4, 16);
-                lm.TrainStep(opt, idx, tgt, 4, 16);
-                return lm.Parameters.Data;
-            }
-            finally
-            {
-                Gemm.Use(before is OpenBlasGemm ? GemmKind.OpenBlas : GemmKind.Managed, beforeThreads);
-            }
+            using var compute = new Compute(GemmKind.Managed, threads).Enter();
+            var lm = new TransformerLm(new TransformerConfig(Vocab: 13, Layers: 2, Heads: 2, Channels: 32, Context: 16), seed: 7);
+            var opt = Adam.W(lm.Parameters, 1e-3f);
+            var idx = Enumerable.Range(0, 4 * 16).Select(i => (i * 7) % 13).ToArray();
+            var tgt = idx.Select(i => (i + 1) % 13).ToArray();
+            lm.TrainStep(opt, idx, tgt, 4, 16);
+            lm.TrainStep(opt, idx, tgt, 4, 16);
+            return lm.Parameters.Data;
         }
 
         Assert.Equal(Run(1), Run(2));

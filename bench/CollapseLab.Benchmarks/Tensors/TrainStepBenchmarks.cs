@@ -26,6 +26,7 @@ public class TrainStepBenchmarks
     private int[] idx = [];
     private int[] targets = [];
     private ulong step;
+    private Compute compute = null!;
 
     [Params(GemmKind.OpenBlas, GemmKind.Managed)]
     public GemmKind Kind { get; set; }
@@ -33,7 +34,7 @@ public class TrainStepBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        Gemm.Use(Kind, 2);
+        compute = new Compute(Kind, 2);
         vae = new Vae(new VaeConfig(), seed: 1);
         vaeOptimizer = new Adam(vae.Parameters, 1e-3f);
         var rng = new System.Random(1);
@@ -46,8 +47,16 @@ public class TrainStepBenchmarks
     }
 
     [Benchmark]
-    public float VaeStep() => vae.TrainStep(vaeOptimizer, images, ++step);
+    public float VaeStep()
+    {
+        using var scope = compute.Enter();
+        return vae.TrainStep(vaeOptimizer, images, ++step);
+    }
 
     [Benchmark]
-    public float TransformerStep() => lm.TrainStep(lmOptimizer, idx, targets, B, T, clip: 1f);
+    public float TransformerStep()
+    {
+        using var scope = compute.Enter();
+        return lm.TrainStep(lmOptimizer, idx, targets, B, T, clip: 1f);
+    }
 }

@@ -33,7 +33,6 @@ public static class TrainStepTimer
         {
             for (var i = 0; i < benches.Length; i++)
             {
-                Gemm.Use(benches[i].Kind, 2);
                 var sw = Stopwatch.StartNew();
                 for (var s = 0; s < stepsPerRound; s++)
                 {

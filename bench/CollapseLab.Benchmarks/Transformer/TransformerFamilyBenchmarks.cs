@@ -2,8 +2,10 @@ using BenchmarkDotNet.Attributes;
 using CollapseLab.Data.Text;
 using CollapseLab.Families;
 using CollapseLab.Families.Language;
+using CollapseLab.Families.Neural;
 using CollapseLab.Families.Transformer;
 using CollapseLab.Random;
+using CollapseLab.Tensors;
 using CollapseLab.Tensors.Kernels;
 
 namespace CollapseLab.Benchmarks.Transformer;
@@ -29,17 +31,16 @@ public class TransformerFamilyBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        Gemm.Use(GemmKind.Auto, 2);
         var rng = new RandomStream(7);
         var tokens = Enumerable.Range(0, 512 * 64).Select(_ => 1 + rng.NextInt(Types)).ToArray();
         corpus = TokenBatch.Blocks(tokens, 64, new SyntheticTokenizer(Types));
         var sampling = SamplingOptions.Default with { MaxLength = 64, MinLength = 64 };
-        family = new TransformerFamily(4, 4, 128, 64, 0, 0.1, 1e-3, 10, new TrainingBudget(20, 0), new TrainingBudget(20, 0), 32,
-            TransformerInit.Scratch, null, 0, false, sampling);
-        model = (family with { Budget = new TrainingBudget(1, 0) }).Fit(corpus, Context(0));
+        var training = new NeuralTraining(NeuralInit.Scratch, new TrainingBudget(20, 0), new TrainingBudget(20, 0), 32, 1e-3, 0.1, 0, null, false);
+        family = new TransformerFamily(4, 4, 128, 64, 10, 0, training, sampling);
+        model = (family with { Training = training with { Budget = new TrainingBudget(1, 0) } }).Fit(corpus, Context(0));
     }
 
-    private FitContext Context(int g) => new(g, new StreamKey(1, 0, g, Purpose.Fit), 2, null, null, corpus);
+    private FitContext Context(int g) => new(g, new StreamKey(1, 0, g, Purpose.Fit), 2, null, null, corpus) { Compute = new Compute(GemmKind.Auto, 2) };
 
     [Benchmark]
     public IModel Fit20Steps() => family.Fit(corpus, Context(++generation));

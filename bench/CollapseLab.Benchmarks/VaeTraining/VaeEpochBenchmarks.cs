@@ -2,8 +2,10 @@ using BenchmarkDotNet.Attributes;
 using CollapseLab.Data;
 using CollapseLab.Data.Images;
 using CollapseLab.Families;
+using CollapseLab.Families.Neural;
 using CollapseLab.Families.Vae;
 using CollapseLab.Random;
+using CollapseLab.Tensors;
 using CollapseLab.Tensors.Kernels;
 
 namespace CollapseLab.Benchmarks.VaeTraining;
@@ -25,12 +27,12 @@ public class VaeEpochBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        Gemm.Use(Kind, 2);
         var idx = IdxFile.ReadImages("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
         images = ImageData.ToRows(idx, idx.Count, binarize: false);
-        family = new VaeFamily(new VaeOptions(400, 20, false, 0.1, 1, null, 128, 1e-3, 0, 0, 0, 2, VaeInit.Scratch, 0, true));
+        var training = new NeuralTraining(NeuralInit.Scratch, new TrainingBudget(0, 1), new TrainingBudget(0, 1), 128, 1e-3, 0, 0, null, false);
+        family = new VaeFamily(new VaeOptions(400, 20, false, 0.1, 0, true, training));
     }
 
     [Benchmark]
-    public IModel FitOneEpoch() => family.Fit(images, new FitContext(0, new StreamKey(1, 0, 0, Purpose.Fit), 2, null, null, images));
+    public IModel FitOneEpoch() => family.Fit(images, new FitContext(0, new StreamKey(1, 0, 0, Purpose.Fit), 2, null, null, images) { Compute = new Compute(Kind, 2) });
 }

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using CollapseLab.Specs;
+using CollapseLab.Tensors;
+using CollapseLab.Tensors.Kernels;
 
 namespace CollapseLab.Cli.Commands;
 
@@ -16,4 +19,17 @@ internal static class CommonOptions
         AllowMultipleArgumentsPerToken = false,
         Arity = ArgumentArity.ZeroOrMore,
     };
+
+    /// <summary>The run's compute: <paramref name="threads"/> threads and the GEMM that COLLAPSELAB_GEMM names.</summary>
+    public static Compute Compute(int threads)
+    {
+        try
+        {
+            return new Compute(Gemm.KindFromEnvironment(), threads);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new SpecException($"{e.Message}.");
+        }
+    }
 }

@@ -32,6 +32,7 @@ internal static class RunCommand
             {
                 throw new CommandLineException($"--threads must be at least 1, got {threadCount}.");
             }
+            var compute = CommonOptions.Compute(threadCount);
             var runsDirectory = parsed.GetValue(runs)!;
             var resumeRun = parsed.GetValue(resume);
             RunSession session;
@@ -39,12 +40,12 @@ internal static class RunCommand
             {
                 var folder = RunFolder.Find(resumeRun, runsDirectory)
                     ?? throw new RunFolderException($"--resume {resumeRun}: no run folder with a {RunFolder.SpecFile} there or under {runsDirectory}/. 'collapse list' shows the runs.");
-                session = RunSession.Resume(folder, runsDirectory, threadCount, ReportCommand.RunOptions);
+                session = RunSession.Resume(folder, runsDirectory, compute, ReportCommand.RunOptions);
             }
             else
             {
                 var experiment = LoadSpec(parsed.GetValue(spec), parsed.GetValue(set) ?? []);
-                session = RunSession.Start(experiment, runsDirectory, threadCount, ReportCommand.RunOptions);
+                session = RunSession.Start(experiment, runsDirectory, compute, ReportCommand.RunOptions);
             }
             var quietRun = parsed.GetValue(quiet);
             if (!quietRun)

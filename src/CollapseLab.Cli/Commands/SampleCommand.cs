@@ -1,6 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using CollapseLab.Data;
+using CollapseLab.Data.Images;
+using CollapseLab.Metrics.Images;
+using CollapseLab.Reports;
 using CollapseLab.Random;
 using CollapseLab.Specs;
 using CollapseLab.Storage;
@@ -21,12 +25,14 @@ internal static class SampleCommand
         var topP = new Option<double?>("--top-p") { Description = "Keep the smallest set of tokens holding probability ≥ p, in (0, 1] (default: the arm's)." };
         var beam = new Option<int?>("--beam") { Description = "Beam width; 1 draws at random, more keeps the likeliest sequences (default: the arm's)." };
         var maxLength = new Option<int?>("--max-length") { Description = "New tokens per sample (default: the arm's, else the data's block length)." };
-        var format = new Option<string>("--format") { Description = "text (numbered blocks) or json (an array of strings).", DefaultValueFactory = _ => "text" };
+        var format = new Option<string>("--format") { Description = "text (numbered blocks) or json (an array of strings; for images, the PNG's path).", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
+        var png = new Option<string?>("--output", "-o") { Description = "PNG file for image samples, drawn as a grid (default: <run>/samples/<arm>-gen<g>.png)." };
+        var threads = new Option<int>("--threads", "-j") { Description = "Threads for sampling; the samples are identical for any count.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var runs = CommonOptions.Runs();
-        var command = new Command("sample", "Draw samples from a model a run saved (e.g. a transformer run with model.save_models: true) and print them as text.")
+        var command = new Command("sample", "Draw samples from a model a run saved (a transformer or vae run with model.save_models: true): text is printed, images are written as a PNG grid.")
         {
-            run, arm, generation, count, seed, temperature, topK, topP, beam, maxLength, format, runs,
+            run, arm, generation, count, seed, temperature, topK, topP, beam, maxLength, format, png, threads, runs,
         };
         command.SetAction(parsed =>
         {
@@ -52,22 +58,44 @@ internal static class SampleCommand
             Override(beam, "sampling.beam");
             Override(maxLength, "sampling.max_length");
 
+            var threadCount = parsed.GetValue(threads);
+            if (threadCount < 1)
+            {
+                throw new SpecException($"--threads must be at least 1, got {threadCount}.");
+            }
+            var compute = CommonOptions.Compute(threadCount);
             var error = parsed.InvocationConfiguration.Error;
             var work = Task.Run(() =>
             {
+                // Entered before the model is read: a loaded model runs on the compute current when it is read.
+                using var scope = compute.Enter();
                 var saved = SavedModel.Open(folder, parsed.GetValue(arm), parsed.GetValue(generation), overrides);
                 var key = new StreamKey(parsed.GetValue(seed) ?? saved.Spec.Seed, 0, saved.Generation, Purpose.Sample);
-                var batch = saved.Model.Sample(n, key, Environment.ProcessorCount);
-                return (saved, key.Seed, Texts: Enumerable.Range(0, batch.Count).Select(batch.Preview).ToList());
+                return (saved, key.Seed, Batch: saved.Model.Sample(n, key, threadCount));
             });
-            var (opened, usedSeed, texts) = WaitReporting(work, error, $"sampling {n} from {folder.Id}");
+            var (opened, usedSeed, batch) = WaitReporting(work, error, $"sampling {n} from {folder.Id}");
             var output = parsed.InvocationConfiguration.Output;
+            var heading = $"{folder.Id}: arm '{opened.Arm.Name}', generation {opened.Generation} of {opened.Spec.Generations}, seed {usedSeed}";
+            if (opened.Arm.Data is ImageData images)
+            {
+                var path = Path.GetFullPath(parsed.GetValue(png) ?? Path.Combine(folder.File("samples"), $"{opened.Arm.Name}-gen{opened.Generation}.png"));
+                WriteGrid(path, (RowBatch)batch, images);
+                output.WriteLine(parsed.GetValue(format) == "json"
+                    ? System.Text.Json.JsonSerializer.Serialize(new[] { path })
+                    : $"{heading}\n{batch.Count} images as a grid: {path}");
+                return CollapseCli.Ok;
+            }
+            if (parsed.GetValue(png) is not null)
+            {
+                throw new SpecException($"--output writes image samples, but arm '{opened.Arm.Name}' samples {opened.Arm.Data.Describe()}; drop --output.");
+            }
+            var texts = Enumerable.Range(0, batch.Count).Select(batch.Preview).ToList();
             if (parsed.GetValue(format) == "json")
             {
                 output.WriteLine(System.Text.Json.JsonSerializer.Serialize(texts));
                 return CollapseCli.Ok;
             }
-            output.WriteLine($"{folder.Id}: arm '{opened.Arm.Name}', generation {opened.Generation} of {opened.Spec.Generations}, seed {usedSeed}");
+            output.WriteLine(heading);
             for (var i = 0; i < texts.Count; i++)
             {
                 output.WriteLine();
@@ -77,6 +105,17 @@ internal static class SampleCommand
             return CollapseCli.Ok;
         });
         return command;
+    }
+
+    /// <summary>Draws the images as a grid of <see cref="SampleGrids.Columns"/> per row into a PNG at <paramref name="path"/>.</summary>
+    private static void WriteGrid(string path, RowBatch batch, ImageData images)
+    {
+        var rows = Enumerable.Range(0, batch.Count).Select(i => batch.Row(i).ToArray()).ToList();
+        var (pixels, width, height) = SampleGrids.Grid(rows, images.Width, images.Height);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + ".tmp";
+        PngWriter.Write(temporary, pixels, width, height);
+        File.Move(temporary, path, overwrite: true);
     }
 
     /// <summary>Waits for <paramref name="work"/>; if it takes more than a second, says so on stderr every few seconds.</summary>

@@ -180,7 +180,7 @@ internal static class Gradients
     // y = op(a)·op(b): d op(a) = g·op(b)ᵀ, d op(b) = op(a)ᵀ·g, per batch
     public static void MatMul(Tensor a, Tensor b, Tensor y, bool transA, bool transB)
     {
-        var gemm = Gemm.Current;
+        var gemm = Compute.Current.Gemm;
         var (ar, ac) = (a.Shape[^2], a.Shape[^1]);
         var (br, bc) = (b.Shape[^2], b.Shape[^1]);
         var (m, n) = (y.Shape[^2], y.Shape[^1]);
@@ -233,7 +233,7 @@ internal static class Gradients
     // y = x·Wᵀ + bias: dx = g·W, dW = gᵀ·x, dbias = Σ_rows g
     public static void Linear(Tensor x, Tensor weight, Tensor? bias, Tensor y)
     {
-        var gemm = Gemm.Current;
+        var gemm = Compute.Current.Gemm;
         var (oc, c) = (weight.Shape[0], weight.Shape[1]);
         var rows = y.Length / Math.Max(1, oc);
         var g = y.Grad;
@@ -391,7 +391,7 @@ internal static class Gradients
         var (b, t, c3) = (qkv.Shape[0], qkv.Shape[1], qkv.Shape[2]);
         var (dy, dyOffset) = y.GradArray();
         var (dqkv, dOffset) = qkv.GradArray();
-        AttentionKernels.Backward(qkv.Storage, qkv.Offset, att, dy, dyOffset, dqkv, dOffset, b, t, c3 / 3, heads, Gemm.Threads);
+        AttentionKernels.Backward(qkv.Storage, qkv.Offset, att, dy, dyOffset, dqkv, dOffset, b, t, c3 / 3, heads, Compute.Current.Threads);
     }
 
     // y = x·mask

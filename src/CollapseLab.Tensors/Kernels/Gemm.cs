@@ -10,29 +10,12 @@ public enum GemmKind
 }
 
 /// <summary>
-/// Chooses the GEMM used by matmul, linear and batched matmul. The default comes from the environment:
-/// <c>COLLAPSELAB_GEMM=auto|managed|openblas</c> and <c>COLLAPSELAB_THREADS=n</c> (default: processor count).
-/// <see cref="Use(GemmKind, int)"/> overrides it for the whole process.
+/// Builds the GEMM a <see cref="Compute"/> uses. The kind comes from <c>COLLAPSELAB_GEMM=auto|managed|openblas</c>
+/// (<see cref="KindFromEnvironment"/>), the thread count from whoever runs (the CLI's <c>--threads</c>).
 /// </summary>
 public static class Gemm
 {
     public const string KindVariable = "COLLAPSELAB_GEMM";
-    public const string ThreadsVariable = "COLLAPSELAB_THREADS";
-
-    private static IGemm? current;
-
-    /// <summary>Threads used by GEMM and by the parallel kernels (attention).</summary>
-    public static int Threads { get; private set; } = ThreadsFromEnvironment();
-
-    public static IGemm Current => current ??= Create(KindFromEnvironment(), Threads);
-
-    /// <summary>Switches every op to <paramref name="kind"/> with <paramref name="threads"/> threads.</summary>
-    public static IGemm Use(GemmKind kind, int threads)
-    {
-        Threads = threads;
-        current = Create(kind, threads);
-        return current;
-    }
 
     /// <summary>Builds a GEMM; asking for OpenBLAS when it is absent throws with the package to install.</summary>
     public static IGemm Create(GemmKind kind, int threads) => kind switch
@@ -51,18 +34,6 @@ public static class Gemm
         _ => throw new ArgumentException($"{KindVariable}={value} is not one of auto, managed, openblas"),
     };
 
-    private static GemmKind KindFromEnvironment() => ParseKind(Environment.GetEnvironmentVariable(KindVariable));
-
-    private static int ThreadsFromEnvironment()
-    {
-        var value = Environment.GetEnvironmentVariable(ThreadsVariable);
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return Environment.ProcessorCount;
-        }
-
-        return int.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1
-            ? n
-            : throw new ArgumentException($"{ThreadsVariable}={value} must be a positive integer");
-    }
+    /// <summary>The kind <c>COLLAPSELAB_GEMM</c> asks for (auto when unset).</summary>
+    public static GemmKind KindFromEnvironment() => ParseKind(Environment.GetEnvironmentVariable(KindVariable));
 }

@@ -99,12 +99,12 @@ public sealed class TransformerSampler
         return Forward(tokens);
     }
 
-    /// <summary>Fills the cache from tokens (B,L), L ≤ T, in one batched pass; returns the logits (B,V) after the last.</summary>
-    private Tensor Prefill(ReadOnlySpan<int> tokens, int length)
+    /// <summary>Fills the cache from tokens (B,L), L ≤ T, in one batched pass.</summary>
+    private void Prefill(ReadOnlySpan<int> tokens, int length)
     {
         using var scope = Tape.NoGrad();
         var (c, t) = (model.Config.Channels, model.Config.Context);
-        var hidden = model.Hidden(tokens, b, length, (layer, qkv) =>
+        model.Hidden(tokens, b, length, (layer, qkv) =>
         {
             // qkv is (B,L,3C): keep k and v of every position
             var q = qkv.Data;
@@ -119,81 +119,6 @@ public sealed class TransformerSampler
             }
         });
         Position = length;
-        // the last position of each row, (B,C), through the tied head
-        var last = Ops.Reshape(Ops.Slice(hidden, 1, length - 1, 1), b, c);
-        return Ops.Linear(last, model.Parameters["wte.weight"], null);
-    }
-
-    /// <summary>
-    /// Continues each row of <paramref name="prompt"/> (B,P) by <paramref name="newTokens"/> tokens drawn from
-    /// softmax(logits / temperature), optionally restricted to the <paramref name="topK"/> most likely; returns (B,P+new).
-    /// </summary>
-    public int[] Generate(ReadOnlySpan<int> prompt, int promptLength, int newTokens, float temperature, ulong seed, int topK = 0)
-    {
-        if (prompt.Length != b * promptLength || promptLength < 1)
-        {
-            throw new ArgumentException($"the prompt must be (B,P) = ({b},{promptLength}) with P ≥ 1, got {prompt.Length} tokens");
-        }
-
-        if (temperature <= 0f)
-        {
-            throw new ArgumentOutOfRangeException(nameof(temperature), "temperature must be positive");
-        }
-
-        if (Position != 0)
-        {
-            throw new InvalidOperationException("Generate needs a fresh sampler; this one has already consumed tokens");
-        }
-
-        var total = promptLength + newTokens;
-        var result = new int[b * total];
-        var column = new int[b];
-        Tensor logits;
-        if (promptLength <= model.Config.Context)
-        {
-            for (var r = 0; r < b; r++)
-            {
-                history[r].AddRange(prompt.Slice(r * promptLength, promptLength));
-                prompt.Slice(r * promptLength, promptLength).CopyTo(result.AsSpan(r * total));
-            }
-
-            logits = Prefill(prompt, promptLength);
-        }
-        else
-        {
-            logits = null!;
-            for (var i = 0; i < promptLength; i++)
-            {
-                for (var r = 0; r < b; r++)
-                {
-                    column[r] = prompt[(r * promptLength) + i];
-                    result[(r * total) + i] = column[r];
-                }
-
-                logits = Step(column);
-            }
-        }
-
-        var rng = new SeededRandom(seed);
-        var v = model.Config.Vocab;
-        var probs = new float[v];
-        for (var i = promptLength; i < total; i++)
-        {
-            for (var r = 0; r < b; r++)
-            {
-                var row = logits.Data.Slice(r * v, v);
-                TopK(row, topK, probs, temperature);
-                column[r] = Draw(probs, rng.NextDouble());
-                result[(r * total) + i] = column[r];
-            }
-
-            if (i + 1 < total)
-            {
-                logits = Step(column);
-            }
-        }
-
-        return result;
     }
 
     private Tensor Forward(ReadOnlySpan<int> tokens)
@@ -255,51 +180,5 @@ public sealed class TransformerSampler
         }
 
         return y;
-    }
-
-    /// <summary>probs = softmax(logits / temperature) over the k largest logits (all when k ≤ 0), zero elsewhere.</summary>
-    private static void TopK(ReadOnlySpan<float> logits, int k, float[] probs, float temperature)
-    {
-        var threshold = float.NegativeInfinity;
-        if (k > 0 && k < logits.Length)
-        {
-            var sorted = logits.ToArray();
-            Array.Sort(sorted);
-            threshold = sorted[^k];
-        }
-
-        var max = float.NegativeInfinity;
-        foreach (var l in logits)
-        {
-            max = MathF.Max(max, l);
-        }
-
-        var sum = 0.0;
-        for (var i = 0; i < logits.Length; i++)
-        {
-            probs[i] = logits[i] >= threshold ? MathF.Exp((logits[i] - max) / temperature) : 0f;
-            sum += probs[i];
-        }
-
-        for (var i = 0; i < probs.Length; i++)
-        {
-            probs[i] = (float)(probs[i] / sum);
-        }
-    }
-
-    /// <summary>The first index whose cumulative probability exceeds u.</summary>
-    private static int Draw(float[] probs, double u)
-    {
-        var cumulative = 0.0;
-        for (var i = 0; i < probs.Length; i++)
-        {
-            cumulative += probs[i];
-            if (u < cumulative)
-            {
-                return i;
-            }
-        }
-
-        return Array.FindLastIndex(probs, p => p > 0f);
     }
 }

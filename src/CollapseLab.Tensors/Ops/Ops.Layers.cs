@@ -64,7 +64,7 @@ public static partial class Ops
         var c = c3 / 3;
         var y = Tensor.Uninitialized(b, t, c);
         var att = Tape.Rent(b * heads * t * t, clear: false);
-        AttentionKernels.Forward(qkv.Storage, qkv.Offset, y.Storage, y.Offset, att, b, t, c, heads, Gemm.Threads);
+        AttentionKernels.Forward(qkv.Storage, qkv.Offset, y.Storage, y.Offset, att, b, t, c, heads, Compute.Current.Threads);
         return Tape.Add(y, [qkv], () => Gradients.CausalSelfAttention(qkv, y, att, heads));
     }
 

@@ -37,7 +37,7 @@ public static partial class Ops
         outShape[^2] = m;
         outShape[^1] = n;
         var y = Tensor.Uninitialized(outShape);
-        var gemm = Gemm.Current;
+        var gemm = Compute.Current.Gemm;
         if (shared && !transA)
         {
             // (…,M,K)·(K,N): one product with the leading dims folded into M.
@@ -90,7 +90,7 @@ public static partial class Ops
             beta = 1f;
         }
 
-        Gemm.Current.Sgemm(false, true, rows, oc, c, 1f, x.Data, c, weight.Data, c, beta, ys, oc);
+        Compute.Current.Gemm.Sgemm(false, true, rows, oc, c, 1f, x.Data, c, weight.Data, c, beta, ys, oc);
         Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];
         return Tape.Add(y, inputs, () => Gradients.Linear(x, weight, bias, y));
     }

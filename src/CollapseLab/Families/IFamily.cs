@@ -23,8 +23,8 @@ public interface IFamily
     IModel Fit(DataBatch train, FitContext context);
 
     /// <summary>
-    /// True when a fit starts from the previous generation's model (a warm start). Checkpoints hold samples, not
-    /// models, so such a chain is resumed by running it again from generation 0, which gives the same bits.
+    /// True when a fit starts from the previous generation's model (a warm start). Such a chain saves the models it
+    /// needs, so a resume continues from them; without them it reruns from generation 0, which gives the same bits.
     /// </summary>
     bool WarmStartsFromPrevious => false;
 
@@ -45,6 +45,12 @@ public interface IFamily
 public readonly record struct FitContext(int Generation, StreamKey Stream, int Threads, IModel? Previous, IModel? Model0, DataBatch RealPool)
 {
     public string? ModelDirectory { get; init; }
+
+    /// <summary>
+    /// The GEMM and thread budget of a fit's tensor work, entered by the fit. By default the compute entered on the
+    /// thread that makes this context (a chain enters its own), with <see cref="Threads"/> threads.
+    /// </summary>
+    public CollapseLab.Tensors.Compute Compute { get; init; } = CollapseLab.Tensors.Compute.Current.WithThreads(Threads);
 
     /// <summary>The real data behind the pool, for families that use its known truth (e.g. the regression noise).</summary>
     public ExperimentData? RealData { get; init; }

@@ -1,3 +1,5 @@
+using CollapseLab.Tensors;
+
 namespace CollapseLab.Random;
 
 /// <summary>

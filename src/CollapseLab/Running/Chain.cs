@@ -4,6 +4,7 @@ using CollapseLab.Metrics;
 using CollapseLab.Policies;
 using CollapseLab.Random;
 using CollapseLab.Specs;
+using CollapseLab.Tensors;
 
 namespace CollapseLab.Running;
 
@@ -18,16 +19,19 @@ public sealed class Chain
     private readonly ArmSpec _arm;
     private readonly int _replicate;
     private readonly int _threads;
+    private readonly Compute _compute;
     private readonly string? _modelDirectory;
 
+    /// <param name="compute">This chain's GEMM and thread budget, entered on the thread that runs it.</param>
     /// <param name="modelDirectory">Where families that save their models put this chain's (null: nowhere).</param>
-    public Chain(ExperimentSpec spec, ArmSpec arm, int replicate, int threads, string? modelDirectory = null)
+    public Chain(ExperimentSpec spec, ArmSpec arm, int replicate, Compute compute, string? modelDirectory = null)
     {
         _modelDirectory = modelDirectory;
         _spec = spec;
         _arm = arm;
         _replicate = replicate;
-        _threads = threads;
+        _compute = compute;
+        _threads = compute.Threads;
     }
 
     private StreamKey Key(int generation, Purpose purpose) => new(_spec.Seed, _replicate, generation, purpose);
@@ -39,8 +43,14 @@ public sealed class Chain
     /// </summary>
     public ChainState Run(ChainState? resumeFrom, Action<ChainResult, DataBatch?[]> afterGeneration, CancellationToken cancel)
     {
-        if (_arm.Family.WarmStartsFromPrevious)
+        using var compute = _compute.Enter();
+        var pool = _arm.Data.Pool(_spec.Seed, _replicate);
+        IModel? model0 = null;
+        IModel? previous = null;
+        if (_arm.Family.WarmStartsFromPrevious && resumeFrom is not null
+            && !SavedChainModels.TryLoad(_arm.Family, _modelDirectory, resumeFrom.Result.Completed, pool, out model0, out previous))
         {
+            // Nothing saved to continue from: run again from generation 0, which gives the same bits.
             resumeFrom = null;
         }
         var generations = _spec.Generations;
@@ -48,12 +58,9 @@ public sealed class Chain
         var result = resumeFrom?.Result ?? new ChainResult(_arm.Index, _replicate, generations, metrics.Count);
         var synthetic = new DataBatch?[generations + 1];
         resumeFrom?.Synthetic.ToArray().CopyTo(synthetic, 0);
-        var pool = _arm.Data.Pool(_spec.Seed, _replicate);
-        IModel? model0 = null;
-        IModel? previous = null;
         DataBatch? retired = null;
         Func<int, StreamKey, DataBatch> fresh = _arm.Data.Fresh;
-        if (result.Completed > 0)
+        if (result.Completed > 0 && model0 is null)
         {
             model0 = _arm.Family.Fit(pool, new FitContext(0, Key(0, Purpose.Fit), _threads, null, null, pool) { RealData = _arm.Data });
         }

@@ -4,7 +4,8 @@ namespace CollapseLab.Running;
 
 /// <summary>
 /// A chain stopped between generations: its results so far and the synthetic batches it still needs. Models are
-/// not stored: model₀ is refitted from the real pool on its own stream, which gives the same bits.
+/// not stored here: model₀ is refitted from the real pool on its own stream, which gives the same bits, and a
+/// warm-started chain reads model₀ and its last model from the files its family saved (<see cref="SavedChainModels"/>).
 /// </summary>
 public sealed record ChainState(ChainResult Result, IReadOnlyList<DataBatch?> Synthetic)
 {

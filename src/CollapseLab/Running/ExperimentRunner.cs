@@ -2,11 +2,14 @@ using System.Diagnostics;
 using CollapseLab.Data;
 using CollapseLab.Specs;
 using CollapseLab.Storage;
+using CollapseLab.Tensors;
+using CollapseLab.Tensors.Kernels;
 
 namespace CollapseLab.Running;
 
 /// <summary>
-/// Runs every chain (arm × replicate) of an experiment on up to <see cref="Threads"/> worker threads. Results
+/// Runs every chain (arm × replicate) of an experiment on up to <see cref="Threads"/> worker threads, each chain with
+/// its share of the run's <see cref="Compute"/> (the GEMM and the thread budget of its tensor work). Results
 /// land in fixed slots, so their order never depends on scheduling. With a run folder, each finished chain is
 /// logged and unfinished chains are checkpointed every <see cref="CheckpointInterval"/> and when cancelled.
 /// </summary>
@@ -16,15 +19,22 @@ public sealed class ExperimentRunner
     private readonly RunFolder? _folder;
     private long _completedSteps;
 
-    public ExperimentRunner(ExperimentSpec spec, RunFolder? folder, int threads)
+    public ExperimentRunner(ExperimentSpec spec, RunFolder? folder, Compute compute)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
         _spec = spec;
         _folder = folder;
-        Threads = threads;
+        Compute = compute;
     }
 
-    public int Threads { get; }
+    /// <summary>A runner on <paramref name="threads"/> threads with the default GEMM (OpenBLAS when it loads).</summary>
+    public ExperimentRunner(ExperimentSpec spec, RunFolder? folder, int threads)
+        : this(spec, folder, new Compute(GemmKind.Auto, threads))
+    {
+    }
+
+    public Compute Compute { get; }
+
+    public int Threads => Compute.Threads;
 
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -52,7 +62,7 @@ public sealed class ExperimentRunner
         Interlocked.Exchange(ref _completedSteps, (results.Length - pending.Length) * (long)(_spec.Generations + 1));
 
         var workers = Math.Min(Threads, Math.Max(pending.Length, 1));
-        var innerThreads = Math.Max(1, Threads / workers);
+        var chainCompute = Compute.WithThreads(Math.Max(1, Threads / workers));
         var next = -1;
         Exception? failure = null;
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancel);
@@ -64,7 +74,7 @@ public sealed class ExperimentRunner
                 while (!failed.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < pending.Length)
                 {
                     var slot = pending[i];
-                    results[slot] = RunChain(slot % _spec.Arms.Count, slot / _spec.Arms.Count, innerThreads, failed.Token);
+                    results[slot] = RunChain(slot % _spec.Arms.Count, slot / _spec.Arms.Count, chainCompute, failed.Token);
                 }
             }
             catch (Exception e)
@@ -83,7 +93,7 @@ public sealed class ExperimentRunner
         return results.All(r => r is not null && r.Completed == _spec.Generations + 1) ? results.Select(r => r!).ToArray() : null;
     }
 
-    private ChainResult RunChain(int arm, int replicate, int innerThreads, CancellationToken cancel)
+    private ChainResult RunChain(int arm, int replicate, Compute compute, CancellationToken cancel)
     {
         var armSpec = _spec.Arms[arm];
         var resume = _folder?.LoadCheckpoint(arm, replicate);
@@ -92,7 +102,10 @@ public sealed class ExperimentRunner
             Interlocked.Add(ref _completedSteps, resume.Result.Completed);
         }
         var lastSave = Stopwatch.StartNew();
-        var chain = new Chain(_spec, armSpec, replicate, innerThreads, replicate == 0 ? _folder?.ModelDirectory(arm) : null);
+        // Replicate 0 keeps the models a family saves; a warm-started chain keeps the ones it resumes from.
+        var models = replicate == 0 ? _folder?.ModelDirectory(arm)
+            : armSpec.Family.WarmStartsFromPrevious ? _folder?.ResumeModelDirectory(arm, replicate) : null;
+        var chain = new Chain(_spec, armSpec, replicate, compute, models);
         var unpublished = 0;
         var state = chain.Run(resume, (result, synthetic) =>
         {

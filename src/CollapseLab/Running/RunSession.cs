@@ -2,6 +2,8 @@ using System.Diagnostics;
 using CollapseLab.Specs;
 using CollapseLab.Storage;
 using CollapseLab.Summaries;
+using CollapseLab.Tensors;
+using CollapseLab.Tensors.Kernels;
 
 namespace CollapseLab.Running;
 
@@ -16,7 +18,7 @@ public sealed class RunSession
     private readonly IReadOnlyList<Action<RunFolder, RunSummary>> _afterComplete;
     private RunInfo _info;
 
-    private RunSession(ExperimentSpec spec, RunFolder folder, SqliteIndex index, RunInfo info, int threads, RunnerOptions? options)
+    private RunSession(ExperimentSpec spec, RunFolder folder, SqliteIndex index, RunInfo info, Compute compute, RunnerOptions? options)
     {
         Spec = spec;
         Folder = folder;
@@ -24,7 +26,7 @@ public sealed class RunSession
         _info = info;
         _specYaml = File.ReadAllText(folder.File(RunFolder.SpecFile));
         _afterComplete = options?.AfterComplete ?? [];
-        Runner = new ExperimentRunner(spec, folder, threads)
+        Runner = new ExperimentRunner(spec, folder, compute)
         {
             CheckpointInterval = options?.CheckpointInterval ?? RunnerOptions.DefaultCheckpointInterval,
             AfterGeneration = options?.AfterGeneration,
@@ -41,8 +43,14 @@ public sealed class RunSession
 
     public string Status => _info.Status;
 
-    public static RunSession Start(ExperimentSpec spec, string runsDirectory, int threads, RunnerOptions? options = null)
+    /// <summary>Starts a run on <paramref name="threads"/> threads with the default GEMM (OpenBLAS when it loads).</summary>
+    public static RunSession Start(ExperimentSpec spec, string runsDirectory, int threads, RunnerOptions? options = null) =>
+        Start(spec, runsDirectory, new Compute(GemmKind.Auto, threads), options);
+
+    /// <summary>Starts a run whose chains share <paramref name="compute"/>'s threads and use its GEMM.</summary>
+    public static RunSession Start(ExperimentSpec spec, string runsDirectory, Compute compute, RunnerOptions? options = null)
     {
+        var threads = compute.Threads;
         var folder = RunFolder.Create(runsDirectory, spec.Name, DateTime.UtcNow);
         var yaml = $"# Resolved spec of run {folder.Id}: every default and seed filled in. Rerun it with 'collapse run {RunFolder.SpecFile}'.\n"
             + ResolvedYaml.Write(spec.Resolved);
@@ -50,14 +58,18 @@ public sealed class RunSession
         var info = new RunInfo { Id = folder.Id, Name = spec.Name, Status = "running", Started = DateTime.UtcNow, Threads = threads };
         info.Save(folder);
         var index = new SqliteIndex(runsDirectory);
-        var session = new RunSession(spec, folder, index, info, threads, options);
+        var session = new RunSession(spec, folder, index, info, compute, options);
         index.RecordRun(info, folder, session._specYaml, spec);
         return session;
     }
 
     /// <param name="catalog">The registries the run was started with (default: the built-in ones).</param>
-    public static RunSession Resume(RunFolder folder, string runsDirectory, int threads, RunnerOptions? options = null, Extending.Catalog? catalog = null)
+    public static RunSession Resume(RunFolder folder, string runsDirectory, int threads, RunnerOptions? options = null, Extending.Catalog? catalog = null) =>
+        Resume(folder, runsDirectory, new Compute(GemmKind.Auto, threads), options, catalog);
+
+    public static RunSession Resume(RunFolder folder, string runsDirectory, Compute compute, RunnerOptions? options = null, Extending.Catalog? catalog = null)
     {
+        var threads = compute.Threads;
         var spec = SpecLoader.LoadFile(folder.File(RunFolder.SpecFile), catalog: catalog);
         var info = RunInfo.Load(folder) ?? throw new RunFolderException($"{folder.Path}: no {RunFolder.InfoFile}; this folder is not a CollapseLab run.");
         if (info.Status == "complete")
@@ -66,7 +78,7 @@ public sealed class RunSession
         }
         info = info with { Status = "running", Threads = threads };
         info.Save(folder);
-        return new RunSession(spec, folder, new SqliteIndex(runsDirectory), info, threads, options);
+        return new RunSession(spec, folder, new SqliteIndex(runsDirectory), info, compute, options);
     }
 
     /// <summary>Runs what is left; true when the run completed, false when it was stopped (and can be resumed).</summary>

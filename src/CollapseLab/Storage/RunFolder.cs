@@ -30,6 +30,10 @@ public sealed class RunFolder
     /// <summary>Where families that save their models put arm <paramref name="arm"/>'s (first replicate only).</summary>
     public string ModelDirectory(int arm) => System.IO.Path.Combine(Path, "models", $"arm{arm}");
 
+    /// <summary>Where a warm-started chain other than replicate 0 keeps the models it resumes from; removed with its checkpoint.</summary>
+    public string ResumeModelDirectory(int arm, int replicate) =>
+        System.IO.Path.Combine(CheckpointDirectory, "models", $"arm{arm}-rep{replicate}");
+
     /// <summary>Creates a new, uniquely named folder under <paramref name="runsDirectory"/>.</summary>
     public static RunFolder Create(string runsDirectory, string name, DateTime utcNow)
     {
@@ -87,6 +91,11 @@ public sealed class RunFolder
         if (System.IO.File.Exists(path))
         {
             System.IO.File.Delete(path);
+        }
+        var models = ResumeModelDirectory(arm, replicate);
+        if (Directory.Exists(models))
+        {
+            Directory.Delete(models, recursive: true);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using CollapseLab.Data;
 using CollapseLab.Data.Text;
 using CollapseLab.Families.Language;
+using CollapseLab.Families.Neural;
 using CollapseLab.Random;
 using CollapseLab.Tensors;
 using CollapseLab.Tensors.Autodiff;
@@ -25,10 +26,15 @@ public sealed class TransformerModel : ILanguageModel
     private readonly double[] _unigram;
     private readonly TokenBatch? _prompts;
     private readonly Tokenizer? _tokenizer;
+    private readonly Compute _compute;
+    private readonly Compute _serial;
 
+    /// <param name="compute">The GEMM and thread budget of the fit; scoring and decoding one sequence use its GEMM on one thread.</param>
     internal TransformerModel(TransformerLm network, int boundary, SamplingOptions sampling, TokenBatch? prompts, Tokenizer? tokenizer,
-        double[] unigram, TrainingReport report)
+        double[] unigram, TrainingReport report, Compute compute)
     {
+        _compute = compute;
+        _serial = compute.WithThreads(1);
         Network = network;
         Boundary = boundary;
         Sampling = sampling;
@@ -55,8 +61,11 @@ public sealed class TransformerModel : ILanguageModel
 
     public ReadOnlySpan<double> Unigram => _unigram;
 
-    public DataBatch Sample(int count, StreamKey stream, int threads) =>
-        TextGenerator.Generate(this, _prompts, count, stream, threads, _tokenizer);
+    public DataBatch Sample(int count, StreamKey stream, int threads)
+    {
+        using var compute = _compute.WithThreads(threads).Enter();
+        return TextGenerator.Generate(this, _prompts, count, stream, threads, _tokenizer);
+    }
 
     public void LogProbabilities(ReadOnlySpan<int> tokens, Span<double> destination)
     {
@@ -72,6 +81,8 @@ public sealed class TransformerModel : ILanguageModel
         var input = new int[n];
         input[0] = Boundary;
         tokens[..(n - 1)].CopyTo(input.AsSpan(1));
+        // Called from metrics' parallel loops: one sequence, one thread.
+        using var compute = _serial.Enter();
         using var scope = Tape.NoGrad();
         // logits are (1,n,V)
         var logits = Network.Logits(input, 1, n).Data;
@@ -125,6 +136,7 @@ public sealed class TransformerModel : ILanguageModel
     /// <summary>softmax(logits) after the history, in double precision (a new array each call: the generator caches by reference).</summary>
     private double[] Probabilities(ReadOnlySpan<int> history)
     {
+        using var compute = _serial.Enter();
         var cache = t_cache;
         if (cache is null || !ReferenceEquals(cache.Network, Network))
         {
@@ -192,7 +204,10 @@ public sealed class TransformerModel : ILanguageModel
         SafeTensors.Save(path, tensors, metadata);
     }
 
-    /// <summary>Reads a model written by <see cref="Save"/>; it samples exactly as the saved model did under the same options.</summary>
+    /// <summary>
+    /// Reads a model written by <see cref="Save"/>; it samples exactly as the saved model did under the same options
+    /// and on the same GEMM, which it takes from the compute entered on the calling thread.
+    /// </summary>
     public static TransformerModel Load(string path, SamplingOptions sampling, TokenBatch? prompts = null, Tokenizer? tokenizer = null)
     {
         var meta = SafeTensors.Metadata(path);
@@ -211,11 +226,8 @@ public sealed class TransformerModel : ILanguageModel
             t.Data.CopyTo(slice.Tensor.Data);
         }
         var unigram = tensors.TryGetValue("collapselab.unigram", out var u) ? u.ToArray().Select(x => (double)x).ToArray() : new double[config.Vocab];
-        return new TransformerModel(network, Get("boundary"), sampling, prompts, tokenizer, unigram, new TrainingReport(0, double.NaN, double.NaN));
+        return new TransformerModel(network, Get("boundary"), sampling, prompts, tokenizer, unigram, TrainingReport.Loaded, Compute.Current);
     }
 
     private static string Inv(int x) => x.ToString(CultureInfo.InvariantCulture);
 }
-
-/// <summary>Steps run, the mean training loss of the last steps, and the best real validation loss (NaN when not measured).</summary>
-public sealed record TrainingReport(int Steps, double TrainingLoss, double ValidationLoss);

@@ -1,5 +1,6 @@
 using CollapseLab.Data.Text;
 using CollapseLab.Families.NGram;
+using CollapseLab.Families.Neural;
 using CollapseLab.Tensors.Autodiff;
 using CollapseLab.Tensors.Kernels;
 using CollapseLab.Tensors.Models;
@@ -11,59 +12,45 @@ namespace CollapseLab.Families.Transformer;
 /// One fit of a <see cref="TransformerFamily"/>: each step draws B training sequences (with replacement) from the fit
 /// stream and lays them out as rows of T = the longest sequence: input (boundary, s₀, …, s_{n−2}), target (s₀, …,
 /// s_{n−1}), padded with the boundary (a sequence ends with it). AdamW (β = 0.9, 0.99) on a linear warm-up then cosine
-/// decay to lr/10, gradient norm clipped at 1. Every draw (init, batches, dropout masks, token dropout) comes from
-/// <see cref="FitContext.Stream"/>, and the tensor kernels split work by shape only, so the weights are the same bits
-/// for any thread count.
+/// decay to lr/10, gradient norm clipped at 1; the loop and early stopping are the shared <see cref="NeuralFit"/>.
+/// Every draw (init, batches, dropout masks, token dropout) comes from <see cref="FitContext.Stream"/>, the tensor
+/// work runs on <see cref="FitContext.Compute"/>, and its kernels split work by shape only, so the weights are the
+/// same bits for any thread count.
 /// </summary>
 internal static class TransformerTrainer
 {
     public static TransformerModel Fit(TransformerFamily f, TokenBatch train, FitContext context)
     {
+        using var compute = context.Compute.Enter();
+        var o = f.Training;
         var pool = (TokenBatch)context.RealPool;
         var v = TextData.VocabularySizeOf(pool);
         var boundary = TextData.BoundaryOf(pool);
         var rng = context.Stream.Open();
-        var config = new TransformerConfig(v, f.Layers, f.Heads, f.Width, f.Context, GeluApproximation.Erf, (float)f.Dropout);
+        var config = new TransformerConfig(v, f.Layers, f.Heads, f.Width, f.Context, GeluApproximation.Erf, (float)o.Dropout);
         var network = new TransformerLm(config, rng.NextUInt64());
-        var start = f.Init switch
-        {
-            TransformerInit.Model0 => context.Model0,
-            TransformerInit.Previous => context.Previous ?? context.Model0,
-            _ => null,
-        } as TransformerModel;
-        if (start is not null)
-        {
-            start.Network.Parameters.Data.CopyTo(network.Parameters.Data, 0);
-        }
-        var budget = start is null ? f.Budget : f.FinetuneBudget;
-        var b = f.BatchSize;
-        var steps = train.Count == 0 ? 0 : budget.Resolve(train.Count, b);
+        var start = o.Start(context) as TransformerModel;
+        start?.Network.Parameters.Data.CopyTo(network.Parameters.Data, 0);
+        var (held, rows) = NeuralFit.Split(o, train, context);
+        var b = o.BatchSize;
+        var steps = rows.Length == 0 ? 0 : (start is null ? o.Budget : o.FinetuneBudget).Resolve(rows.Length, b);
         var t = 1;
-        for (var i = 0; i < train.Count; i++)
+        foreach (var i in rows)
         {
             t = Math.Max(t, Math.Min(train.Length(i), f.Context));
         }
         var synthetic = f.TokenDropout > 0 && context.Generation > 0 ? SyntheticRows(train, pool) : null;
-        var validation = f.EarlyStopping is { } es ? Rows(pool, Enumerable.Range(0, Math.Min(es.ValidationBlocks, pool.Count)).ToArray(), boundary, f.Context) : null;
+        var validation = held is null ? null : Rows(pool, held, boundary, f.Context);
 
-        var optimizer = Adam.W(network.Parameters, (float)f.LearningRate, 0.9f, 0.99f, 1e-8f, (float)f.WeightDecay);
+        var optimizer = Adam.W(network.Parameters, (float)o.LearningRate, 0.9f, 0.99f, 1e-8f, (float)o.WeightDecay);
         var idx = new int[b * t];
         var targets = new int[b * t];
-        var best = double.PositiveInfinity;
-        float[]? bestWeights = null;
-        var sinceBest = 0;
-        var recent = new Queue<double>();
-        var run = 0;
-        if (validation is not null && start is not null)
-        {
-            best = ValidationLoss(network, validation);
-            bestWeights = (float[])network.Parameters.Data.Clone();
-        }
-        for (var step = 0; step < steps; step++)
+        var report = NeuralFit.Train(o, network.Parameters.Data, steps, (rows.Length + b - 1) / b, start is not null,
+            validation is null ? null : () => ValidationLoss(network, validation), step =>
         {
             for (var r = 0; r < b; r++)
             {
-                var s = rng.NextInt(train.Count);
+                var s = rows[rng.NextInt(rows.Length)];
                 Layout(train.Sequence(s), boundary, t, idx.AsSpan(r * t, t), targets.AsSpan(r * t, t));
                 if (synthetic is not null && synthetic[s])
                 {
@@ -77,42 +64,13 @@ internal static class TransformerTrainer
                     }
                 }
             }
-            optimizer.LearningRate = TrainingUtilities.WarmupCosine(step, (float)f.LearningRate, (float)f.LearningRate / 10, f.Warmup, steps);
-            var loss = Step(network, optimizer, idx, targets, b, t, f.Dropout > 0 ? rng.NextUInt64() : null);
-            run = step + 1;
-            recent.Enqueue(loss);
-            if (recent.Count > 10)
-            {
-                recent.Dequeue();
-            }
-            if (validation is not null && f.EarlyStopping is { } e && (run % e.Every == 0 || run == steps))
-            {
-                var loss2 = ValidationLoss(network, validation);
-                if (loss2 < best)
-                {
-                    best = loss2;
-                    bestWeights = (float[])network.Parameters.Data.Clone();
-                    sinceBest = 0;
-                }
-                else if (++sinceBest >= e.Patience)
-                {
-                    break;
-                }
-            }
-        }
-        if (bestWeights is not null)
-        {
-            bestWeights.CopyTo(network.Parameters.Data, 0);
-        }
+            optimizer.LearningRate = TrainingUtilities.WarmupCosine(step, (float)o.LearningRate, (float)o.LearningRate / 10, f.Warmup, steps);
+            return Step(network, optimizer, idx, targets, b, t, o.Dropout > 0 ? rng.NextUInt64() : null);
+        });
         var sampling = f.SamplingFor(pool);
-        var report = new TrainingReport(run, recent.Count > 0 ? recent.Average() : double.NaN, validation is null ? double.NaN : best);
         var model = new TransformerModel(network, boundary, sampling, sampling.Prompted ? pool : null, pool.Tokenizer,
-            NGramFamily.UnigramOf(train, v), report);
-        if (f.SaveModels && context.ModelDirectory is { } dir)
-        {
-            Directory.CreateDirectory(dir);
-            model.Save(Path.Combine(dir, f.ModelFile(context.Generation)));
-        }
+            NGramFamily.UnigramOf(train, v), report, context.Compute);
+        NeuralFit.Save(o, context, model.Save);
         return model;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CollapseLab.Data;
+using CollapseLab.Families.Neural;
 using CollapseLab.Random;
 using CollapseLab.Tensors;
 using CollapseLab.Tensors.Autodiff;
@@ -20,14 +21,21 @@ public sealed class VaeModel : IModel
     /// <summary>Images per random-stream chunk; fixed so the bits never depend on the thread count.</summary>
     public const int SampleChunk = 1024;
 
-    public VaeModel(Net network, bool gaussian, double sigma, bool sampleMeans, VaeTrainingLog log)
+    private readonly Compute _compute;
+
+    /// <param name="compute">The GEMM and thread budget of the fit; sampling uses its GEMM on the budget it is given.</param>
+    public VaeModel(Net network, bool gaussian, double sigma, bool sampleMeans, TrainingReport report, Compute compute)
     {
         Network = network;
         Gaussian = gaussian;
         Sigma = sigma;
         SampleMeans = sampleMeans;
-        Log = log;
-        Degeneracy = FindDegeneracy();
+        Report = report;
+        _compute = compute;
+        using (compute.Enter())
+        {
+            Degeneracy = FindDegeneracy();
+        }
     }
 
     internal Net Network { get; }
@@ -38,7 +46,8 @@ public sealed class VaeModel : IModel
 
     public bool SampleMeans { get; }
 
-    public VaeTrainingLog Log { get; }
+    /// <summary>What the fit did: steps run, final training loss and best validation loss per image.</summary>
+    public TrainingReport Report { get; }
 
     public int Dim => Network.Config.Inputs;
 
@@ -82,6 +91,7 @@ public sealed class VaeModel : IModel
 
     public DataBatch Sample(int count, StreamKey stream, int threads)
     {
+        using var compute = _compute.WithThreads(threads).Enter();
         var d = Dim;
         var values = new double[count * d];
         for (var c = 0; c * SampleChunk < count; c++)
@@ -98,8 +108,8 @@ public sealed class VaeModel : IModel
                 }
                 continue;
             }
-            // Pixel noise from a stream of its own (salted chunk), independent of the latents' stream.
-            var rng = key.WithChunk(c + (1 << 24)).Open();
+            // Pixel noise from a sub-stream of its own, independent of the latents' stream.
+            var rng = stream.Named("pixels").WithChunk(c).Open();
             for (var i = 0; i < target.Length; i++)
             {
                 target[i] = Gaussian
@@ -127,7 +137,7 @@ public sealed class VaeModel : IModel
         });
     }
 
-    /// <summary>Reads a model written by <see cref="Save"/>.</summary>
+    /// <summary>Reads a model written by <see cref="Save"/>; it runs on the compute entered on the calling thread.</summary>
     public static VaeModel Load(string path)
     {
         var meta = SafeTensors.Metadata(path);
@@ -138,9 +148,6 @@ public sealed class VaeModel : IModel
         var config = new NetConfig(int.Parse(Get("inputs"), inv), int.Parse(Get("hidden"), inv), int.Parse(Get("latent"), inv));
         var network = new Net(config, 0);
         SafeTensors.LoadInto(path, network.Parameters);
-        return new VaeModel(network, Get("decoder") == "gaussian", double.Parse(Get("sigma"), inv), Get("sample") == "mean", new VaeTrainingLog(0, 0, double.NaN, double.NaN));
+        return new VaeModel(network, Get("decoder") == "gaussian", double.Parse(Get("sigma"), inv), Get("sample") == "mean", TrainingReport.Loaded, Compute.Current);
     }
 }
-
-/// <summary>What a fit did: steps and epochs run, final training loss and best validation loss per image (NaN when unused).</summary>
-public sealed record VaeTrainingLog(int Steps, int Epochs, double TrainLoss, double ValidationLoss);

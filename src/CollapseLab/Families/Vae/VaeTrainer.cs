@@ -1,4 +1,5 @@
 using CollapseLab.Data;
+using CollapseLab.Families.Neural;
 using CollapseLab.Random;
 using CollapseLab.Tensors;
 using CollapseLab.Tensors.Autodiff;
@@ -11,107 +12,74 @@ namespace CollapseLab.Families.Vae;
 /// <summary>
 /// Minibatch training of a VAE with AdamW on the negative ELBO: reconstruction (Bernoulli: BCE summed over pixels;
 /// Gaussian: Σ(x − p)²/(2σ²)) + KL(q(z|x) ‖ N(0, I)) = −½ Σ(1 + log σ² − μ² − σ²), summed over the batch.
-/// Every random draw (initial weights, shuffles, ε, dropout masks, shifts) comes from the fit's stream, in order,
-/// and the matrix products are bit-identical for any thread count, so a fit is reproducible to the bit.
+/// The loop and early stopping are the shared <see cref="NeuralFit"/>. Every random draw (initial weights, shuffles,
+/// ε, dropout masks, shifts) comes from the fit's stream, in order, the tensor work runs on
+/// <see cref="FitContext.Compute"/>, and the matrix products are bit-identical for any thread count, so a fit is
+/// reproducible to the bit.
 /// </summary>
 internal static class VaeTrainer
 {
     public static VaeModel Fit(VaeFamily family, RowBatch train, FitContext context)
     {
+        using var compute = context.Compute.Enter();
         var o = family.Options;
+        var t = o.Training;
         var rng = context.Stream.Open();
         var network = new Net(new NetConfig(train.Dim, o.Hidden, o.Latent), rng.NextUInt64());
-        var start = o.Init switch
-        {
-            VaeInit.Model0 => context.Model0 as VaeModel,
-            VaeInit.Previous => context.Previous as VaeModel,
-            _ => null,
-        };
+        var start = t.Start(context) as VaeModel;
         start?.Network.Parameters.Data.CopyTo(network.Parameters.Data, 0);
-
-        var rows = Enumerable.Range(0, train.Count).ToArray();
-        RowBatch? validation = null;
-        if (o.Validation > 0)
-        {
-            // Real images held out of the chain's pool, the same for every generation.
-            var pool = (RowBatch)context.RealPool;
-            var pick = (context.Stream with { Generation = 0, Chunk = 0x7000_0000 }).Open().Choose(pool.Count, Math.Min(o.Validation, pool.Count - 1));
-            validation = (RowBatch)pool.Compose([new BatchPart(pool, pick)]);
-            if (ReferenceEquals(train, context.RealPool))
-            {
-                var held = pick.ToHashSet();
-                rows = rows.Where(i => !held.Contains(i)).ToArray();
-            }
-        }
+        var (held, rows) = NeuralFit.Split(t, train, context);
         if (rows.Length == 0)
         {
             throw new InvalidOperationException("cannot fit a VAE to an empty training set");
         }
+        var validation = held is null ? null : (RowBatch)context.RealPool.Compose([new BatchPart(context.RealPool, held)]);
 
         var n = rows.Length;
-        var batch = Math.Min(o.BatchSize, n);
+        var batch = Math.Min(t.BatchSize, n);
         var perEpoch = (n + batch - 1) / batch;
-        var totalSteps = o.Steps ?? o.Epochs * perEpoch;
-        var optimizer = Adam.W(network.Parameters, (float)o.LearningRate, weightDecay: (float)o.WeightDecay);
+        var steps = (start is null ? t.Budget : t.FinetuneBudget).Resolve(perEpoch, 1);
+        var optimizer = Adam.W(network.Parameters, (float)t.LearningRate, weightDecay: (float)t.WeightDecay);
         var shift = context.Generation > 0 ? o.Shift : 0;
         var side = (int)Math.Round(Math.Sqrt(train.Dim));
         var buffer = new float[batch * train.Dim];
-
-        var (step, epoch) = (0, 0);
-        var (lastLoss, best, bad) = (double.NaN, double.PositiveInfinity, 0);
-        float[]? bestWeights = null;
-        while (step < totalSteps)
+        var order = Array.Empty<int>();
+        var report = NeuralFit.Train(t, network.Parameters.Data, steps, perEpoch, start is not null,
+            validation is null ? null : () => ValidationLoss(network, validation, o), step =>
         {
-            var order = rng.Permutation(n);
-            var (sum, seen) = (0.0, 0);
-            for (var b = 0; b < perEpoch && step < totalSteps; b++, step++)
+            // Epochs are passes over a fresh permutation; the last batch of a pass may be short.
+            var b = step % perEpoch;
+            if (b == 0)
             {
-                var size = Math.Min(batch, n - b * batch);
-                var x = Tensor.FromArray(Gather(train, rows, order.AsSpan(b * batch, size), buffer, shift, side, rng), size, train.Dim);
-                var seed = rng.NextUInt64();
-                network.Parameters.ZeroGrad();
-                float loss;
-                using (var tape = new Tape(recycleBuffers: true))
-                {
-                    var l = Loss(network, x, o, seed, training: true);
-                    tape.Backward(l);
-                    loss = l.Item();
-                }
-                if (!float.IsFinite(loss))
-                {
-                    // A diverged fit is a result: keep the weights as they are and let Degeneracy report it.
-                    return new VaeModel(network, o.Gaussian, o.Sigma, o.SampleMeans, new VaeTrainingLog(step, epoch, double.NaN, double.NaN));
-                }
+                order = rng.Permutation(n);
+            }
+            var size = Math.Min(batch, n - b * batch);
+            var x = Tensor.FromArray(Gather(train, rows, order.AsSpan(b * batch, size), buffer, shift, side, rng), size, train.Dim);
+            var seed = rng.NextUInt64();
+            network.Parameters.ZeroGrad();
+            float loss;
+            using (var tape = new Tape(recycleBuffers: true))
+            {
+                var l = Loss(network, x, o, seed, training: true);
+                tape.Backward(l);
+                loss = l.Item();
+            }
+            if (float.IsFinite(loss))
+            {
                 optimizer.Step();
-                sum += loss;
-                seen += size;
             }
-            epoch++;
-            lastLoss = sum / Math.Max(seen, 1);
-            if (validation is null)
-            {
-                continue;
-            }
-            var v = ValidationLoss(network, validation, o);
-            if (v < best)
-            {
-                (best, bad) = (v, 0);
-                bestWeights = (float[])network.Parameters.Data.Clone();
-            }
-            else if (++bad >= o.Patience)
-            {
-                break;
-            }
-        }
-        bestWeights?.CopyTo(network.Parameters.Data, 0);
-        return new VaeModel(network, o.Gaussian, o.Sigma, o.SampleMeans, new VaeTrainingLog(step, epoch, lastLoss, validation is null ? double.NaN : best));
+            return loss / size;
+        });
+        var model = new VaeModel(network, o.Gaussian, o.Sigma, o.SampleMeans, report, context.Compute);
+        NeuralFit.Save(t, context, model.Save);
+        return model;
     }
 
     /// <summary>Negative ELBO summed over the batch x (B,D); dropout (when training) after each hidden ReLU.</summary>
     public static Tensor Loss(Net network, Tensor x, VaeOptions o, ulong seed, bool training)
     {
         var p = network.Parameters;
-        var dropout = training && o.Dropout > 0 ? (float)o.Dropout : 0f;
+        var dropout = training && o.Training.Dropout > 0 ? (float)o.Training.Dropout : 0f;
         // h1 is (B,H)
         var h1 = Ops.Relu(Ops.Linear(x, p["fc1.weight"], p["fc1.bias"]));
         if (dropout > 0)

@@ -111,6 +111,7 @@ public sealed class FeaturePrecisionRecallMetric(bool recall) : ClassifierMetric
 {
     private const int K = 3;
     private const int Size = 1000;
+    private const string SubsampleStream = "feature_manifold";
 
     public override string Name => recall ? "feature_recall" : "feature_precision";
 
@@ -121,9 +122,10 @@ public sealed class FeaturePrecisionRecallMetric(bool recall) : ClassifierMetric
     public override double Compute(MetricContext context)
     {
         var classifier = Classifier(context);
-        var real = Subsample(classifier.Real.Features, new StreamKey(context.Stream.Seed, 0, 0, Purpose.Metric, 0x4100_0000));
+        // Precision and recall share their subsamples (named for both), so the pair describes the same point sets.
+        var real = Subsample(classifier.Real.Features, new StreamKey(context.Stream.Seed, 0, 0, Purpose.Metric).Named(SubsampleStream).Named("real"));
         var realRadii = RealRadii.GetValue(real, r => PrecisionRecall.Radii(r, K));
-        var key = new StreamKey(context.Stream.Seed, context.Stream.Replicate, context.Generation, Purpose.Metric, 0x4100_0001);
+        var key = new StreamKey(context.Stream.Seed, context.Stream.Replicate, context.Generation, Purpose.Metric).Named(SubsampleStream).Named("samples");
         var generated = Subsample(classifier.Embed(context.Samples).Features, key);
         return recall
             ? PrecisionRecall.ShareInside(real, generated, PrecisionRecall.Radii(generated, K))

@@ -48,6 +48,21 @@ public class TransformerBadInputTests
     public void Width_must_split_into_heads() =>
         Assert.Contains("multiple of heads", Run(Spec("context: 32, width: 15")).Error, StringComparison.Ordinal);
 
+    /// <summary>The neural families share batch_size; the transformer's old 'batch' is refused with the new name.</summary>
+    [Fact]
+    public void The_old_batch_key_is_refused_with_the_new_name()
+    {
+        var (code, error) = Run(Spec("context: 32, width: 16, batch: 8"));
+        Assert.Equal(2, code);
+        Assert.Contains("'model.batch'", error, StringComparison.Ordinal);
+        Assert.Contains("Did you mean 'batch_size'?", error, StringComparison.Ordinal);
+        Assert.Contains("spec.yaml:", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_early_stopping_key_is_refused() =>
+        Assert.Contains("'model.early_stopping.paitence'", Run(Spec("context: 32, width: 16, early_stopping: { paitence: 2 }")).Error, StringComparison.Ordinal);
+
     /// <summary>A good spec runs, and with save_models every generation's model is in the run folder and reloads.</summary>
     [Fact]
     public void A_good_spec_runs_and_saves_its_models()

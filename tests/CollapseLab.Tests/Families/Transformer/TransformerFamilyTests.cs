@@ -1,8 +1,10 @@
 using CollapseLab.Data.Text;
 using CollapseLab.Families;
 using CollapseLab.Families.Language;
+using CollapseLab.Families.Neural;
 using CollapseLab.Families.Transformer;
 using CollapseLab.Random;
+using CollapseLab.Tensors;
 using CollapseLab.Tensors.Kernels;
 using CollapseLab.Tests.Language;
 
@@ -11,9 +13,8 @@ namespace CollapseLab.Tests.Families.Transformer;
 /// <summary>
 /// The transformer family on a tiny corpus: training lowers the loss, the fit and the samples are the same bits for
 /// 1 and 2 threads, a saved model resamples to the same bits, and the cached decoder gives the full forward pass's
-/// distributions. Gemm is a process-wide setting, so these tests run one at a time.
+/// distributions.
 /// </summary>
-[Collection("Gemm")]
 public class TransformerFamilyTests
 {
     private const int Types = 7;
@@ -25,10 +26,12 @@ public class TransformerFamilyTests
         return LanguageTestData.Batch(Types, sequences);
     }
 
-    private static TransformerFamily Family(int steps = 40, SamplingOptions? sampling = null, double dropout = 0, double tokenDropout = 0) =>
-        new(Layers: 1, Heads: 2, Width: 16, Context: 16, Dropout: dropout, WeightDecay: 0.1, LearningRate: 1e-2, Warmup: 5,
-            Budget: new TrainingBudget(steps, 0), FinetuneBudget: new TrainingBudget(steps, 0), BatchSize: 8, Init: TransformerInit.Scratch,
-            EarlyStopping: null, TokenDropout: tokenDropout, SaveModels: false, Sampling: sampling ?? SamplingOptions.Default);
+    private static TransformerFamily Family(int steps = 40, SamplingOptions? sampling = null, double dropout = 0, double tokenDropout = 0,
+        NeuralInit init = NeuralInit.Scratch, EarlyStopping? earlyStopping = null) =>
+        new(Layers: 1, Heads: 2, Width: 16, Context: 16, Warmup: 5, TokenDropout: tokenDropout,
+            Training: new NeuralTraining(init, new TrainingBudget(steps, 0), new TrainingBudget(steps, 0), BatchSize: 8, LearningRate: 1e-2,
+                WeightDecay: 0.1, Dropout: dropout, EarlyStopping: earlyStopping, SaveModels: false),
+            Sampling: sampling ?? SamplingOptions.Default);
 
     private static TransformerModel Fit(TransformerFamily family, TokenBatch data, int generation = 0) =>
         (TransformerModel)family.Fit(data, LanguageTestData.Context(data, generation));
@@ -64,23 +67,15 @@ public class TransformerFamilyTests
     {
         var data = Corpus();
         var family = Family(steps: 20, dropout: 0.1, tokenDropout: 0.2) with { Sampling = SamplingOptions.Default with { TopP = 0.9 } };
-        var threads = Gemm.Threads;
-        try
-        {
-            Gemm.Use(GemmKind.Auto, 1);
-            var one = Fit(family, data, generation: 1);
-            var samplesOne = (TokenBatch)one.Sample(150, new StreamKey(3, 0, 1, Purpose.Sample), threads: 1);
-            Gemm.Use(GemmKind.Auto, 2);
-            var two = Fit(family, data, generation: 1);
-            var samplesTwo = (TokenBatch)two.Sample(150, new StreamKey(3, 0, 1, Purpose.Sample), threads: 2);
-            Assert.Equal(one.Network.Parameters.Data, two.Network.Parameters.Data);
-            Assert.Equal(samplesOne.Tokens, samplesTwo.Tokens);
-            Assert.Equal(samplesOne.Offsets, samplesTwo.Offsets);
-        }
-        finally
-        {
-            Gemm.Use(GemmKind.Auto, threads);
-        }
+        TransformerModel FitOn(int threads) =>
+            (TransformerModel)family.Fit(data, LanguageTestData.Context(data, 1) with { Compute = new Compute(GemmKind.Auto, threads) });
+        var one = FitOn(1);
+        var samplesOne = (TokenBatch)one.Sample(150, new StreamKey(3, 0, 1, Purpose.Sample), threads: 1);
+        var two = FitOn(2);
+        var samplesTwo = (TokenBatch)two.Sample(150, new StreamKey(3, 0, 1, Purpose.Sample), threads: 2);
+        Assert.Equal(one.Network.Parameters.Data, two.Network.Parameters.Data);
+        Assert.Equal(samplesOne.Tokens, samplesTwo.Tokens);
+        Assert.Equal(samplesOne.Offsets, samplesTwo.Offsets);
     }
 
     [Fact]
@@ -148,10 +143,10 @@ public class TransformerFamilyTests
         var model0 = Fit(Family(steps: 60), real);
         var rng = new RandomStream(11);
         var noise = LanguageTestData.Batch(Types, Enumerable.Range(0, 64).Select(_ => Enumerable.Range(0, 16).Select(_ => 1 + rng.NextInt(Types)).ToArray()).ToArray());
-        var fineTune = Family(steps: 60) with { Init = TransformerInit.Model0 };
+        var fineTune = Family(steps: 60, init: NeuralInit.Model0);
         FitContext Context() => new(1, new StreamKey(1, 0, 1, Purpose.Fit), 1, model0, model0, real);
         var plain = (TransformerModel)fineTune.Fit(noise, Context());
-        var stopped = (TransformerModel)(fineTune with { EarlyStopping = new EarlyStopping(5, 2, 64) }).Fit(noise, Context());
+        var stopped = (TransformerModel)Family(steps: 60, init: NeuralInit.Model0, earlyStopping: new EarlyStopping(5, 2, 48)).Fit(noise, Context());
         var loss0 = -MeanLogProbability(model0, real);
         var lossPlain = -MeanLogProbability(plain, real);
         var lossStopped = -MeanLogProbability(stopped, real);

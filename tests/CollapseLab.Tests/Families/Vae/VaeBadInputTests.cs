@@ -60,4 +60,12 @@ public class VaeBadInputTests
     [Fact]
     public void An_unknown_decoder_is_rejected() =>
         AssertRejected(VaeTestData.Spec("  decoder: poisson"), "'model.decoder'", "bernoulli");
+
+    [Fact]
+    public void The_old_checkpoints_key_is_refused_with_the_new_name() =>
+        AssertRejected(VaeTestData.Spec("  checkpoints: models"), "'model.checkpoints'", "Did you mean 'save_models'?");
+
+    [Fact]
+    public void Validation_images_that_leave_nothing_to_train_on_are_rejected() =>
+        AssertRejected(VaeTestData.Spec("  early_stopping: { validation: 400 }"), "'model.early_stopping'", "nothing to train on");
 }

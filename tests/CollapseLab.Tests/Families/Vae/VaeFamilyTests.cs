@@ -1,7 +1,9 @@
 using CollapseLab.Data;
 using CollapseLab.Families;
+using CollapseLab.Families.Neural;
 using CollapseLab.Families.Vae;
 using CollapseLab.Random;
+using CollapseLab.Running;
 using CollapseLab.Tensors;
 using CollapseLab.Tensors.Autodiff;
 
@@ -18,6 +20,11 @@ public class VaeFamilyTests
         return ((VaeFamily)arm.Family, (RowBatch)arm.Data.Pool(spec.Seed, 0));
     }
 
+    private static VaeFamily With(VaeFamily family, Func<NeuralTraining, NeuralTraining> change) =>
+        family with { Options = family.Options with { Training = change(family.Options.Training) } };
+
+    private static VaeFamily Steps(VaeFamily family, int steps) => With(family, t => t with { Budget = new TrainingBudget(steps, 0) });
+
     private static VaeModel Fit(VaeFamily family, RowBatch pool, ulong seed = 1, int generation = 0) =>
         (VaeModel)family.Fit(pool, new FitContext(generation, new StreamKey(seed, 0, generation, Purpose.Fit), 2, null, null, pool));
 
@@ -33,8 +40,8 @@ public class VaeFamilyTests
     public void Training_reduces_the_loss()
     {
         var (family, pool) = Setup();
-        var untrained = Fit(family with { Options = family.Options with { Steps = 1 } }, pool);
-        var trained = Fit(family with { Options = family.Options with { Steps = 300 } }, pool);
+        var untrained = Fit(Steps(family, 1), pool);
+        var trained = Fit(Steps(family, 300), pool);
         var (before, after) = (Loss(untrained, family, pool), Loss(trained, family, pool));
         Assert.True(after < 0.8 * before, $"loss per image {before} → {after}");
     }
@@ -81,16 +88,16 @@ public class VaeFamilyTests
     public void Early_stopping_records_a_finite_validation_loss()
     {
         var (family, pool) = Setup();
-        var model = Fit(family with { Options = family.Options with { Validation = 50, Patience = 1, Steps = null, Epochs = 20 } }, pool);
-        Assert.True(double.IsFinite(model.Log.ValidationLoss));
-        Assert.InRange(model.Log.Epochs, 1, 20);
+        var model = Fit(With(family, t => t with { EarlyStopping = new EarlyStopping(null, 1, 50), Budget = new TrainingBudget(0, 20) }), pool);
+        Assert.True(double.IsFinite(model.Report.ValidationLoss));
+        Assert.InRange(model.Report.Steps, 1, 20 * 11);
     }
 
     [Fact]
     public void Fine_tuning_from_model0_starts_from_its_weights()
     {
         var (family, pool) = Setup("model.init=model0", "model.steps=1", "model.learning_rate=1e-9");
-        var model0 = Fit(family with { Options = family.Options with { Init = VaeInit.Scratch, Steps = 100 } }, pool);
+        var model0 = Fit(With(Steps(family, 100), t => t with { Init = NeuralInit.Scratch }), pool);
         var tuned = (VaeModel)family.Fit(pool, new FitContext(1, new StreamKey(1, 0, 1, Purpose.Fit), 2, model0, model0, pool));
         var key = new StreamKey(4, 0, 0, Purpose.Sample);
         var (a, b) = (((RowBatch)model0.Sample(50, key, 1)).Values, ((RowBatch)tuned.Sample(50, key, 1)).Values);
@@ -119,15 +126,16 @@ public class VaeFamilyTests
     [Fact]
     public void A_run_saves_every_generation_and_each_reloads_to_the_same_samples()
     {
-        var folder = TestSpecs.TempDirectory();
-        var spec = TestSpecs.Load(VaeTestData.Spec($"  checkpoints: {folder}"));
-        TestSpecs.Run(spec);
-        var files = Directory.GetFiles(folder, "*.safetensors").Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(spec.Generations + 1, files.Length);
+        var spec = TestSpecs.Load(VaeTestData.Spec("  save_models: true"));
+        var session = RunSession.Start(spec, TestSpecs.TempDirectory(), 2);
+        Assert.True(session.Execute(CancellationToken.None));
+        var directory = session.Folder.ModelDirectory(0);
+        var files = Directory.GetFiles(directory, "*.safetensors").Order(StringComparer.Ordinal).Select(Path.GetFileName).ToArray();
+        Assert.Equal(Enumerable.Range(0, spec.Generations + 1).Select(g => $"gen{g:D3}.safetensors"), files);
         var (family, pool) = Setup();
         var model0 = Fit(family, pool, seed: 0);
         var key = new StreamKey(1, 0, 0, Purpose.Sample);
-        var reloaded = VaeModel.Load(files.Single(f => Path.GetFileName(f).StartsWith("gen0-", StringComparison.Ordinal)));
+        var reloaded = (VaeModel)family.LoadModel(Path.Combine(directory, family.ModelFile(0)), pool);
         // Generation 0 of the run fitted the same pool with the run's stream (seed 3).
         var direct = (VaeModel)family.Fit(pool, new FitContext(0, new StreamKey(3, 0, 0, Purpose.Fit), 2, null, null, pool));
         Assert.Equal(((RowBatch)direct.Sample(100, key, 1)).Values, ((RowBatch)reloaded.Sample(100, key, 1)).Values);

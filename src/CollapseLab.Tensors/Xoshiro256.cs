@@ -1,13 +1,14 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace CollapseLab.Random;
+namespace CollapseLab.Tensors;
 
 /// <summary>
-/// The xoshiro256** state and step, as a four-field struct so that a fill loop holding it in a local keeps it in
-/// registers. <see cref="RandomStream"/> is the public face.
+/// xoshiro256** (Blackman and Vigna) seeded through SplitMix64: the one generator behind every random draw, the
+/// run's streams (<c>CollapseLab.Random.RandomStream</c>) and the tensor library's initialisers and dropout masks.
+/// A four-field struct, so that a fill loop holding it in a local keeps it in registers.
 /// </summary>
-internal struct Xoshiro256
+public struct Xoshiro256
 {
     private ulong _s0, _s1, _s2, _s3;
 
@@ -15,10 +16,10 @@ internal struct Xoshiro256
     {
         // SplitMix64 expands one 64-bit seed into a full, never all-zero, state.
         var z = seed;
-        _s0 = SplitMix.Next(ref z);
-        _s1 = SplitMix.Next(ref z);
-        _s2 = SplitMix.Next(ref z);
-        _s3 = SplitMix.Next(ref z);
+        _s0 = SplitMix64(ref z);
+        _s1 = SplitMix64(ref z);
+        _s2 = SplitMix64(ref z);
+        _s3 = SplitMix64(ref z);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -35,20 +36,19 @@ internal struct Xoshiro256
         return result;
     }
 
+    /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double NextDouble() => (Next() >> 11) * (1.0 / (1UL << 53));
 
+    /// <summary>Uniform in (0, 1]: safe to take the logarithm of.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double NextDoubleOpenZero() => ((Next() >> 11) + 1) * (1.0 / (1UL << 53));
 
-    /// <summary>A standard normal draw (ziggurat, 256 layers): one comparison and one multiply about 99% of the time.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double NextNormal()
+    private static ulong SplitMix64(ref ulong state)
     {
-        var bits = Next();
-        var i = (int)(bits & 0xFF);
-        var u = Ziggurat.Signed(bits);
-        ref var ratio = ref Unsafe.Add(ref Ziggurat.RatioStart, i);
-        return Math.Abs(u) < ratio ? u * Unsafe.Add(ref Ziggurat.XStart, i) : Ziggurat.Slow(ref this, i, u);
+        var z = state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
     }
 }
