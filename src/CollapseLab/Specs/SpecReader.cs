@@ -41,6 +41,13 @@ public sealed class SpecReader
         return value;
     }
 
+    /// <summary>An integer that may be absent: absent stays null (and out of the resolved spec).</summary>
+    public int? OptionalInt(string key, int min = int.MinValue, int max = int.MaxValue)
+    {
+        _known.Add(key);
+        return Has(key) ? Int(key, null, min, max) : null;
+    }
+
     public long Long(string key, long? fallback, long min = long.MinValue, long max = long.MaxValue)
     {
         var text = Scalar(key, fallback?.ToString(CultureInfo.InvariantCulture), "a whole number");

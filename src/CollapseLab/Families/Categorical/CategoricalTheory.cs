@@ -16,8 +16,7 @@ public sealed class CategoricalTheory : ITheory
     public double[]? Predict(string metric, ArmSpec arm, int generations)
     {
         if (metric != "gini_impurity" || arm.Family is not CategoricalFamily { Alpha: 0 } family || arm.Policy is not ReplacePolicy ||
-            arm.Data is not TextData { Truth: { Order: 1 } truth } data || !family.Sampling.IsPlain || family.Sampling.MaxLength > 0 ||
-            family.Sampling.MinLength >= 0)
+            arm.Data is not TextData { Truth: { Order: 1 } truth } data || !family.Sampling.IsPlain || !family.Sampling.FollowsData)
         {
             return null;
         }

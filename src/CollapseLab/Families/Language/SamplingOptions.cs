@@ -11,55 +11,89 @@ namespace CollapseLab.Families.Language;
 /// log-probability of tokens already in the sequence by θ (p → p^θ); beam search keeps the <see cref="Beam"/> best
 /// partial sequences by log-probability and returns the best (deterministic).
 /// </summary>
-public sealed record SamplingOptions(
-    double Temperature,
-    int TopK,
-    double TopP,
-    int Beam,
-    double RepetitionPenalty,
-    int MinLength,
-    int MaxLength,
-    bool Prompted,
-    int PromptLength)
+public sealed record SamplingOptions
 {
-    public static SamplingOptions Default => new(1, 0, 1, 1, 1, -1, 0, false, 0);
+    public double Temperature { get; init; } = 1;
+
+    /// <summary>Keep the k likeliest tokens; absent keeps all.</summary>
+    public int? TopK { get; init; }
+
+    public double TopP { get; init; } = 1;
+
+    public int Beam { get; init; } = 1;
+
+    public double RepetitionPenalty { get; init; } = 1;
+
+    /// <summary>New tokens before the boundary token may end a sequence; absent means <see cref="MaxLength"/>.</summary>
+    public int? MinLength { get; init; }
+
+    /// <summary>New tokens per sequence; absent means the real blocks' length.</summary>
+    public int? MaxLength { get; init; }
+
+    public bool Prompted { get; init; }
+
+    /// <summary>Real prompt tokens; absent means the real blocks' length.</summary>
+    public int? PromptLength { get; init; }
+
+    public static SamplingOptions Default { get; } = new();
 
     /// <summary>No transform of the model's distribution: each token is one exact draw from the model.</summary>
-    public bool IsPlain => Temperature == 1 && TopK == 0 && TopP >= 1 && RepetitionPenalty == 1 && Beam == 1;
+    public bool IsPlain => Temperature == 1 && TopK is null && TopP >= 1 && RepetitionPenalty == 1 && Beam == 1;
 
-    /// <summary>Lengths left at 0 (the default) become the real sequences' length <paramref name="length"/>.</summary>
+    /// <summary>Whether every length follows the data (none was given in the spec).</summary>
+    public bool FollowsData => MaxLength is null && MinLength is null;
+
+    /// <summary>Lengths not given become the real sequences' length <paramref name="length"/>.</summary>
     public SamplingOptions Resolve(int length)
     {
-        var max = MaxLength > 0 ? MaxLength : length;
+        var max = MaxLength ?? length;
         return this with
         {
             MaxLength = max,
-            MinLength = MinLength >= 0 ? Math.Min(MinLength, max) : max,
-            PromptLength = Prompted && PromptLength == 0 ? length : PromptLength,
+            MinLength = Math.Min(MinLength ?? max, max),
+            PromptLength = Prompted ? PromptLength ?? length : null,
         };
     }
+
+    /// <summary>The lengths of resolved options (see <see cref="Resolve"/>).</summary>
+    internal (int Min, int Max) NewTokens =>
+        (MinLength ?? throw Unresolved(), MaxLength ?? throw Unresolved());
+
+    private static InvalidOperationException Unresolved() =>
+        new("sampling lengths follow the data: call Resolve with the real block length before sampling.");
 
     /// <summary>Reads <c>sampling:</c>; lengths not given follow the data (resolved at fit time).</summary>
     public static SamplingOptions Read(SpecReader s)
     {
         var temperature = s.Double("temperature", 1.0, min: 0, exclusiveMin: true);
-        var topK = s.Int("top_k", 0, min: 0);
+        var topK = s.OptionalInt("top_k", min: 0) is { } k and > 0 ? k : (int?)null; // 0 also means off
         var topP = s.Double("top_p", 1.0, min: 0, max: 1, exclusiveMin: true);
         var beam = s.Int("beam", 1, min: 1, max: 64);
         var penalty = s.Double("repetition_penalty", 1.0, min: 1);
-        var maxLength = s.Has("max_length") ? s.Int("max_length", null, min: 1, max: 1_000_000) : 0;
-        var minLength = s.Has("min_length") ? s.Int("min_length", null, min: 0, max: maxLength > 0 ? maxLength : 1_000_000) : -1;
-        s.Node("max_length");
-        s.Node("min_length");
+        var maxLength = s.OptionalInt("max_length", min: 1, max: 1_000_000);
+        var minLength = s.OptionalInt("min_length", min: 0, max: maxLength ?? 1_000_000);
         var prompt = s.Choice("prompt", "none", ["none", "real"]) == "real";
-        var promptLength = prompt && s.Has("prompt_length") ? s.Int("prompt_length", null, min: 1) : 0;
-        s.Node("prompt_length");
-        if (beam > 1 && (temperature != 1 || topK != 0 || topP < 1))
+        if (!prompt && s.Has("prompt_length"))
+        {
+            throw s.Error("prompt_length", "prompt_length applies to real prompts only. Add prompt: real or remove prompt_length.");
+        }
+        var promptLength = s.OptionalInt("prompt_length", min: 1);
+        if (beam > 1 && (temperature != 1 || topK is not null || topP < 1))
         {
             throw s.Error("beam", "beam search is deterministic: it keeps the likeliest sequences, so temperature, top_k and top_p do not apply. Remove them or set beam: 1.");
         }
-        s.Done();
-        return new SamplingOptions(temperature, topK, topP, beam, penalty, minLength, maxLength, prompt, promptLength);
+        return new SamplingOptions
+        {
+            Temperature = temperature,
+            TopK = topK,
+            TopP = topP,
+            Beam = beam,
+            RepetitionPenalty = penalty,
+            MinLength = minLength,
+            MaxLength = maxLength,
+            Prompted = prompt,
+            PromptLength = promptLength,
+        };
     }
 
     public string Describe()
@@ -73,9 +107,9 @@ public sealed record SamplingOptions(
         {
             parts.Add($"T={Temperature:G4}");
         }
-        if (TopK > 0)
+        if (TopK is { } k)
         {
-            parts.Add($"top-k {TopK}");
+            parts.Add($"top-k {k}");
         }
         if (TopP < 1)
         {

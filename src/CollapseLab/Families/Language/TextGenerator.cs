@@ -29,9 +29,9 @@ public static class TextGenerator
                 var prompt = options.Prompted && prompts is { Count: > 0 }
                     ? prompts.Sequence(i % prompts.Count)
                     : [];
-                if (prompt.Length > options.PromptLength)
+                if (options.PromptLength is { } cut && prompt.Length > cut)
                 {
-                    prompt = prompt[..options.PromptLength];
+                    prompt = prompt[..cut];
                 }
                 outputs[i] = options.Beam > 1 ? sampler.Beam(prompt) : sampler.Sample(prompt, rng);
             }
@@ -75,6 +75,8 @@ internal sealed class SequenceSampler
     private readonly bool[] _explicit;
     private readonly int[] _inHistory;
     private readonly double _invT;
+    private readonly int _minLength;
+    private readonly int _maxLength;
     private readonly List<int> _explicitTokens = [];
     private readonly List<double> _explicitWeights = [];
     private readonly List<(int Token, double Weight)> _candidates = [];
@@ -93,18 +95,19 @@ internal sealed class SequenceSampler
         _explicit = new bool[model.VocabularySize];
         _inHistory = new int[model.VocabularySize];
         _invT = 1 / options.Temperature;
+        (_minLength, _maxLength) = options.NewTokens;
     }
 
     public int[] Sample(ReadOnlySpan<int> prompt, RandomStream rng)
     {
-        var history = new int[prompt.Length + Math.Min(_options.MaxLength, 256)];
+        var history = new int[prompt.Length + Math.Min(_maxLength, 256)];
         prompt.CopyTo(history);
         var n = prompt.Length;
         Mark(prompt, +1);
         var boundary = _model.Boundary;
-        for (var step = 0; step < _options.MaxLength; step++)
+        for (var step = 0; step < _maxLength; step++)
         {
-            var masked = step < _options.MinLength;
+            var masked = step < _minLength;
             var next = -1;
             if (_options.IsPlain)
             {
@@ -124,7 +127,7 @@ internal sealed class SequenceSampler
             }
             if (n == history.Length)
             {
-                Array.Resize(ref history, Math.Min(prompt.Length + _options.MaxLength, history.Length * 2));
+                Array.Resize(ref history, Math.Min(prompt.Length + _maxLength, history.Length * 2));
             }
             history[n++] = next;
             if (_options.RepetitionPenalty != 1)
@@ -142,7 +145,7 @@ internal sealed class SequenceSampler
         var beams = new List<(int[] Tokens, double Score, bool Done)> { ([], 0, false) };
         var boundary = _model.Boundary;
         var next = new List<(int[] Tokens, double Score, bool Done)>();
-        for (var step = 0; step < _options.MaxLength && beams.Any(b => !b.Done); step++)
+        for (var step = 0; step < _maxLength && beams.Any(b => !b.Done); step++)
         {
             next.Clear();
             foreach (var beam in beams)
@@ -154,7 +157,7 @@ internal sealed class SequenceSampler
                 }
                 int[] history = [.. prompt, .. beam.Tokens];
                 Mark(history, +1);
-                var total = Candidates(history, step < _options.MinLength, width, 1);
+                var total = Candidates(history, step < _minLength, width, 1);
                 Mark(history, -1);
                 foreach (var (token, weight) in _candidates)
                 {
@@ -182,9 +185,9 @@ internal sealed class SequenceSampler
     /// <summary>One draw from the transformed distribution (temperature, penalty, top-k, top-p, boundary mask).</summary>
     private int Step(ReadOnlySpan<int> history, bool masked, RandomStream rng)
     {
-        if (_options.TopK > 0 || _options.TopP < 1)
+        if (_options.TopK is not null || _options.TopP < 1)
         {
-            var kept = Candidates(history, masked, _options.TopK, _options.TopP);
+            var kept = Candidates(history, masked, _options.TopK ?? int.MaxValue, _options.TopP);
             if (kept <= 0)
             {
                 return _model.SampleNext(history, rng);
@@ -327,17 +330,16 @@ internal sealed class SequenceSampler
     }
 
     /// <summary>
-    /// The likeliest tokens in order, at most <paramref name="k"/> (0: no limit) and no more than needed to reach a
+    /// The likeliest tokens in order, at most <paramref name="limit"/> and no more than needed to reach a
     /// share <paramref name="p"/> of the mass, into <see cref="_candidates"/>; returns the total mass.
     /// </summary>
-    private double Candidates(ReadOnlySpan<int> history, bool masked, int k, double p)
+    private double Candidates(ReadOnlySpan<int> history, bool masked, int limit, double p)
     {
         var (explicitMass, implicitMass) = Weigh(history, masked);
         var total = explicitMass + implicitMass;
         _candidates.Clear();
-        var order = Ranked(k);
+        var order = Ranked(limit);
         var scale = _dist.Lambda <= 0 ? 0 : Math.Pow(_dist.Lambda, _invT);
-        var limit = k > 0 ? k : int.MaxValue;
         var target = p * total;
         var cumulative = 0.0;
         int a = 0, b = 0;

@@ -67,10 +67,11 @@ public sealed record TransformerFamily(
             throw model.Error("context", $"the data's blocks hold {text.BlockLength} tokens but the context (block size) is {Context}: a sequence longer than the context cannot be scored. Raise model.context to at least {text.BlockLength} or lower data.block.");
         }
         var s = Sampling.Resolve(text.BlockLength);
-        var needed = (s.Prompted ? s.PromptLength : 0) + s.MaxLength;
+        var (_, newTokens) = s.NewTokens;
+        var needed = (s.PromptLength ?? 0) + newTokens;
         if (needed > Context)
         {
-            var what = s.Prompted ? $"{s.PromptLength}-token prompts plus {s.MaxLength} new tokens" : $"{s.MaxLength} new tokens";
+            var what = s.Prompted ? $"{s.PromptLength}-token prompts plus {newTokens} new tokens" : $"{newTokens} new tokens";
             throw model.Error("context", $"sampling needs {what} = {needed} positions but the context (block size) is {Context}. Raise model.context to {needed} or shorten sampling.max_length / sampling.prompt_length.");
         }
         Training.Validate(data.PoolSize, "blocks", model);

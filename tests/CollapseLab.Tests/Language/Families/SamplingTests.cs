@@ -11,8 +11,11 @@ public class SamplingTests
 
     private static TokenBatch Real => Language.Sample(400, 32, new StreamKey(1, 0, 0, Purpose.RealPool));
 
-    private static SamplingOptions Options(double t = 1, int k = 0, double p = 1, int beam = 1, double penalty = 1, int min = -1, int max = 0, bool prompt = false) =>
-        new SamplingOptions(t, k, p, beam, penalty, min, max, prompt, 0).Resolve(32);
+    private static SamplingOptions Options(double t = 1, int? k = null, double p = 1, int beam = 1, double penalty = 1, int? min = null, int? max = null, bool prompt = false) =>
+        new SamplingOptions
+        {
+            Temperature = t, TopK = k, TopP = p, Beam = beam, RepetitionPenalty = penalty, MinLength = min, MaxLength = max, Prompted = prompt,
+        }.Resolve(32);
 
     private static TokenBatch Draw(SamplingOptions options, int threads = 1, int count = 300) =>
         (TokenBatch)FitNGram(Real, 2, sampling: options).Sample(count, new StreamKey(5, 0, 1, Purpose.Sample), threads);
@@ -106,7 +109,7 @@ public class SamplingTests
     public void PromptedSamplesContinueTheirRealBlock()
     {
         var real = Real;
-        var model = FitNGram(real, 2, sampling: new SamplingOptions(1, 1, 1, 1, 1, -1, 0, true, 0).Resolve(32));
+        var model = FitNGram(real, 2, sampling: new SamplingOptions { TopK = 1, Prompted = true }.Resolve(32));
         var batch = (TokenBatch)model.Sample(3, new StreamKey(9, 0, 0, Purpose.Sample), 1);
         var dist = new NextTokenDistribution(model.VocabularySize);
         for (var i = 0; i < 3; i++)
