@@ -21,6 +21,9 @@ public abstract class RowData : ExperimentData
     /// <summary>Covariance of the real distribution, row-major d×d.</summary>
     public abstract double[] ReferenceCovariance { get; }
 
+    /// <summary>The exact Gaussian mixture the rows are drawn from (one component for a Gaussian), or null.</summary>
+    public virtual Families.Mixture.GaussianComponents? KnownMixture => null;
+
     /// <summary>True when the reference is the exact data-generating Gaussian.</summary>
     public abstract bool ReferenceIsExactGaussian { get; }
 

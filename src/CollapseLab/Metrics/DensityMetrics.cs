@@ -4,15 +4,13 @@ using CollapseLab.Numerics;
 
 namespace CollapseLab.Metrics;
 
-public sealed class TestNllMetric : Metric
+public sealed class TestNllMetric : RowMetric
 {
     public override string Name => "test_nll";
 
     public override string Description => "mean negative log-likelihood of the real test set under the model, nats (+∞ off a degenerate model's support)";
 
     public override IReadOnlyList<Capability> Requires => [Capabilities.Density];
-
-    public override string? Unsupported(IFamily family, ExperimentData data) => data is RowData ? null : "needs numeric rows";
 
     public override double Compute(MetricContext context) =>
         ((IDensityModel)context.Model).TestNll((RowData)context.Data, context.Threads);
@@ -23,16 +21,13 @@ public sealed class TestNllMetric : Metric
 /// (1-D) or its 99% Mahalanobis radius (d-D); 0.01 for a perfect model. Closed form for a 1-D Gaussian model,
 /// otherwise a Monte-Carlo estimate from <see cref="Draws"/> model samples on the metric's own stream.
 /// </summary>
-public sealed class TailMassMetric : Metric
+public sealed class TailMassMetric : RowMetric
 {
     public const int Draws = 8_192;
 
     public override string Name => "tail_mass";
 
     public override string Description => $"model probability beyond the real 1% tail region (real: {TailRegion.Mass})";
-
-    public override string? Unsupported(IFamily family, ExperimentData data) =>
-        data is RowData ? null : "needs numeric rows";
 
     public override double Compute(MetricContext context)
     {
@@ -67,8 +62,6 @@ public sealed class CollapsedMetric : Metric
     public override string Name => "collapsed";
 
     public override string Description => "1 when the model has degenerated (no spread left); the mean across replicates is the share collapsed";
-
-    public override string? Unsupported(IFamily family, ExperimentData data) => null;
 
     public override double Compute(MetricContext context) => context.Model.Degeneracy is null ? 0 : 1;
 }

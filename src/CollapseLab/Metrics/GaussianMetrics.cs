@@ -5,11 +5,9 @@ using CollapseLab.Numerics;
 namespace CollapseLab.Metrics;
 
 /// <summary>Closed-form distances between the Gaussian model and the real distribution's Gaussian (its moments).</summary>
-public abstract class GaussianMetric : Metric
+public abstract class GaussianMetric : RowMetric
 {
     public override IReadOnlyList<Capability> Requires => [Capabilities.GaussianForm];
-
-    public override string? Unsupported(IFamily family, ExperimentData data) => data is RowData ? null : "needs numeric rows";
 }
 
 public sealed class W2Metric : GaussianMetric

@@ -5,11 +5,9 @@ using CollapseLab.Numerics;
 namespace CollapseLab.Metrics;
 
 /// <summary>Metrics on a model's mean and covariance against the real distribution's.</summary>
-public abstract class MomentMetric : Metric
+public abstract class MomentMetric : RowMetric
 {
     public override IReadOnlyList<Capability> Requires => [Capabilities.Moments];
-
-    public override string? Unsupported(IFamily family, ExperimentData data) => data is RowData ? null : "needs numeric rows";
 
     public override double Compute(MetricContext context)
     {

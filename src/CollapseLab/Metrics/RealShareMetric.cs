@@ -10,7 +10,5 @@ public sealed class RealShareMetric : Metric
 
     public override string Description => "share of the training set that is real data (1 at generation 0)";
 
-    public override string? Unsupported(IFamily family, ExperimentData data) => null;
-
     public override double Compute(MetricContext context) => context.Composition?.RealShare ?? 1;
 }

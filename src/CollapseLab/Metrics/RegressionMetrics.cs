@@ -10,15 +10,13 @@ namespace CollapseLab.Metrics;
 /// is known (the <c>linear</c> source), so the value estimates ‖ŵ − w‖²_Σ, the papers' test error; for other data
 /// the observed y is the target.
 /// </summary>
-public sealed class TestMseMetric : Metric
+public sealed class TestMseMetric : RowMetric
 {
     public override string Name => "test_mse";
 
     public override string Description => "mean squared error of predictions on the real test features vs noise-free targets x·w (observed y without a known truth)";
 
     public override IReadOnlyList<Capability> Requires => [Capabilities.LinearPredictor];
-
-    public override string? Unsupported(IFamily family, ExperimentData data) => data is RowData ? null : "needs numeric rows";
 
     public override double Compute(MetricContext context)
     {

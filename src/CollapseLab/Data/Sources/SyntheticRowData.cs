@@ -38,6 +38,8 @@ public sealed class SyntheticRowData : RowData
     /// <summary>The exact data-generating mixture, or null when the data is not a Gaussian mixture.</summary>
     public GaussianComponents? Truth { get; }
 
+    public override GaussianComponents? KnownMixture => Truth;
+
     public override int Dim => Test.Dim;
 
     public override RowBatch Test { get; }
@@ -69,10 +71,5 @@ public sealed class SyntheticRowData : RowData
 public static class MixtureTruth
 {
     /// <summary>The truth of a mixture source (blobs, mixture) or of a Gaussian source (one component); else null.</summary>
-    public static GaussianComponents? Of(ExperimentData data) => data switch
-    {
-        SyntheticRowData { Truth: { } truth } => truth,
-        GaussianData g => new GaussianComponents(g.Dim, [1.0], g.Truth.Mean, [g.Truth.Covariance]),
-        _ => null,
-    };
+    public static GaussianComponents? Of(ExperimentData data) => (data as RowData)?.KnownMixture;
 }

@@ -26,6 +26,15 @@ public abstract class TextData : ExperimentData
     /// <summary>Type counts and the tail of the real test set, computed once.</summary>
     public TextStatistics Statistics => _statistics ??= new TextStatistics(Test, Tokenizer.VocabularySize, Tokenizer.Boundary);
 
+    /// <summary>Refuses non-text data for <paramref name="what"/> (e.g. "an n-gram model"), naming the text sources.</summary>
+    public static void Require(ExperimentData data, Specs.SpecReader model, string what)
+    {
+        if (data is not TextData)
+        {
+            throw model.Error("family", $"{what} needs text data (source: text:path, wikitext:folder, kjv or zipf).");
+        }
+    }
+
     public static int VocabularySizeOf(TokenBatch realPool) => TokenizerOf(realPool).VocabularySize;
 
     public static int BoundaryOf(TokenBatch realPool) => TokenizerOf(realPool).Boundary;

@@ -35,10 +35,7 @@ public sealed record CategoricalFamily(double Alpha, SamplingOptions Sampling) :
 
     public void Validate(ExperimentData data, int smallestTrainingSet, SpecReader model)
     {
-        if (data is not TextData)
-        {
-            throw model.Error("family", "a categorical model needs token data (source: zipf, kjv, text:path or wikitext:folder).");
-        }
+        TextData.Require(data, model, "a categorical model");
     }
 
     public IModel Fit(DataBatch train, FitContext context)
@@ -57,7 +54,6 @@ public sealed record CategoricalFamily(double Alpha, SamplingOptions Sampling) :
         {
             p[w] = w == boundary || total <= 0 ? 0 : (p[w] + Alpha) / total;
         }
-        var length = pool.Count > 0 ? pool.Length(0) : 1;
-        return new CategoricalModel(p, boundary, Sampling.Resolve(length), Sampling.Prompted ? pool : null, pool.Tokenizer);
+        return new CategoricalModel(p, boundary, Sampling.ResolveFor(pool), Sampling.PromptsFrom(pool), pool.Tokenizer);
     }
 }

@@ -1,3 +1,4 @@
+using CollapseLab.Data.Text;
 using CollapseLab.Specs;
 
 namespace CollapseLab.Families.Language;
@@ -55,6 +56,12 @@ public sealed record SamplingOptions
         };
     }
 
+    /// <summary>Resolved against the real pool's block length.</summary>
+    public SamplingOptions ResolveFor(TokenBatch pool) => Resolve(pool.Count > 0 ? pool.Length(0) : 1);
+
+    /// <summary>The real blocks sequences continue, or null when sampling is unconditional.</summary>
+    public TokenBatch? PromptsFrom(TokenBatch pool) => Prompted ? pool : null;
+
     /// <summary>The lengths of resolved options (see <see cref="Resolve"/>).</summary>
     internal (int Min, int Max) NewTokens =>
         (MinLength ?? throw Unresolved(), MaxLength ?? throw Unresolved());
@@ -84,15 +91,8 @@ public sealed record SamplingOptions
         }
         return new SamplingOptions
         {
-            Temperature = temperature,
-            TopK = topK,
-            TopP = topP,
-            Beam = beam,
-            RepetitionPenalty = penalty,
-            MinLength = minLength,
-            MaxLength = maxLength,
-            Prompted = prompt,
-            PromptLength = promptLength,
+            Temperature = temperature, TopK = topK, TopP = topP, Beam = beam, RepetitionPenalty = penalty,
+            MinLength = minLength, MaxLength = maxLength, Prompted = prompt, PromptLength = promptLength,
         };
     }
 

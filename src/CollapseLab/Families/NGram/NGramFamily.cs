@@ -35,10 +35,7 @@ public sealed record NGramFamily(int Order, NGramSmoothing Smoothing, double Alp
 
     public void Validate(ExperimentData data, int smallestTrainingSet, SpecReader model)
     {
-        if (data is not TextData)
-        {
-            throw model.Error("family", "an n-gram model needs text data (source: text:path, wikitext:folder, kjv or zipf).");
-        }
+        TextData.Require(data, model, "an n-gram model");
     }
 
     public IModel Fit(DataBatch train, FitContext context)
@@ -49,9 +46,8 @@ public sealed record NGramFamily(int Order, NGramSmoothing Smoothing, double Alp
         var boundary = TextData.BoundaryOf(pool);
         var table = NGramTable.Count(batch, Order, vocabulary, boundary, Smoothing == NGramSmoothing.KneserNey, context.Threads);
         var discounts = Smoothing == NGramSmoothing.KneserNey ? KneserNeyDiscounts(table) : [];
-        var length = pool.Count > 0 ? pool.Length(0) : 1;
-        return new NGramModel(table, vocabulary, boundary, Smoothing, Alpha, Sampling.Resolve(length),
-            Sampling.Prompted ? pool : null, pool.Tokenizer, UnigramOf(batch, vocabulary), discounts, context.Threads);
+        return new NGramModel(table, vocabulary, boundary, Smoothing, Alpha, Sampling.ResolveFor(pool),
+            Sampling.PromptsFrom(pool), pool.Tokenizer, UnigramOf(batch, vocabulary), discounts, context.Threads);
     }
 
     /// <summary>

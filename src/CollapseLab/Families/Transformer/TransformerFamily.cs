@@ -79,9 +79,6 @@ public sealed record TransformerFamily(
 
     public IModel Fit(DataBatch train, FitContext context) => TransformerTrainer.Fit(this, (TokenBatch)train, context);
 
-    /// <summary>The sampling options with lengths left to the data resolved against the pool's block length.</summary>
-    internal SamplingOptions SamplingFor(TokenBatch pool) => Sampling.Resolve(pool.Count > 0 ? pool.Length(0) : 1);
-
     public bool SavesModels => Training.SaveModels;
 
     public string SaveModelsSetting => NeuralFit.SaveModelsSetting;
@@ -91,7 +88,6 @@ public sealed record TransformerFamily(
     public IModel LoadModel(string path, DataBatch realPool)
     {
         var pool = (TokenBatch)realPool;
-        var sampling = SamplingFor(pool);
-        return TransformerModel.Load(path, sampling, sampling.Prompted ? pool : null, pool.Tokenizer);
+        return TransformerModel.Load(path, Sampling.ResolveFor(pool), Sampling.PromptsFrom(pool), pool.Tokenizer);
     }
 }

@@ -67,8 +67,7 @@ internal static class TransformerTrainer
             optimizer.LearningRate = TrainingUtilities.WarmupCosine(step, (float)o.LearningRate, (float)o.LearningRate / 10, f.Warmup, steps);
             return Step(network, optimizer, idx, targets, b, t, o.Dropout > 0 ? rng.NextUInt64() : null);
         });
-        var sampling = f.SamplingFor(pool);
-        var model = new TransformerModel(network, boundary, sampling, sampling.Prompted ? pool : null, pool.Tokenizer,
+        var model = new TransformerModel(network, boundary, f.Sampling.ResolveFor(pool), f.Sampling.PromptsFrom(pool), pool.Tokenizer,
             NGramFamily.UnigramOf(train, v), report, context.Compute);
         NeuralFit.Save(o, context, model.Save);
         return model;

@@ -105,9 +105,12 @@ public sealed class ImageClassifier
         return new ImageClassifier(p, classes, data);
     }
 
+    /// <summary>The classifier's own draws: per experiment seed, named so no metric's stream can share them.</summary>
+    private static StreamKey TrainingStream(ulong seed) => new StreamKey(seed, 0, 0, Purpose.Metric).Named("image-classifier");
+
     private static void Train(ParameterBlock p, RowBatch images, byte[] labels, ulong seed)
     {
-        var rng = new StreamKey(seed, 0, 0, Purpose.Metric, 0x4000_0000).Open();
+        var rng = TrainingStream(seed).Open();
         foreach (var layer in new[] { "fc1", "fc2", "fc3" })
         {
             Init.LinearDefault(p[layer + ".weight"], p[layer + ".bias"], rng.NextUInt64());
@@ -205,6 +208,7 @@ public sealed class ImageClassifier
         Mix(Hidden * 1000UL + Features);
         Mix(Epochs * 100_000UL + MinimumSteps);
         Mix(seed);
+        Mix(TrainingStream(seed).Label); // weights trained on another stream never load
         var root = Environment.GetEnvironmentVariable("COLLAPSELAB_CACHE") is { Length: > 0 } custom
             ? custom
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "collapselab");

@@ -35,7 +35,7 @@ public sealed class ModeCoverageMetric : SampleMetric
     public override double Compute(MetricContext context)
     {
         var modes = context.Data as IKnownModes
-            ?? SampleSets.Real(context, "modes", () => KMeansModes.Fit(SampleSets.RealRows(context, KMeansModes.Size), SampleSets.RealStream(context, 2)));
+            ?? SampleSets.Real(context, "modes", () => KMeansModes.Fit(SampleSets.RealRows(context, KMeansModes.Size), SampleSets.RealStream(context, "modes")));
         var generated = (RowBatch)context.Samples;
         var counts = new int[modes.ModeWeights.Count];
         for (var i = 0; i < generated.Count; i++)

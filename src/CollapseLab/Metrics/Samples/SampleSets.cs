@@ -14,9 +14,6 @@ namespace CollapseLab.Metrics.Samples;
 /// </summary>
 internal static class SampleSets
 {
-    /// <summary>Salt for the sample metrics' streams, far above the per-metric chunk range (metric index &lt;&lt; 20).</summary>
-    private const int Salt = 0x3000_0000;
-
     private static readonly ConditionalWeakTable<ExperimentData, ConcurrentDictionary<(ulong Seed, string Key), object>> Cache = new();
 
     /// <summary>A value derived from the real data once per experiment seed (a subsample, radii, clusters …).</summary>
@@ -27,18 +24,18 @@ internal static class SampleSets
     public static RowBatch RealRows(MetricContext context, int size) => Real(context, $"rows:{size}", () =>
     {
         var test = (RowBatch)context.Data.Test;
-        return Subsample(test, size, RealStream(context, 0));
+        return Subsample(test, size, RealStream(context, "real-rows"));
     });
 
     /// <summary>A stream that depends on the experiment seed only (purpose: metric).</summary>
-    public static StreamKey RealStream(MetricContext context, int index) =>
-        new(context.Stream.Seed, 0, 0, Purpose.Metric, Salt + index);
+    public static StreamKey RealStream(MetricContext context, string use) =>
+        new StreamKey(context.Stream.Seed, 0, 0, Purpose.Metric).Named("sample-sets").Named(use);
 
     /// <summary>Up to <paramref name="size"/> of this generation's samples, the same rows for every sample metric.</summary>
     public static RowBatch GeneratedRows(MetricContext context, int size)
     {
         var samples = (RowBatch)context.Samples;
-        var key = new StreamKey(context.Stream.Seed, context.Stream.Replicate, context.Generation, Purpose.Metric, Salt);
+        var key = new StreamKey(context.Stream.Seed, context.Stream.Replicate, context.Generation, Purpose.Metric).Named("sample-sets");
         return Subsample(samples, size, key);
     }
 

@@ -38,7 +38,7 @@ public sealed class SlicedWassersteinMetric : SampleMetric
     public static double[] Directions(MetricContext context, int d) =>
         SampleSets.Real(context, "sliced_w1:directions", () =>
         {
-            var rng = SampleSets.RealStream(context, 1).Open();
+            var rng = SampleSets.RealStream(context, "sliced_w1:directions").Open();
             var theta = new double[Projections * d];
             for (var p = 0; p < Projections; p++)
             {

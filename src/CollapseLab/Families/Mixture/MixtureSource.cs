@@ -1,8 +1,9 @@
-using CollapseLab.Families.Mixture;
+using CollapseLab.Data;
+using CollapseLab.Data.Sources;
 using CollapseLab.Numerics;
 using CollapseLab.Specs;
 
-namespace CollapseLab.Data.Sources;
+namespace CollapseLab.Families.Mixture;
 
 /// <summary>
 /// Real data from a Gaussian mixture given by its parameters: <c>weights</c> (summing to 1), <c>means</c> (K rows

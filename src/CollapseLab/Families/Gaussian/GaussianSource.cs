@@ -1,9 +1,10 @@
-using CollapseLab.Families.Gaussian;
+using CollapseLab.Data;
+using CollapseLab.Families.Mixture;
 using CollapseLab.Numerics;
 using CollapseLab.Random;
 using CollapseLab.Specs;
 
-namespace CollapseLab.Data.Sources;
+namespace CollapseLab.Families.Gaussian;
 
 /// <summary>Synthetic real data from N(μ, Σ): given as mean and cov, or as dim and std (μ = 0, Σ = std²·I).</summary>
 public static class GaussianSource
@@ -72,6 +73,8 @@ public sealed class GaussianData : RowData
     public override double[] ReferenceCovariance => _truth.Covariance;
 
     public override bool ReferenceIsExactGaussian => true;
+
+    public override GaussianComponents KnownMixture => new(Dim, [1.0], _truth.Mean, [_truth.Covariance]);
 
     public override DataBatch Pool(ulong seed, int replicate) =>
         _truth.Sample(PoolSize, new StreamKey(seed, replicate, 0, Purpose.RealPool), 1);
