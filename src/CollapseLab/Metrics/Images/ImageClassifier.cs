@@ -105,8 +105,13 @@ public sealed class ImageClassifier
         return new ImageClassifier(p, classes, data);
     }
 
-    /// <summary>The classifier's own draws: per experiment seed, named so no metric's stream can share them.</summary>
-    private static StreamKey TrainingStream(ulong seed) => new StreamKey(seed, 0, 0, Purpose.Metric).Named("image-classifier");
+    /// <summary>
+    /// The classifier's own draws, per experiment seed. The chunk lies far above any chunk a metric's stream reaches;
+    /// it predates named streams and stays so that cached classifiers and every image metric keep their values.
+    /// </summary>
+    private static StreamKey TrainingStream(ulong seed) => new StreamKey(seed, 0, 0, Purpose.Metric).WithChunk(ClassifierChunk);
+
+    private const int ClassifierChunk = 0x4000_0000;
 
     private static void Train(ParameterBlock p, RowBatch images, byte[] labels, ulong seed)
     {
@@ -208,7 +213,6 @@ public sealed class ImageClassifier
         Mix(Hidden * 1000UL + Features);
         Mix(Epochs * 100_000UL + MinimumSteps);
         Mix(seed);
-        Mix(TrainingStream(seed).Label); // weights trained on another stream never load
         var root = Environment.GetEnvironmentVariable("COLLAPSELAB_CACHE") is { Length: > 0 } custom
             ? custom
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "collapselab");
