@@ -13,25 +13,20 @@ namespace CollapseLab.Benchmarks.Tensors;
 /// tokens, as in lm_torch.py, which has no cache at all.
 /// </summary>
 [MemoryDiagnoser]
-public class SampleBenchmarks
+public class SampleBenchmarks : PerGemmBenchmark
 {
     private TransformerLm lm = null!;
-    private Compute compute = null!;
-
-    [Params(GemmKind.OpenBlas, GemmKind.Managed)]
-    public GemmKind Kind { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
-        compute = new Compute(Kind, 2);
         lm = new TransformerLm(new TransformerConfig(Vocab: 65), seed: 1);
     }
 
     [Benchmark]
     public int[] Generate63()
     {
-        using var scope = compute.Enter();
+        using var scope = Compute.Enter();
         var sampler = new TransformerSampler(lm, 32);
         var next = new int[32];
         var v = lm.Config.Vocab;

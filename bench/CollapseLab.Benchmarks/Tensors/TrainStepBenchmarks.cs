@@ -12,7 +12,7 @@ namespace CollapseLab.Benchmarks.Tensors;
 /// Inputs are synthetic: speed does not depend on the pixel or token values.
 /// </summary>
 [MemoryDiagnoser]
-public class TrainStepBenchmarks
+public class TrainStepBenchmarks : PerGemmBenchmark
 {
     private const int VaeBatch = 128;
     private const int B = 32;
@@ -26,15 +26,10 @@ public class TrainStepBenchmarks
     private int[] idx = [];
     private int[] targets = [];
     private ulong step;
-    private Compute compute = null!;
-
-    [Params(GemmKind.OpenBlas, GemmKind.Managed)]
-    public GemmKind Kind { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
-        compute = new Compute(Kind, 2);
         vae = new Vae(new VaeConfig(), seed: 1);
         vaeOptimizer = new Adam(vae.Parameters, 1e-3f);
         var rng = new System.Random(1);
@@ -49,14 +44,14 @@ public class TrainStepBenchmarks
     [Benchmark]
     public float VaeStep()
     {
-        using var scope = compute.Enter();
+        using var scope = Compute.Enter();
         return vae.TrainStep(vaeOptimizer, images, ++step);
     }
 
     [Benchmark]
     public float TransformerStep()
     {
-        using var scope = compute.Enter();
+        using var scope = Compute.Enter();
         return lm.TrainStep(lmOptimizer, idx, targets, B, T, clip: 1f);
     }
 }

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using CollapseLab.Benchmarks.Tensors;
 using CollapseLab.Data;
 using CollapseLab.Data.Images;
 using CollapseLab.Families;
@@ -16,13 +17,10 @@ namespace CollapseLab.Benchmarks.VaeTraining;
 /// degeneracy probe. Images/s = 60,000 / time; compare with vae_torch.py's per-epoch figure.
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 3, invocationCount: 1)]
-public class VaeEpochBenchmarks
+public class VaeEpochBenchmarks : PerGemmBenchmark
 {
     private RowBatch images = null!;
     private VaeFamily family = null!;
-
-    [Params(GemmKind.OpenBlas, GemmKind.Managed)]
-    public GemmKind Kind { get; set; }
 
     [GlobalSetup]
     public void Setup()
@@ -34,5 +32,5 @@ public class VaeEpochBenchmarks
     }
 
     [Benchmark]
-    public IModel FitOneEpoch() => family.Fit(images, new FitContext(0, new StreamKey(1, 0, 0, Purpose.Fit), 2, null, null, images) { Compute = new Compute(Kind, 2) });
+    public IModel FitOneEpoch() => family.Fit(images, new FitContext(0, new StreamKey(1, 0, 0, Purpose.Fit), 2, null, null, images) { Compute = Compute });
 }

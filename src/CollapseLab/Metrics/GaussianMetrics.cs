@@ -8,6 +8,10 @@ namespace CollapseLab.Metrics;
 public abstract class GaussianMetric : RowMetric
 {
     public override IReadOnlyList<Capability> Requires => [Capabilities.GaussianForm];
+
+    public override double Compute(MetricContext context) => Compute((IGaussianForm)context.Model, (RowData)context.Data);
+
+    protected abstract double Compute(IGaussianForm model, RowData real);
 }
 
 public sealed class W2Metric : GaussianMetric
@@ -16,10 +20,8 @@ public sealed class W2Metric : GaussianMetric
 
     public override string Description => "2-Wasserstein distance to the real Gaussian, √(‖Δμ‖² + tr(Σ̂ + Σ − 2(Σ^½Σ̂Σ^½)^½))";
 
-    public override double Compute(MetricContext context)
+    protected override double Compute(IGaussianForm model, RowData real)
     {
-        var model = (IGaussianForm)context.Model;
-        var real = (RowData)context.Data;
         if (real.Dim == 1)
         {
             // 1-D closed form, the hot case of long scalar chains: (μ̂ − μ)² + (σ̂ − σ)².
@@ -38,10 +40,8 @@ public sealed class KlMetric : GaussianMetric
 
     public override string Description => "KL(real ‖ model) in nats; +∞ once the model is singular";
 
-    public override double Compute(MetricContext context)
+    protected override double Compute(IGaussianForm model, RowData real)
     {
-        var model = (IGaussianForm)context.Model;
-        var real = (RowData)context.Data;
         var d = real.Dim;
         if (!model.Factor.IsFullRank)
         {

@@ -12,16 +12,8 @@ public sealed record FreshRealPolicy(double Fraction) : Policy
 
     public override TrainingSet Compose(PolicyInput input)
     {
-        var size = input.RealPool.Count;
-        var fresh = (int)Math.Round(Fraction * size);
-        var parts = new List<Data.BatchPart>();
-        if (fresh > 0)
-        {
-            parts.Add(new Data.BatchPart(input.FreshReal(fresh), null));
-        }
-        parts.Add(Take(input.Last, size - fresh, input.Rng));
-        var data = input.RealPool.Compose(parts);
-        return new TrainingSet(data, Composition.Of(fresh, input.Generation - 1, size - fresh));
+        var fresh = (int)Math.Round(Fraction * input.RealPool.Count);
+        return RealThenLast(input, fresh > 0 ? [new Data.BatchPart(input.FreshReal(fresh), null)] : [], fresh);
     }
 
     public override string Describe() => $"fresh-real α={Fraction:G4}";

@@ -14,12 +14,8 @@ public sealed record KeepRealPolicy(double Fraction) : Policy
 
     public override TrainingSet Compose(PolicyInput input)
     {
-        var size = input.RealPool.Count;
-        var real = (int)Math.Round(Fraction * size);
-        var realPart = Take(input.RealPool, real, input.Rng);
-        var synthPart = Take(input.Last, size - real, input.Rng);
-        var data = input.RealPool.Compose([realPart, synthPart]);
-        return new TrainingSet(data, Composition.Of(real, input.Generation - 1, size - real));
+        var real = (int)Math.Round(Fraction * input.RealPool.Count);
+        return RealThenLast(input, [Take(input.RealPool, real, input.Rng)], real);
     }
 
     public override string Describe() => $"keep-real p={Fraction:G4}";

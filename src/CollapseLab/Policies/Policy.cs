@@ -21,6 +21,17 @@ public abstract record Policy
     public abstract string Describe();
 
     /// <summary>
+    /// A training set the size of the real pool: the <paramref name="real"/> parts (<paramref name="realCount"/>
+    /// items in all), then generation g−1's synthetic samples for the rest.
+    /// </summary>
+    protected static TrainingSet RealThenLast(PolicyInput input, List<BatchPart> real, int realCount)
+    {
+        var size = input.RealPool.Count;
+        real.Add(Take(input.Last, size - realCount, input.Rng));
+        return new TrainingSet(input.RealPool.Compose(real), Composition.Of(realCount, input.Generation - 1, size - realCount));
+    }
+
+    /// <summary>
     /// <paramref name="count"/> items of <paramref name="batch"/>: a uniform subset without replacement while it
     /// has enough, topped up by uniform draws with replacement when it has fewer.
     /// </summary>

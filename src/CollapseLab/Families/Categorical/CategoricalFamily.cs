@@ -40,10 +40,7 @@ public sealed record CategoricalFamily(double Alpha, SamplingOptions Sampling) :
 
     public IModel Fit(DataBatch train, FitContext context)
     {
-        var batch = (TokenBatch)train;
-        var pool = (TokenBatch)context.RealPool;
-        var v = TextData.VocabularySizeOf(pool);
-        var boundary = TextData.BoundaryOf(pool);
+        var (batch, pool, v, boundary) = TextTraining.Of(train, context);
         var p = new double[v];
         foreach (var t in batch.Tokens)
         {

@@ -40,10 +40,7 @@ public sealed record NGramFamily(int Order, NGramSmoothing Smoothing, double Alp
 
     public IModel Fit(DataBatch train, FitContext context)
     {
-        var batch = (TokenBatch)train;
-        var pool = (TokenBatch)context.RealPool;
-        var vocabulary = TextData.VocabularySizeOf(pool);
-        var boundary = TextData.BoundaryOf(pool);
+        var (batch, pool, vocabulary, boundary) = TextTraining.Of(train, context);
         var table = NGramTable.Count(batch, Order, vocabulary, boundary, Smoothing == NGramSmoothing.KneserNey, context.Threads);
         var discounts = Smoothing == NGramSmoothing.KneserNey ? KneserNeyDiscounts(table) : [];
         return new NGramModel(table, vocabulary, boundary, Smoothing, Alpha, Sampling.ResolveFor(pool),

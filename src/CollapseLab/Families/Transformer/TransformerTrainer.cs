@@ -1,3 +1,4 @@
+using CollapseLab.Families.Language;
 using CollapseLab.Data.Text;
 using CollapseLab.Families.NGram;
 using CollapseLab.Families.Neural;
@@ -23,9 +24,7 @@ internal static class TransformerTrainer
     {
         using var compute = context.Compute.Enter();
         var o = f.Training;
-        var pool = (TokenBatch)context.RealPool;
-        var v = TextData.VocabularySizeOf(pool);
-        var boundary = TextData.BoundaryOf(pool);
+        var (_, pool, v, boundary) = TextTraining.Of(train, context);
         var rng = context.Stream.Open();
         var config = new TransformerConfig(v, f.Layers, f.Heads, f.Width, f.Context, GeluApproximation.Erf, (float)o.Dropout);
         var network = new TransformerLm(config, rng.NextUInt64());
