@@ -12,7 +12,7 @@ public sealed class SpecReader
     private readonly SpecMap _map;
     private readonly HashSet<string> _known = [];
 
-    public SpecReader(SpecMap map, string path)
+    private SpecReader(SpecMap map, string path)
     {
         _map = map;
         Path = path;
@@ -197,7 +197,7 @@ public sealed class SpecReader
     }
 
     /// <summary>A nested mapping; an absent key reads as an empty one so defaults apply.</summary>
-    public SpecReader Map(string key)
+    private SpecReader Map(string key)
     {
         _known.Add(key);
         var entry = _map.Find(key);
@@ -232,9 +232,6 @@ public sealed class SpecReader
         return value;
     }
 
-    /// <summary>Records a nested mapping's resolved values under <paramref name="key"/> once it has been read.</summary>
-    public void Adopt(string key, SpecReader child) => Resolved[key] = child.Resolved;
-
     /// <summary>The key's node as written (null when absent), for values a getter cannot read; the key counts as read.</summary>
     public SpecNode? Node(string key)
     {
@@ -243,7 +240,7 @@ public sealed class SpecReader
     }
 
     /// <summary>Rejects keys that no getter asked for.</summary>
-    public void Done()
+    private void Done()
     {
         foreach (var entry in _map.Entries)
         {
