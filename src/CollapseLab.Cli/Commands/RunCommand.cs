@@ -19,10 +19,15 @@ internal static class RunCommand
         var runs = CommonOptions.Runs();
         var resume = new Option<string?>("--resume") { Description = "Continue a stopped run (its folder or id) from its last completed generation." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress display and no result tables." };
+        var sharding = new ShardOptions();
         var command = new Command("run", "Run an experiment: every arm × replicate × generation, then write the run folder and print the results.")
         {
             spec, set, threads, runs, resume, quiet,
         };
+        foreach (var option in sharding.All)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction(parsed =>
         {
             var output = parsed.InvocationConfiguration.Output;
@@ -35,6 +40,15 @@ internal static class RunCommand
             var compute = CommonOptions.Compute(threadCount);
             var runsDirectory = parsed.GetValue(runs)!;
             var resumeRun = parsed.GetValue(resume);
+            if (sharding.Read(parsed, Environment.GetEnvironmentVariable) is { } shard)
+            {
+                if (resumeRun is not null)
+                {
+                    throw new CommandLineException("--resume does not apply to a shard: rerun the same shard command and it continues where it stopped.");
+                }
+                var experiment = LoadSpec(parsed.GetValue(spec), parsed.GetValue(set) ?? []);
+                return ShardCommand.Run(parsed, experiment, shard, compute, parsed.GetValue(quiet));
+            }
             RunSession session;
             if (resumeRun is not null)
             {

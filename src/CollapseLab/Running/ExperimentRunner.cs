@@ -38,11 +38,19 @@ public sealed class ExperimentRunner
 
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Called on the worker thread when a chain computed by this runner is complete and logged.</summary>
+    public Action<ChainResult>? ChainFinished { get; init; }
+
     /// <summary>Called on the worker thread after every generation of every chain, with the total done so far.</summary>
     public Action<long>? AfterGeneration { get; init; }
 
+    /// <summary>The chain slots this runner runs (a shard's share, see <see cref="ShardPlan"/>); null runs every chain.</summary>
+    public IReadOnlyList<int>? Slots { get; init; }
+
+    private IReadOnlyList<int> Owned => Slots ?? Enumerable.Range(0, _spec.ChainCount).ToArray();
+
     /// <summary>Generations to run in all (chains × (G+1)).</summary>
-    public long TotalSteps => (long)_spec.ChainCount * (_spec.Generations + 1);
+    public long TotalSteps => (long)Owned.Count * (_spec.Generations + 1);
 
     /// <summary>Generations finished so far; safe to poll from another thread for progress.</summary>
     public long CompletedSteps => Interlocked.Read(ref _completedSteps);
@@ -50,7 +58,10 @@ public sealed class ExperimentRunner
     /// <summary>Chain slot of an arm and replicate: replicate-major, so progress advances every arm together.</summary>
     private int Slot(int arm, int replicate) => replicate * _spec.Arms.Count + arm;
 
-    /// <summary>Runs the chains not yet finished; returns all results, or null if cancelled before the end.</summary>
+    /// <summary>
+    /// Runs the chains not yet finished; returns the results of every chain it owns (all, or its <see cref="Slots"/>)
+    /// in slot order, or null if cancelled before the end.
+    /// </summary>
     public ChainResult[]? Run(CancellationToken cancel)
     {
         var results = new ChainResult?[_spec.ChainCount];
@@ -58,8 +69,9 @@ public sealed class ExperimentRunner
         {
             results[Slot(done.Arm, done.Replicate)] = done;
         }
-        var pending = Enumerable.Range(0, results.Length).Where(i => results[i] is null).ToArray();
-        Interlocked.Exchange(ref _completedSteps, (results.Length - pending.Length) * (long)(_spec.Generations + 1));
+        var owned = Owned;
+        var pending = owned.Where(i => results[i] is null).ToArray();
+        Interlocked.Exchange(ref _completedSteps, (owned.Count - pending.Length) * (long)(_spec.Generations + 1));
 
         var workers = Math.Min(Threads, Math.Max(pending.Length, 1));
         var chainCompute = Compute.WithThreads(Math.Max(1, Threads / workers));
@@ -90,7 +102,8 @@ public sealed class ExperimentRunner
         {
             throw new InvalidOperationException($"a chain failed: {failure.Message}", failure);
         }
-        return results.All(r => r is not null && r.Completed == _spec.Generations + 1) ? results.Select(r => r!).ToArray() : null;
+        var mine = owned.Select(i => results[i]).ToArray();
+        return mine.All(r => r is not null && r.Completed == _spec.Generations + 1) ? mine.Select(r => r!).ToArray() : null;
     }
 
     private ChainResult RunChain(int arm, int replicate, Compute compute, CancellationToken cancel)
@@ -133,6 +146,7 @@ public sealed class ExperimentRunner
         if (state.Result.Completed == _spec.Generations + 1)
         {
             _folder.Chains.Append(state.Result);
+            ChainFinished?.Invoke(state.Result);
             _folder.DeleteCheckpoint(arm, replicate);
         }
         else if (state.Result.Completed > 0)

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Globalization;
+using CollapseLab.Specs;
+using CollapseLab.Storage;
+using CollapseLab.Tensors;
+
+namespace CollapseLab.Running.Shards;
+
+/// <summary>
+/// Runs shard I of N of an experiment into DIR/shards/I/: only the chains <see cref="ShardPlan"/> gives it. Chains
+/// already in the shard's log are never recomputed and unfinished ones resume from their checkpoints, so a rerun
+/// after a failure only does what is left. Each chain computed here is listed in chains.log with its address.
+/// </summary>
+public sealed class ShardRun
+{
+    private readonly ShardedRunFolder _run;
+    private readonly string _hash;
+    private readonly RunFolder _folder;
+    private readonly Lock _logGate = new();
+
+    public ShardRun(ExperimentSpec spec, string directory, int shard, int shards, Compute compute, RunnerOptions? options = null)
+    {
+        if (shards < 1 || shard < 0 || shard >= shards)
+        {
+            throw new ArgumentOutOfRangeException(nameof(shard), $"shard {shard} of {shards}: the index runs from 0 to N − 1 and N ≥ 1");
+        }
+        Spec = spec;
+        Shard = shard;
+        Shards = shards;
+        var yaml = ResolvedYaml.Write(spec.Resolved);
+        _hash = ShardedRunFolder.Hash(yaml);
+        _run = new ShardedRunFolder(directory);
+        _run.Claim(yaml, _hash);
+        _folder = _run.Shard(shard);
+        Directory.CreateDirectory(_folder.Path);
+        if (ShardManifest.Load(_folder) is { } previous && (previous.Shards != shards || previous.SpecHash != _hash))
+        {
+            throw new RunFolderException($"{_folder.Path} was shard {previous.Shard} of {previous.Shards} (spec {previous.SpecHash}); this is shard {shard} of {shards} (spec {_hash}). Rerun with --shard {previous.Shard}/{previous.Shards}, or use a new --out folder.");
+        }
+        Slots = ShardPlan.Slots(spec, shard, shards);
+        Runner = new ExperimentRunner(spec, _folder, compute)
+        {
+            Slots = Slots,
+            CheckpointInterval = options?.CheckpointInterval ?? RunnerOptions.DefaultCheckpointInterval,
+            AfterGeneration = options?.AfterGeneration,
+            ChainFinished = LogComputed,
+        };
+    }
+
+    public ExperimentSpec Spec { get; }
+
+    public int Shard { get; }
+
+    public int Shards { get; }
+
+    public IReadOnlyList<int> Slots { get; }
+
+    public ExperimentRunner Runner { get; }
+
+    public string Folder => _folder.Path;
+
+    /// <summary>Runs what is left of this shard; true when it is done, false when stopped (rerun it to continue).</summary>
+    public bool Execute(CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        var seconds = ShardManifest.Load(_folder)?.Seconds ?? 0;
+        Save("running", 0, seconds);
+        ChainResult[]? results;
+        try
+        {
+            results = Runner.Run(cancel);
+        }
+        catch
+        {
+            Save("failed", _folder.Chains.ReadAll().Count, seconds + clock.Elapsed.TotalSeconds);
+            throw;
+        }
+        var completed = results?.Length ?? _folder.Chains.ReadAll().Count;
+        Save(results is null ? "stopped" : "done", completed, seconds + clock.Elapsed.TotalSeconds);
+        if (results is not null)
+        {
+            _folder.DeleteCheckpoints();
+        }
+        return results is not null;
+    }
+
+    private void Save(string status, int completed, double seconds) =>
+        new ShardManifest { SpecHash = _hash, Shard = Shard, Shards = Shards, Status = status, Chains = Slots.Count, Completed = completed, Seconds = seconds }
+            .Save(_folder);
+
+    private void LogComputed(ChainResult chain)
+    {
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"computed arm={chain.Arm} replicate={chain.Replicate} address={ShardedRunFolder.ChainAddress(_hash, chain.Arm, chain.Replicate)} at={DateTime.UtcNow:O}\n");
+        lock (_logGate)
+        {
+            File.AppendAllText(_folder.File("chains.log"), line);
+        }
+    }
+}
