@@ -25,6 +25,8 @@ public static class CollapseCli
         root.Subcommands.Add(ExportCommand.Build());
         root.Subcommands.Add(SampleCommand.Build());
         root.Subcommands.Add(MergeCommand.Build());
+        root.Subcommands.Add(SubmitCommand.Build());
+        root.Subcommands.Add(StatusCommand.Build());
         return root;
     }
 

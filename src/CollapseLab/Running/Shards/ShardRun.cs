@@ -27,10 +27,8 @@ public sealed class ShardRun
         Spec = spec;
         Shard = shard;
         Shards = shards;
-        var yaml = ResolvedYaml.Write(spec.Resolved);
-        _hash = ShardedRunFolder.Hash(yaml);
         _run = new ShardedRunFolder(directory);
-        _run.Claim(yaml, _hash);
+        _hash = Claim(spec, _run);
         _folder = _run.Shard(shard);
         Directory.CreateDirectory(_folder.Path);
         if (ShardManifest.Load(_folder) is { } previous && (previous.Shards != shards || previous.SpecHash != _hash))
@@ -45,6 +43,15 @@ public sealed class ShardRun
             AfterGeneration = options?.AfterGeneration,
             ChainFinished = LogComputed,
         };
+    }
+
+    /// <summary>Makes <paramref name="run"/> the folder of this spec's shards (or checks it is); returns the spec's hash.</summary>
+    public static string Claim(ExperimentSpec spec, ShardedRunFolder run)
+    {
+        var yaml = ResolvedYaml.Write(spec.Resolved);
+        var hash = ShardedRunFolder.Hash(yaml);
+        run.Claim(yaml, hash);
+        return hash;
     }
 
     public ExperimentSpec Spec { get; }
