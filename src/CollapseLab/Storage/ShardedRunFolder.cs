@@ -22,7 +22,7 @@ public sealed class ShardedRunFolder
 
     public RunFolder Shard(int index) => new(System.IO.Path.Combine(ShardsPath, index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
-    /// <summary>The first 16 hex digits of SHA-256 over a resolved spec's YAML: the spec's content address.</summary>
+    /// <summary>The first 16 hex digits of SHA-256 over a resolved spec's canonical YAML: the spec's content address.</summary>
     public static string Hash(string resolvedYaml) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(resolvedYaml)))[..16];
 

@@ -69,11 +69,7 @@ public static class ShardMerge
     private static Dictionary<int, ShardManifest> Manifests(ShardedRunFolder run)
     {
         var manifests = new Dictionary<int, ShardManifest>();
-        if (!Directory.Exists(run.ShardsPath))
-        {
-            return manifests;
-        }
-        foreach (var folder in Directory.GetDirectories(run.ShardsPath))
+        foreach (var folder in Directory.Exists(run.ShardsPath) ? Directory.GetDirectories(run.ShardsPath) : [])
         {
             if (int.TryParse(Path.GetFileName(folder), out var index) && ShardManifest.Load(run.Shard(index)) is { } manifest)
             {

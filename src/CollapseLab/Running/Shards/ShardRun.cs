@@ -48,9 +48,8 @@ public sealed class ShardRun
     /// <summary>Makes <paramref name="run"/> the folder of this spec's shards (or checks it is); returns the spec's hash.</summary>
     public static string Claim(ExperimentSpec spec, ShardedRunFolder run)
     {
-        var yaml = ResolvedYaml.Write(spec.Resolved);
-        var hash = ShardedRunFolder.Hash(yaml);
-        run.Claim(yaml, hash);
+        var hash = ShardedRunFolder.Hash(ResolvedYaml.Canonical(spec.Resolved));
+        run.Claim(ResolvedYaml.Write(spec.Resolved), hash);
         return hash;
     }
 

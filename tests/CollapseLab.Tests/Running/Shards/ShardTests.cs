@@ -110,6 +110,18 @@ public class ShardTests
     }
 
     [Fact]
+    public void The_folders_resolved_spec_runs_shards_of_the_same_run()
+    {
+        var expected = Unsharded(Language);
+        var directory = Path.Combine(TestSpecs.TempDirectory(), "sharded");
+        Assert.True(new ShardRun(TestSpecs.Load(Language), directory, 0, 2, One).Execute(CancellationToken.None));
+        var resolved = CollapseLab.Specs.SpecLoader.LoadFile(Path.Combine(directory, RunFolder.SpecFile));
+        Assert.True(new ShardRun(resolved, directory, 1, 2, One).Execute(CancellationToken.None));
+        ShardMerge.Merge(directory);
+        Assert.Equal(expected["metrics.csv"], File.ReadAllText(Path.Combine(directory, "metrics.csv")));
+    }
+
+    [Fact]
     public void Shards_of_another_spec_are_refused_in_the_folder()
     {
         var directory = RunShards(BadInputTests.Good, 1);
