@@ -17,6 +17,12 @@ public abstract class CurationStep
     /// <summary>What the model must be able to do for this step (e.g. a watermarkable sampler).</summary>
     public virtual IReadOnlyList<Capability> Requires => [];
 
+    /// <summary>
+    /// Why this step cannot run on <paramref name="data"/> with batches of <paramref name="samples"/> items (e.g. it
+    /// needs the data's exact truth, or its cost caps the batch size), or null; checked when the spec loads.
+    /// </summary>
+    public virtual string? Unsupported(ExperimentData data, int samples) => null;
+
     /// <summary>A human summary with the options, e.g. "dedup (exact)".</summary>
     public abstract string Describe();
 

@@ -88,5 +88,6 @@ internal static class BuiltInExtensions
         .WithMetric(new FeaturePrecisionRecallMetric(recall: true))
         .WithMetric(new PixelVarianceMetric())
         .WithMetric(new ClassifierAccuracyMetric())
-        .WithCuration(new("dedup", DedupStep.Read, "drops exact duplicates within a generation's samples"));
+        .WithCuration(new("dedup", DedupStep.Read, "drops exact duplicates within a generation's samples"))
+        .WithCuration(new("correct", CorrectStep.Read, "moves samples toward the data's exact truth with strength t"));
 }

@@ -79,9 +79,13 @@ public sealed class Chain
             var samples = model.Sample(_arm.SamplesPerGeneration, Key(g, Purpose.Sample), _threads);
             if (!_arm.Curation.IsEmpty)
             {
-                var pass = _arm.Curation.Apply(g, samples, model, _arm.Data, Key(g, Purpose.Curation), _threads);
+                // Top-up rounds draw from streams of their own, never reusing the main sample stream's draws.
+                var sampleKey = Key(g, Purpose.Sample);
+                var pass = _arm.Curation.Apply(g, samples, round => model.Sample(_arm.SamplesPerGeneration, sampleKey.Named($"top-up-{round}"), _threads),
+                    model, _arm.Data, Key(g, Purpose.Curation), _threads);
                 result.Curation.AddRange(pass.Records);
-                if (pass.KeptNothing is { } why && result.Degenerate is null)
+                result.AddCurationSeconds(pass.Seconds);
+                if (pass.Shortfall is { } why && result.Degenerate is null)
                 {
                     result.Degenerate = (g, why);
                 }

@@ -92,8 +92,8 @@ public static class SpecLoader
             throw modelReader.Error("family", $"family '{family.Name}' models {family.Kind.ToString().ToLowerInvariant()} but data.source gives {data.Kind.ToString().ToLowerInvariant()}; pick a matching family or source.");
         }
         var policy = reader.Section("policy", p => catalog.Policies.Read(p, "kind", "replace").Read(p, data.PoolSize));
-        var curation = CurationSpec.Read(reader, catalog, family);
         var samples = reader.Int("samples_per_generation", data.PoolSize, min: 1, max: 100_000_000);
+        var curation = CurationSpec.Read(reader, catalog, family, data, samples);
         var smallest = Enumerable.Range(0, generations + 1)
             .Min(g => g == 0 ? data.PoolSize : policy.TrainingSize(g, data.PoolSize, samples));
         // The model section is read; its reader still locates errors in it.
