@@ -89,5 +89,8 @@ internal static class BuiltInExtensions
         .WithMetric(new PixelVarianceMetric())
         .WithMetric(new ClassifierAccuracyMetric())
         .WithCuration(new("dedup", DedupStep.Read, "drops exact duplicates within a generation's samples"))
-        .WithCuration(new("correct", CorrectStep.Read, "moves samples toward the data's exact truth with strength t"));
+        .WithCuration(new("correct", CorrectStep.Read, "moves samples toward the data's exact truth with strength t"))
+        .WithCuration(new("reward", RewardStep.Read, "keeps samples by a reward: a Luce choice of 1 in K, or the top fraction"))
+        .WithMetric(new ExpectedRewardMetric())
+        .WithMetric(new OffRewardSpreadMetric());
 }

@@ -99,7 +99,7 @@ public sealed class Chain
                 var previews = Math.Min(samples.Count, _spec.Output.PreviewCount(samples.Kind));
                 result.Previews.Add((g, Enumerable.Range(0, previews).Select(samples.Preview).ToArray()));
             }
-            var context = new MetricContext(g, model, model0, _arm.Data, train.Data, samples, default, _threads, sink, train.Composition);
+            var context = new MetricContext(g, model, model0, _arm.Data, train.Data, samples, default, _threads, sink, train.Composition, _arm.Curation.Steps);
             for (var k = 0; k < metrics.Count; k++)
             {
                 // Each metric draws from a stream named after it: its values never depend on which other metrics run, or in what order.

@@ -220,7 +220,7 @@ public static class SpecLoader
                 ?? throw root.Error("metrics", $"unknown metric '{n}'.{Suggestions.DidYouMean(n, catalog.Metrics.Names)} Available for this family: {string.Join(", ", catalog.AvailableMetrics(first.Family, first.Data))}.");
             foreach (var arm in arms)
             {
-                if (catalog.Unsupported(metric, arm.Family, arm.Data) is { } why)
+                if ((catalog.Unsupported(metric, arm.Family, arm.Data) ?? metric.UnsupportedCuration(arm.Curation.Steps)) is { } why)
                 {
                     throw root.Error("metrics", $"metric '{n}' {why} (arm '{arm.Name}', family '{arm.Family.Name}'). Available: {string.Join(", ", catalog.AvailableMetrics(arm.Family, arm.Data))}.");
                 }
