@@ -64,7 +64,7 @@ public sealed class CurationStage(IReadOnlyList<CurationStep> steps, int maxDraw
             kept += current.Count;
             if (kept < MinAcceptance * drawn)
             {
-                stopped = $"curation kept {kept} of generation {generation}'s {drawn} samples (under {MinAcceptance:P0}) in {round + 1} draw(s); it stopped topping up and used the survivors";
+                stopped = $"curation kept {kept} of generation {generation}'s {drawn} samples (under 1%) in {round + 1} draw(s); it stopped topping up and used the survivors";
                 break;
             }
         }
