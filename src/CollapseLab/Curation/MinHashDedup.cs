@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using CollapseLab.Data;
 using CollapseLab.Data.Text;
 
@@ -36,12 +38,12 @@ public sealed class MinHashDedup(double threshold, int ngram) : CurationStep
         var texts = (TokenBatch)input.Samples;
         var n = texts.Count;
         var rng = input.Stream.Open();
-        var a = new ulong[Hashes];
-        var b = new ulong[Hashes];
+        var a = new uint[Hashes];
+        var b = new uint[Hashes];
         for (var h = 0; h < Hashes; h++)
         {
-            a[h] = rng.NextUInt64() | 1;
-            b[h] = rng.NextUInt64();
+            a[h] = (uint)rng.NextUInt64() | 1;
+            b[h] = (uint)rng.NextUInt64();
         }
         var shingles = new ulong[n][];
         var signatures = new uint[n * Hashes];
@@ -51,11 +53,13 @@ public sealed class MinHashDedup(double threshold, int ngram) : CurationStep
             Sign(shingles[i], a, b, signatures.AsSpan(i * Hashes, Hashes));
         });
         var (bands, rows) = _banding;
-        var buckets = new Dictionary<ulong, List<int>>[bands];
+        // Per band a chained hash table: head[k][key] is the last kept text in that bucket, next[k·n + i] the one before it.
+        var head = new Dictionary<ulong, int>[bands];
         for (var k = 0; k < bands; k++)
         {
-            buckets[k] = [];
+            head[k] = new Dictionary<ulong, int>(n);
         }
+        var next = new int[bands * n];
         var keep = new List<int>(n);
         var bandKeys = new ulong[bands];
         for (var i = 0; i < n; i++)
@@ -70,9 +74,12 @@ public sealed class MinHashDedup(double threshold, int ngram) : CurationStep
                     key = Random.SplitMix.Combine(key, v);
                 }
                 bandKeys[k] = key;
-                if (buckets[k].TryGetValue(key, out var candidates))
+                if (head[k].TryGetValue(key, out var j))
                 {
-                    duplicate = candidates.Any(j => Jaccard(shingles[i], shingles[j]) >= threshold);
+                    for (; j >= 0 && !duplicate; j = next[k * n + j])
+                    {
+                        duplicate = Jaccard(shingles[i], shingles[j]) >= threshold;
+                    }
                 }
             }
             if (duplicate)
@@ -82,11 +89,9 @@ public sealed class MinHashDedup(double threshold, int ngram) : CurationStep
             keep.Add(i);
             for (var k = 0; k < bands; k++)
             {
-                if (!buckets[k].TryGetValue(bandKeys[k], out var list))
-                {
-                    buckets[k][bandKeys[k]] = list = [];
-                }
-                list.Add(i);
+                ref var last = ref CollectionsMarshal.GetValueRefOrAddDefault(head[k], bandKeys[k], out var exists);
+                next[k * n + i] = exists ? last : -1;
+                last = i;
             }
         }
         return keep.Count == n ? new CurationOutcome(texts) : new CurationOutcome(texts.Compose([new BatchPart(texts, keep.ToArray())]));
@@ -118,19 +123,23 @@ public sealed class MinHashDedup(double threshold, int ngram) : CurationStep
         return result[..distinct];
     }
 
-    /// <summary>signature[h] = min over shingles x of the top 32 bits of aₕ·x + bₕ (mod 2⁶⁴).</summary>
-    private static void Sign(ulong[] shingles, ulong[] a, ulong[] b, Span<uint> signature)
+    /// <summary>
+    /// signature[h] = min over shingles x of aₕ·x + bₕ (mod 2³²), x the shingle hash folded to 32 bits and aₕ odd:
+    /// each hash is a bijection of well-mixed inputs, computed <see cref="Vector{T}.Count"/> hashes at a time.
+    /// </summary>
+    private static void Sign(ulong[] shingles, uint[] a, uint[] b, Span<uint> signature)
     {
+        // Hashes (128) is a multiple of every vector width, so there is no scalar tail.
         signature.Fill(uint.MaxValue);
-        foreach (var x in shingles)
+        var min = MemoryMarshal.Cast<uint, Vector<uint>>(signature);
+        var va = MemoryMarshal.Cast<uint, Vector<uint>>(a);
+        var vb = MemoryMarshal.Cast<uint, Vector<uint>>(b);
+        foreach (var shingle in shingles)
         {
-            for (var h = 0; h < signature.Length; h++)
+            var x = new Vector<uint>((uint)(shingle ^ (shingle >> 32)));
+            for (var v = 0; v < min.Length; v++)
             {
-                var v = (uint)((a[h] * x + b[h]) >> 32);
-                if (v < signature[h])
-                {
-                    signature[h] = v;
-                }
+                min[v] = Vector.Min(min[v], va[v] * x + vb[v]);
             }
         }
     }

@@ -38,7 +38,9 @@ public sealed class NearRowDedup(double epsilon) : CurationStep
                 z[i * d + c] = x.Values[i * d + c] * scale[c];
             }
         }
-        var cells = new Dictionary<long, List<int>>();
+        // A chained hash grid: head[cell] is the last kept row in it, next[row] the kept row before it there.
+        var head = new Dictionary<long, int>(n);
+        var next = new int[n];
         var keep = new List<int>(n);
         var cell = new long[d];
         var neighbour = new long[d];
@@ -51,18 +53,19 @@ public sealed class NearRowDedup(double epsilon) : CurationStep
             {
                 cell[c] = (long)Math.Floor(row[c] / epsilon);
             }
-            if (!Near(row, cell, neighbour, offsets, cells, z, d, eps2))
+            if (!Near(row, cell, neighbour, offsets, head, next, z, d, eps2))
             {
                 keep.Add(i);
-                ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(cells, Key(cell), out _);
-                (list ??= []).Add(i);
+                ref var last = ref CollectionsMarshal.GetValueRefOrAddDefault(head, Key(cell), out var exists);
+                next[i] = exists ? last : -1;
+                last = i;
             }
         }
         return keep.Count == n ? new CurationOutcome(x) : new CurationOutcome(x.Compose([new BatchPart(x, keep.ToArray())]));
     }
 
     /// <summary>True when a kept row in one of the 3^d cells around <paramref name="cell"/> is within ε (a hash collision only adds candidates).</summary>
-    private static bool Near(ReadOnlySpan<double> row, long[] cell, long[] neighbour, int offsets, Dictionary<long, List<int>> cells, double[] z, int d, double eps2)
+    private static bool Near(ReadOnlySpan<double> row, long[] cell, long[] neighbour, int offsets, Dictionary<long, int> head, int[] next, double[] z, int d, double eps2)
     {
         for (var o = 0; o < offsets; o++)
         {
@@ -72,11 +75,11 @@ public sealed class NearRowDedup(double epsilon) : CurationStep
                 neighbour[c] = cell[c] + code % 3 - 1;
                 code /= 3;
             }
-            if (!cells.TryGetValue(Key(neighbour), out var list))
+            if (!head.TryGetValue(Key(neighbour), out var j))
             {
                 continue;
             }
-            foreach (var j in list)
+            for (; j >= 0; j = next[j])
             {
                 var other = z.AsSpan(j * d, d);
                 var sum = 0.0;
