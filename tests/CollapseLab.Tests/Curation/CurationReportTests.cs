@@ -44,5 +44,12 @@ public class CurationReportTests
         Assert.Contains("curation funnel", html, StringComparison.Ordinal);
         Assert.Contains("dedup &lt;b&gt;", html, StringComparison.Ordinal);
         Assert.DoesNotContain("dedup <b>", html, StringComparison.Ordinal);
+
+        // Step time is a timing: in run.json and the report, never in curation.csv.
+        var seconds = Assert.Single(RunInfo.Load(folder)!.CurationSeconds!);
+        Assert.Equal("dedup <b>: 1. dedup", seconds.Key);
+        Assert.True(seconds.Value >= 0);
+        Assert.Contains("curation time", html, StringComparison.Ordinal);
+        Assert.Equal("arm,replicate,generation,step,name,seen,kept,changed", File.ReadLines(folder.File(CurationTable.FileName)).First());
     }
 }
