@@ -23,7 +23,7 @@ public sealed class CorrectStep(double strength, bool match) : CurationStep
 
     public double Strength { get; } = strength;
 
-    public override string Describe() => $"correct ({(match ? "match" : "mixture")}, t={Strength:0.###})";
+    public override string Describe() => FormattableString.Invariant($"correct ({(match ? "match" : "mixture")}, t={Strength:0.###})");
 
     public static CurationStep Read(SpecReader step)
     {

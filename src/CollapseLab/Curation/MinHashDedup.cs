@@ -20,7 +20,7 @@ public sealed class MinHashDedup(double threshold, int ngram) : CurationStep
 
     public override string Name => "dedup";
 
-    public override string Describe() => $"dedup (Jaccard ≥ {threshold:G3} over {ngram}-grams, MinHash {_banding.Bands}×{_banding.Rows})";
+    public override string Describe() => FormattableString.Invariant($"dedup (Jaccard ≥ {threshold:G3} over {ngram}-grams, MinHash {_banding.Bands}×{_banding.Rows})");
 
     public override string? Unsupported(ExperimentData data, int samples) =>
         data.Kind == DataKind.Tokens ? null : "with jaccard: compares token n-grams of texts; for numeric rows use near:.";

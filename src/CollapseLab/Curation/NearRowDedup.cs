@@ -16,7 +16,7 @@ public sealed class NearRowDedup(double epsilon) : CurationStep
 
     public override string Name => "dedup";
 
-    public override string Describe() => $"dedup (rows within ε={epsilon:G3} sd)";
+    public override string Describe() => FormattableString.Invariant($"dedup (rows within ε={epsilon:G3} sd)");
 
     public override string? Unsupported(ExperimentData data, int samples) => data switch
     {

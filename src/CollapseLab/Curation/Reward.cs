@@ -34,7 +34,7 @@ public sealed class DistanceReward(double[] target, int[]? dims) : Reward
     /// <summary>The rewarded coordinates, or null for all of them.</summary>
     public int[]? Dims { get; } = dims;
 
-    public override string Describe() => $"−‖x − ({string.Join(", ", target)})‖" + (Dims is null ? "" : $" on dims {string.Join(",", Dims)}");
+    public override string Describe() => $"−‖x − ({string.Join(", ", target.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)))})‖" + (Dims is null ? "" : $" on dims {string.Join(",", Dims)}");
 
     public override string? Unsupported(ExperimentData data)
     {

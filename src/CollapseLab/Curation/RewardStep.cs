@@ -16,8 +16,8 @@ public sealed class RewardStep(Reward reward, bool luce, int k, double temperatu
     public Reward Reward { get; } = reward;
 
     public override string Describe() => luce
-        ? $"reward (Luce choice of 1 in {k}, τ={temperature:G3}, r = {Reward.Describe()})"
-        : $"reward (top {fraction:P0}, r = {Reward.Describe()})";
+        ? FormattableString.Invariant($"reward (Luce choice of 1 in {k}, τ={temperature:G3}, r = {Reward.Describe()})")
+        : FormattableString.Invariant($"reward (top {fraction:P0}, r = {Reward.Describe()})");
 
     public static CurationStep Read(SpecReader step)
     {

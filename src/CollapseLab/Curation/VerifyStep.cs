@@ -12,7 +12,7 @@ public sealed class VerifyStep(double? threshold, double quantile) : CurationSte
 {
     public override string Name => "verify";
 
-    public override string Describe() => threshold is { } t ? $"verify (log p*(x) ≥ {t:G4})" : $"verify (log p*(x) above its real {quantile:P0} quantile)";
+    public override string Describe() => threshold is { } t ? FormattableString.Invariant($"verify (log p*(x) ≥ {t:G4})") : FormattableString.Invariant($"verify (log p*(x) above its real {quantile:P0} quantile)");
 
     public static CurationStep Read(SpecReader step)
     {
