@@ -1,4 +1,5 @@
 using CollapseLab.Data;
+using CollapseLab.Numerics;
 using CollapseLab.Specs;
 
 namespace CollapseLab.Curation;
@@ -8,7 +9,7 @@ namespace CollapseLab.Curation;
 /// t = γ/(1+γ)), for data whose exact truth is known. Two corrections:
 /// <list type="bullet">
 /// <item><c>match</c>: draw n fresh rows y from the truth, find the assignment π minimising Σ‖xᵢ − y_π(i)‖²
-/// (O(n³), so n is capped), and move each xᵢ ← xᵢ + t·(y_π(i) − xᵢ).</item>
+/// (the Hungarian method of <see cref="Assignment"/>, O(n³), so n is capped), and move each xᵢ ← xᵢ + t·(y_π(i) − xᵢ).</item>
 /// <item><c>mixture</c>: rejection thinning: keep each xᵢ with probability 1 − t, and fill each rejected slot with a
 /// fresh truth draw, so the batch is an exact draw from (1 − t)·p̂ + t·p* where p̂ is the samples' empirical law.</item>
 /// </list>
@@ -61,7 +62,7 @@ public sealed class CorrectStep(double strength, bool match) : CurationStep
         var changed = 0;
         if (match)
         {
-            var pairs = OptimalAssignment.Solve(SquaredDistances(x, truth), n);
+            var pairs = Assignment.Solve(SquaredDistances(x, truth), n, n);
             for (var i = 0; i < n; i++)
             {
                 var row = values.AsSpan(i * d, d);

@@ -2,6 +2,7 @@ using CollapseLab.Curation;
 using CollapseLab.Data;
 using CollapseLab.Data.Sources;
 using CollapseLab.Families.Gaussian;
+using CollapseLab.Numerics;
 using CollapseLab.Random;
 using CollapseLab.Specs;
 
@@ -28,7 +29,7 @@ public class CorrectTests
         {
             var n = 1 + trial % 7;
             var cost = Enumerable.Range(0, n * n).Select(_ => Math.Round(rng.NextDouble() * 10, 1)).ToArray();
-            var match = OptimalAssignment.Solve(cost, n);
+            var match = Assignment.Solve(cost, n, n);
             Assert.Equal(Enumerable.Range(0, n), match.Order());
             var best = Permutations(n).Min(p => p.Select((j, i) => cost[i * n + j]).Sum());
             Assert.Equal(best, match.Select((j, i) => cost[i * n + j]).Sum(), 9);
@@ -140,14 +141,7 @@ public class CorrectTests
     [InlineData("{ step: correct, strength: 0.5, method: hungarian }", "curation[0].method", "match, mixture")]
     public void Bad_correct_options_are_located_errors(string step, string key, string what)
     {
-        var error = Assert.Throws<SpecException>(() => TestSpecs.Load($"""
-            generations: 2
-            data: {"{"} source: gaussian, train: 10, test: 10 {"}"}
-            model: gaussian
-            curation: [{step}]
-            """));
-        Assert.Contains($"'{key}'", error.Message, StringComparison.Ordinal);
-        Assert.Contains(what, error.Message, StringComparison.Ordinal);
+        CurationSpecErrors.AssertRefused(step, key, what);
     }
 
     [Fact]

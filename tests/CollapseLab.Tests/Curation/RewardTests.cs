@@ -106,14 +106,7 @@ public class RewardTests
     [InlineData("{ step: reward, reward: { kind: distance, target: [0] }, rule: top, fraction: 0 }", "curation[0].fraction", "greater than 0")]
     public void Bad_reward_options_are_located_errors(string step, string key, string what)
     {
-        var error = Assert.Throws<SpecException>(() => TestSpecs.Load($"""
-            generations: 2
-            data: {"{"} source: gaussian, train: 10, test: 10 {"}"}
-            model: gaussian
-            curation: [{step}]
-            """));
-        Assert.Contains($"'{key}'", error.Message, StringComparison.Ordinal);
-        Assert.Contains(what, error.Message, StringComparison.Ordinal);
+        CurationSpecErrors.AssertRefused(step, key, what);
     }
 
     [Fact]
