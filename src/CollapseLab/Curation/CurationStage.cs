@@ -55,9 +55,9 @@ public sealed class CurationStage(IReadOnlyList<CurationStep> steps, int maxDraw
             // Round 0 keeps the step's own stream (so a stage without top-up draws as before); later rounds get their own.
             var roundStream = round == 0 ? stream : stream.Named($"top-up-{round}");
             var (current, reason) = Curate(generation, batch, model, data, roundStream, threads, records, seconds);
-            stopped ??= reason;
             if (reason is not null)
             {
+                stopped = round == 0 ? $"{reason}; they were used uncurated" : $"{reason} in top-up draw {round}; the survivors of the {round} draw(s) before were used";
                 break;
             }
             survivors.Add(current);
@@ -98,7 +98,7 @@ public sealed class CurationStage(IReadOnlyList<CurationStep> steps, int maxDraw
             records[k] = new CurationRecord(generation, k, before.Seen + current.Count, before.Kept + outcome.Kept.Count, before.Changed + outcome.Changed);
             if (outcome.Kept.Count == 0)
             {
-                return (outcome.Kept, $"curation step '{step.Name}' kept none of generation {generation}'s {current.Count} samples; they were used uncurated");
+                return (outcome.Kept, $"curation step '{step.Name}' kept none of generation {generation}'s {current.Count} samples");
             }
             current = outcome.Kept;
         }
