@@ -39,7 +39,7 @@ public sealed class CurationStage(IReadOnlyList<CurationStep> steps, int maxDraw
     /// Curates <paramref name="first"/>, then, while fewer than its count survive and the cap allows, the batches
     /// <paramref name="draw"/> gives for rounds 1, 2, … (each a fresh draw of the same size).
     /// </summary>
-    public CurationPass Apply(int generation, DataBatch first, Func<int, DataBatch> draw, IModel model, ExperimentData data, StreamKey stream, int threads)
+    public CurationPass Apply(int generation, DataBatch first, Func<int, DataBatch> draw, IModel model, ExperimentData data, StreamKey stream, int threads, IModel? model0 = null)
     {
         var target = first.Count;
         var records = Steps.Select((_, k) => new CurationRecord(generation, k, 0, 0, 0)).ToArray();
@@ -54,7 +54,7 @@ public sealed class CurationStage(IReadOnlyList<CurationStep> steps, int maxDraw
             drawn += batch.Count;
             // Round 0 keeps the step's own stream (so a stage without top-up draws as before); later rounds get their own.
             var roundStream = round == 0 ? stream : stream.Named($"top-up-{round}");
-            var (current, reason) = Curate(generation, batch, model, data, roundStream, threads, records, seconds);
+            var (current, reason) = Curate(generation, batch, model, model0, data, roundStream, threads, records, seconds);
             if (reason is not null)
             {
                 stopped = round == 0 ? $"{reason}; they were used uncurated" : $"{reason} in top-up draw {round}; the survivors of the {round} draw(s) before were used";
@@ -84,7 +84,7 @@ public sealed class CurationStage(IReadOnlyList<CurationStep> steps, int maxDraw
     }
 
     /// <summary>One batch through every step, adding to the records; the reason when a step kept nothing.</summary>
-    private (DataBatch Kept, string? Reason) Curate(int generation, DataBatch batch, IModel model, ExperimentData data, StreamKey stream, int threads,
+    private (DataBatch Kept, string? Reason) Curate(int generation, DataBatch batch, IModel model, IModel? model0, ExperimentData data, StreamKey stream, int threads,
         CurationRecord[] records, double[] seconds)
     {
         var current = batch;
@@ -92,7 +92,7 @@ public sealed class CurationStage(IReadOnlyList<CurationStep> steps, int maxDraw
         {
             var step = Steps[k];
             var clock = Stopwatch.StartNew();
-            var outcome = step.Apply(new CurationInput(generation, current, model, data, stream.Named(step.Name), threads));
+            var outcome = step.Apply(new CurationInput(generation, current, model, data, stream.Named(step.Name), threads, model0));
             seconds[k] += clock.Elapsed.TotalSeconds;
             var before = records[k];
             records[k] = new CurationRecord(generation, k, before.Seen + current.Count, before.Kept + outcome.Kept.Count, before.Changed + outcome.Changed);

@@ -29,8 +29,8 @@ public abstract class CurationStep
     public abstract CurationOutcome Apply(CurationInput input);
 }
 
-/// <summary>What a step may look at: the samples it is given, the model that drew them, the real data, its stream.</summary>
-public readonly record struct CurationInput(int Generation, DataBatch Samples, IModel Model, ExperimentData Data, StreamKey Stream, int Threads);
+/// <summary>What a step may look at: the samples it is given, the model that drew them, the real data, its stream, and model₀ (the chain's generation-0 model; null outside a chain, where steps fall back to Model).</summary>
+public readonly record struct CurationInput(int Generation, DataBatch Samples, IModel Model, ExperimentData Data, StreamKey Stream, int Threads, IModel? Model0 = null);
 
 /// <summary>The items a step keeps (in their original order), and how many of them it changed.</summary>
 public sealed record CurationOutcome(DataBatch Kept, int Changed = 0);

@@ -82,7 +82,7 @@ public sealed class Chain
                 // Top-up rounds draw from streams of their own, never reusing the main sample stream's draws.
                 var sampleKey = Key(g, Purpose.Sample);
                 var pass = _arm.Curation.Apply(g, samples, round => model.Sample(_arm.SamplesPerGeneration, sampleKey.Named($"top-up-{round}"), _threads),
-                    model, _arm.Data, Key(g, Purpose.Curation), _threads);
+                    model, _arm.Data, Key(g, Purpose.Curation), _threads, model0);
                 result.Curation.AddRange(pass.Records);
                 result.AddCurationSeconds(pass.Seconds);
                 if (pass.Shortfall is { } why && result.Degenerate is null)

@@ -44,4 +44,27 @@ public class VerifyTests
         Assert.Contains("'curation[0]'", error.Message, StringComparison.Ordinal);
         Assert.Contains("true density", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void On_a_file_source_verify_uses_model0_and_the_truth_is_refused()
+    {
+        var rng = new RandomStream(7);
+        var csv = Path.Combine(TestSpecs.TempDirectory(), "rows.csv");
+        File.WriteAllLines(csv, ["a,b", .. Enumerable.Range(0, 400).Select(_ => FormattableString.Invariant($"{rng.NextNormal()},{rng.NextNormal()}"))]);
+        string Spec(string reference) => $"""
+            seed: 1
+            generations: 3
+            data: {"{"} source: csv, path: "{csv}" {"}"}
+            model: gaussian
+            curation: [{"{"} step: verify, reference: {reference}, quantile: 0.2 {"}"}]
+            metrics: [trace_ratio]
+            """;
+        var refused = Assert.Throws<SpecException>(() => TestSpecs.Load(Spec("truth")));
+        Assert.Contains("reference: model0", refused.Message, StringComparison.Ordinal);
+        var result = TestSpecs.Run(TestSpecs.Load(Spec("model0")), threads: 1)[0];
+        // Generation 0 samples model₀ itself: the verifier keeps about 80% (the real test rows set the cut).
+        var first = result.Curation[0];
+        Assert.InRange(first.Kept / (double)first.Seen, 0.6, 0.95);
+        Assert.All(result.Curation, c => Assert.True(c.Kept < c.Seen));
+    }
 }
