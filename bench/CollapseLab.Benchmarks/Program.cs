@@ -1,12 +1,13 @@
 using BenchmarkDotNet.Running;
 
 // Every benchmark class in this assembly is listed; pick with --filter, e.g. --filter '*Gaussian*'.
-// Four harnesses measure like the Python peers do (repeat for a time budget, report the median), without
+// Five harnesses measure like the Python peers do (repeat for a time budget, report the median), without
 // BenchmarkDotNet's process-per-benchmark setup:
 //   --loop-throughput [seconds] [case]   the Gaussian loop's samples/s per case (../shared/peers/gaussian_recursion.py)
 //   ngram-cpu [rounds]                   n-gram fit and sampling phases on the King James text (../shared/peers/ngram.py)
 //   sgemm [seconds]                      managed vs OpenBLAS SGEMM, n = 256..2048, interleaved medians
 //   trainstep [seconds]                  VAE and transformer training steps, OpenBLAS vs managed, interleaved medians
+//   curation [rounds]                    curation steps at the sizes (near-dedup, MinHash, matching)
 switch (args)
 {
     case ["--loop-throughput", ..]:
@@ -20,6 +21,9 @@ switch (args)
         break;
     case ["trainstep", ..]:
         CollapseLab.Benchmarks.Tensors.TrainStepTimer.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10);
+        break;
+    case ["curation", ..]:
+        CollapseLab.Benchmarks.Curation.CurationTimer.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
         break;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

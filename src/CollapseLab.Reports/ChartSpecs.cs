@@ -147,6 +147,29 @@ public static class ChartSpecs
             new JsonArray("share of the training set by origin: real data, or the generation whose samples it is"), values, layers, height: 180);
     }
 
+    /// <summary>A curation funnel: one horizontal bar per stage (sampled, then after each step), mean items per generation.</summary>
+    public static JsonObject Funnel(string arm, IReadOnlyList<(string Stage, double Count)> stages, string colour)
+    {
+        var values = new JsonArray();
+        for (var i = 0; i < stages.Count; i++)
+        {
+            values.Add(new JsonObject { ["i"] = i, ["stage"] = stages[i].Stage, ["n"] = Num(stages[i].Count) });
+        }
+        var order = new JsonArray(stages.Select(s => (JsonNode?)s.Stage).ToArray());
+        var layers = new JsonArray(new JsonObject
+        {
+            ["mark"] = new JsonObject { ["type"] = "bar", ["color"] = colour },
+            ["encoding"] = new JsonObject
+            {
+                ["y"] = new JsonObject { ["field"] = "stage", ["type"] = "nominal", ["title"] = null, ["sort"] = order },
+                ["x"] = new JsonObject { ["field"] = "n", ["type"] = "quantitative", ["title"] = "mean items per generation" },
+                ["tooltip"] = new JsonArray(Field("stage", "nominal", "stage"), new JsonObject { ["field"] = "n", ["type"] = "quantitative", ["format"] = ".4~g", ["title"] = "items" }),
+            },
+        });
+        return Chart($"{arm}: curation funnel", new JsonArray("samples per generation entering curation, then surviving each step (mean over generations and replicates)"),
+            values, layers, height: 40 + 28 * stages.Count);
+    }
+
     /// <summary>Overlaid histograms (frequency polygons: share of values per bin at the bin centre), one line per generation.</summary>
     public static JsonObject Histograms(string title, string valueName, List<Histogram> histograms, bool log, List<string> notes)
     {

@@ -5,7 +5,7 @@ namespace CollapseLab.Reports;
 /// <summary>
 /// Writes the HTML report of one run (report.html in its folder) or of several runs overlaid. It reads only the
 /// run folders' generic files, so it covers every family: summary.csv for the metric charts (never the
-/// per-replicate metrics.csv), composition.csv, samples.csv, sample_values.csv, images/, spec.yaml and run.json.
+/// per-replicate metrics.csv), composition.csv, curation.csv, samples.csv, sample_values.csv, images/, spec.yaml and run.json.
 /// </summary>
 public static class ReportBuilder
 {
@@ -34,6 +34,7 @@ public static class ReportBuilder
         var onsets = CollapseSection.Write(page, context);
         MetricSection.Write(page, context, onsets);
         CompositionSection.Write(page, context);
+        CurationSection.Write(page, context);
         DistributionSection.Write(page, context);
         GallerySection.Write(page, context);
         RunDetailsSection.Write(page, context);

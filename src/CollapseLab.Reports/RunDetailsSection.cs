@@ -36,6 +36,10 @@ public static class RunDetailsSection
                     rows.Add(("finished (UTC)", finished.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)));
                 }
                 rows.Add(("compute time", $"{info.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s on {info.Threads.ToString(CultureInfo.InvariantCulture)} thread(s)"));
+                if (info.CurationSeconds is { Count: > 0 } curation)
+                {
+                    rows.Add(("curation time", string.Join("; ", curation.Select(c => $"{c.Key} {c.Value.ToString("0.00", CultureInfo.InvariantCulture)} s"))));
+                }
                 rows.Add(("CollapseLab", info.Version));
                 rows.Add(("runtime", info.Runtime));
                 rows.Add(("machine", info.Machine));

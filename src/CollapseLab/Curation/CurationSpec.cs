@@ -1,3 +1,4 @@
+using CollapseLab.Data;
 using CollapseLab.Extending;
 using CollapseLab.Families;
 using CollapseLab.Specs;
@@ -5,22 +6,39 @@ using CollapseLab.Specs;
 namespace CollapseLab.Curation;
 
 /// <summary>
-/// Reads an arm's <c>curation:</c> list: each item a step name (<c>- dedup</c>) or a mapping naming the step and its
-/// options (<c>- { step: dedup }</c>). Absent means no curation.
+/// Reads an arm's <c>curation:</c>: a list of steps, or a mapping <c>{ steps: [...], top_up: { max_draws: 8 } }</c>.
+/// Each step is a name (<c>- dedup</c>) or a mapping naming the step and its options (<c>- { step: dedup }</c>).
+/// Absent means no curation.
 /// </summary>
 public static class CurationSpec
 {
-    public static CurationStage Read(SpecReader arm, Catalog catalog, IFamily family)
+    public static CurationStage Read(SpecReader arm, Catalog catalog, IFamily family, ExperimentData data, int samples)
     {
         var node = arm.Node("curation");
         if (node is null)
         {
             return CurationStage.None;
         }
-        if (node is not SpecList list)
+        if (node is SpecMap)
         {
-            throw arm.Error("curation", "expected a list of steps, e.g. curation: [dedup] or curation: [{ step: dedup }].");
+            var (stage, _) = arm.Section("curation", c =>
+            {
+                var list = c.Node("steps") as SpecList ?? throw c.Error("steps", "expected a list of steps, e.g. steps: [dedup].");
+                var steps = ReadSteps(list, c, "steps", catalog, family, data, samples);
+                var maxDraws = c.Has("top_up") ? c.Section("top_up", t => t.Int("max_draws", 8, min: 1, max: 1000)) : 1;
+                return (new CurationStage(steps, maxDraws), c);
+            });
+            return stage;
         }
+        if (node is not SpecList bare)
+        {
+            throw arm.Error("curation", "expected a list of steps, e.g. curation: [dedup] or curation: [{ step: dedup }], or { steps: [...], top_up: { max_draws: 8 } }.");
+        }
+        return new CurationStage(ReadSteps(bare, arm, "curation", catalog, family, data, samples));
+    }
+
+    private static List<CurationStep> ReadSteps(SpecList list, SpecReader parent, string key, Catalog catalog, IFamily family, ExperimentData data, int samples)
+    {
         var steps = new List<CurationStep>();
         var resolved = new List<object>();
         for (var i = 0; i < list.Items.Count; i++)
@@ -29,22 +47,26 @@ public static class CurationSpec
             {
                 SpecScalar name => new SpecMap([new SpecEntry("step", name, name.Where)], name.Where),
                 SpecMap map => map,
-                var other => throw new SpecException(other.Where, $"curation[{i}]", "each step is a name or a mapping with step: and its options."),
+                var other => throw new SpecException(other.Where, parent.KeyPath($"{key}[{i}]"), "each step is a name or a mapping with step: and its options."),
             };
-            var (step, values) = SpecReader.Read(item, arm.KeyPath($"curation[{i}]"), r =>
+            var where = parent.KeyPath($"{key}[{i}]");
+            var (step, values) = SpecReader.Read(item, where, r =>
             {
                 var registration = catalog.Curation.Read(r, "step", null);
                 return (registration.Read(r), r.Resolved);
             });
             foreach (var capability in step.Requires.Where(c => !catalog.Provides(family, capability: c)))
             {
-                throw new SpecException(item.Where, arm.KeyPath($"curation[{i}]"),
-                    $"step '{step.Name}' {catalog.MissingCapability(capability)} (this arm's family is {family.Name}).");
+                throw new SpecException(item.Where, where, $"step '{step.Name}' {catalog.MissingCapability(capability)} (this arm's family is {family.Name}).");
+            }
+            if (step.Unsupported(data, samples) is { } why)
+            {
+                throw new SpecException(item.Where, where, $"step '{step.Name}' {why}");
             }
             steps.Add(step);
             resolved.Add(values);
         }
-        arm.Resolved["curation"] = resolved;
-        return new CurationStage(steps);
+        parent.Resolved[key] = resolved;
+        return steps;
     }
 }

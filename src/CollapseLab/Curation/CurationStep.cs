@@ -17,14 +17,20 @@ public abstract class CurationStep
     /// <summary>What the model must be able to do for this step (e.g. a watermarkable sampler).</summary>
     public virtual IReadOnlyList<Capability> Requires => [];
 
+    /// <summary>
+    /// Why this step cannot run on <paramref name="data"/> with batches of <paramref name="samples"/> items (e.g. it
+    /// needs the data's exact truth, or its cost caps the batch size), or null; checked when the spec loads.
+    /// </summary>
+    public virtual string? Unsupported(ExperimentData data, int samples) => null;
+
     /// <summary>A human summary with the options, e.g. "dedup (exact)".</summary>
     public abstract string Describe();
 
     public abstract CurationOutcome Apply(CurationInput input);
 }
 
-/// <summary>What a step may look at: the samples it is given, the model that drew them, the real data, its stream.</summary>
-public readonly record struct CurationInput(int Generation, DataBatch Samples, IModel Model, ExperimentData Data, StreamKey Stream, int Threads);
+/// <summary>What a step may look at: the samples it is given, the model that drew them, the real data, its stream, and model₀ (the chain's generation-0 model; null outside a chain, where steps fall back to Model).</summary>
+public readonly record struct CurationInput(int Generation, DataBatch Samples, IModel Model, ExperimentData Data, StreamKey Stream, int Threads, IModel? Model0 = null);
 
 /// <summary>The items a step keeps (in their original order), and how many of them it changed.</summary>
 public sealed record CurationOutcome(DataBatch Kept, int Changed = 0);

@@ -5,7 +5,8 @@ namespace CollapseLab.Curation;
 
 /// <summary>
 /// Drops exact duplicates within a generation's samples (the same bytes: identical rows or token sequences), keeping
-/// each item's first occurrence in sample order. A collapsing model repeats itself, so the share it drops grows as
+/// each item's first occurrence in sample order; O(n) expected. Near duplicates: <see cref="NearRowDedup"/>,
+/// <see cref="MinHashDedup"/>. A collapsing model repeats itself, so the share it drops grows as
 /// the loop degenerates.
 /// </summary>
 public sealed class DedupStep : CurationStep
@@ -14,7 +15,21 @@ public sealed class DedupStep : CurationStep
 
     public override string Describe() => "dedup (exact)";
 
-    public static CurationStep Read(SpecReader step) => new DedupStep();
+    /// <summary>Exact by default; <c>near: ε</c> for rows within ε sd, <c>jaccard: s</c> (with <c>ngram</c>, default 3) for similar texts.</summary>
+    public static CurationStep Read(SpecReader step)
+    {
+        if (step.Has("near") && step.Has("jaccard"))
+        {
+            throw step.Error("jaccard", "give near: (rows) or jaccard: (texts), not both.");
+        }
+        if (step.Has("near"))
+        {
+            return new NearRowDedup(step.Double("near", null, min: 0, exclusiveMin: true));
+        }
+        return step.Has("jaccard")
+            ? new MinHashDedup(step.Double("jaccard", null, min: 0, max: 1, exclusiveMin: true), step.Int("ngram", 3, min: 1, max: 64))
+            : new DedupStep();
+    }
 
     public override CurationOutcome Apply(CurationInput input)
     {

@@ -88,5 +88,11 @@ internal static class BuiltInExtensions
         .WithMetric(new FeaturePrecisionRecallMetric(recall: true))
         .WithMetric(new PixelVarianceMetric())
         .WithMetric(new ClassifierAccuracyMetric())
-        .WithCuration(new("dedup", DedupStep.Read, "drops exact duplicates within a generation's samples"));
+        .WithCuration(new("dedup", DedupStep.Read, "drops exact duplicates, or near ones (near: ε for rows, jaccard: s for texts)"))
+        .WithCuration(new("correct", CorrectStep.Read, "moves samples toward the data's exact truth with strength t"))
+        .WithCuration(new("reward", RewardStep.Read, "keeps samples by a reward: a Luce choice of 1 in K, or the top fraction"))
+        .WithCuration(new("format", FormatStep.Read, "keeps texts matching a regular expression"))
+        .WithCuration(new("verify", VerifyStep.Read, "keeps samples whose log-density under the truth or model₀ reaches a threshold"))
+        .WithMetric(new ExpectedRewardMetric())
+        .WithMetric(new OffRewardSpreadMetric());
 }

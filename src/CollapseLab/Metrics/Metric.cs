@@ -1,3 +1,4 @@
+using CollapseLab.Curation;
 using CollapseLab.Data;
 using CollapseLab.Families;
 using CollapseLab.Random;
@@ -21,6 +22,9 @@ public abstract class Metric : Extending.IRegistered
     /// <summary>Why this metric cannot be computed on this data (beyond <see cref="Requires"/>), or null when it can.</summary>
     public virtual string? Unsupported(IFamily family, ExperimentData data) => null;
 
+    /// <summary>Why this metric cannot be computed for an arm with these curation steps (e.g. it needs a reward step), or null.</summary>
+    public virtual string? UnsupportedCuration(IReadOnlyList<CurationStep> steps) => null;
+
     public abstract double Compute(MetricContext context);
 }
 
@@ -35,7 +39,8 @@ public readonly record struct MetricContext(
     StreamKey Stream,
     int Threads,
     SampleValueSink? SampleValues = null,
-    Policies.Composition? Composition = null)
+    Policies.Composition? Composition = null,
+    IReadOnlyList<CurationStep>? CurationSteps = null)
 {
     /// <summary>True when this chain keeps per-sample values (see <see cref="SampleValueSink"/>).</summary>
     public bool RecordsSampleValues => SampleValues is not null;

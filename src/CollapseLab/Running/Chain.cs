@@ -79,9 +79,13 @@ public sealed class Chain
             var samples = model.Sample(_arm.SamplesPerGeneration, Key(g, Purpose.Sample), _threads);
             if (!_arm.Curation.IsEmpty)
             {
-                var pass = _arm.Curation.Apply(g, samples, model, _arm.Data, Key(g, Purpose.Curation), _threads);
+                // Top-up rounds draw from streams of their own, never reusing the main sample stream's draws.
+                var sampleKey = Key(g, Purpose.Sample);
+                var pass = _arm.Curation.Apply(g, samples, round => model.Sample(_arm.SamplesPerGeneration, sampleKey.Named($"top-up-{round}"), _threads),
+                    model, _arm.Data, Key(g, Purpose.Curation), _threads, model0);
                 result.Curation.AddRange(pass.Records);
-                if (pass.KeptNothing is { } why && result.Degenerate is null)
+                result.AddCurationSeconds(pass.Seconds);
+                if (pass.Shortfall is { } why && result.Degenerate is null)
                 {
                     result.Degenerate = (g, why);
                 }
@@ -95,7 +99,7 @@ public sealed class Chain
                 var previews = Math.Min(samples.Count, _spec.Output.PreviewCount(samples.Kind));
                 result.Previews.Add((g, Enumerable.Range(0, previews).Select(samples.Preview).ToArray()));
             }
-            var context = new MetricContext(g, model, model0, _arm.Data, train.Data, samples, default, _threads, sink, train.Composition);
+            var context = new MetricContext(g, model, model0, _arm.Data, train.Data, samples, default, _threads, sink, train.Composition, _arm.Curation.Steps);
             for (var k = 0; k < metrics.Count; k++)
             {
                 // Each metric draws from a stream named after it: its values never depend on which other metrics run, or in what order.

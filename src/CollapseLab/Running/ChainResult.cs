@@ -37,6 +37,26 @@ public sealed class ChainResult
     /// <summary>What each curation step saw, kept and changed, generation by generation (every replicate).</summary>
     public List<Curation.CurationRecord> Curation { get; } = [];
 
+    /// <summary>
+    /// Seconds each curation step took, summed over the generations this process ran; a timing, so it is kept out of
+    /// checkpoints and every deterministic output.
+    /// </summary>
+    public double[] CurationSeconds { get; private set; } = [];
+
+    public void AddCurationSeconds(double[] seconds)
+    {
+        if (CurationSeconds.Length < seconds.Length)
+        {
+            var grown = new double[seconds.Length];
+            CurationSeconds.CopyTo(grown, 0);
+            CurationSeconds = grown;
+        }
+        for (var k = 0; k < seconds.Length; k++)
+        {
+            CurationSeconds[k] += seconds[k];
+        }
+    }
+
     /// <summary>Number of generations done (0 … G+1).</summary>
     public int Completed { get; set; }
 

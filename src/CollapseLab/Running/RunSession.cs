@@ -102,7 +102,7 @@ public sealed class RunSession
         }
         Summary = new RunSummary(Spec, results);
         CsvExporter.WriteAll(Folder, Summary, results);
-        _info = _info with { MetricsFile = CsvExporter.MetricsFileName(Summary) };
+        _info = _info with { MetricsFile = CsvExporter.MetricsFileName(Summary), CurationSeconds = CurationSeconds(Spec, results) };
         JsonExporter.Write(Folder, _info, Summary);
         _index.RecordResults(_info, Summary);
         Finish("complete", clock.Elapsed);
@@ -114,6 +114,22 @@ public sealed class RunSession
             hook(Folder, Summary);
         }
         return true;
+    }
+
+    /// <summary>Each arm's curation steps' time summed over its chains (of this process: a resumed run counts what it ran); null without curation.</summary>
+    private static Dictionary<string, double>? CurationSeconds(ExperimentSpec spec, ChainResult[] results)
+    {
+        var seconds = new Dictionary<string, double>();
+        foreach (var chain in results)
+        {
+            var arm = spec.Arms[chain.Arm];
+            for (var k = 0; k < chain.CurationSeconds.Length; k++)
+            {
+                var key = $"{arm.Name}: {k + 1}. {arm.Curation.Steps[k].Name}";
+                seconds[key] = seconds.GetValueOrDefault(key) + chain.CurationSeconds[k];
+            }
+        }
+        return seconds.Count == 0 ? null : seconds;
     }
 
     private void Finish(string status, TimeSpan elapsed)

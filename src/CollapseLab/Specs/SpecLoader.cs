@@ -92,8 +92,8 @@ public static class SpecLoader
             throw modelReader.Error("family", $"family '{family.Name}' models {family.Kind.ToString().ToLowerInvariant()} but data.source gives {data.Kind.ToString().ToLowerInvariant()}; pick a matching family or source.");
         }
         var policy = reader.Section("policy", p => catalog.Policies.Read(p, "kind", "replace").Read(p, data.PoolSize));
-        var curation = CurationSpec.Read(reader, catalog, family);
         var samples = reader.Int("samples_per_generation", data.PoolSize, min: 1, max: 100_000_000);
+        var curation = CurationSpec.Read(reader, catalog, family, data, samples);
         var smallest = Enumerable.Range(0, generations + 1)
             .Min(g => g == 0 ? data.PoolSize : policy.TrainingSize(g, data.PoolSize, samples));
         // The model section is read; its reader still locates errors in it.
@@ -220,7 +220,7 @@ public static class SpecLoader
                 ?? throw root.Error("metrics", $"unknown metric '{n}'.{Suggestions.DidYouMean(n, catalog.Metrics.Names)} Available for this family: {string.Join(", ", catalog.AvailableMetrics(first.Family, first.Data))}.");
             foreach (var arm in arms)
             {
-                if (catalog.Unsupported(metric, arm.Family, arm.Data) is { } why)
+                if ((catalog.Unsupported(metric, arm.Family, arm.Data) ?? metric.UnsupportedCuration(arm.Curation.Steps)) is { } why)
                 {
                     throw root.Error("metrics", $"metric '{n}' {why} (arm '{arm.Name}', family '{arm.Family.Name}'). Available: {string.Join(", ", catalog.AvailableMetrics(arm.Family, arm.Data))}.");
                 }

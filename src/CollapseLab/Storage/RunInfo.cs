@@ -19,6 +19,9 @@ public sealed record RunInfo
     public string Machine { get; init; } = $"{RuntimeInformation.OSDescription}; {RuntimeInformation.ProcessArchitecture}; {Environment.ProcessorCount} cores";
     public string? MetricsFile { get; init; }
 
+    /// <summary>Seconds each curation step took, summed over chains ("arm: 1. step"); a timing, so only here and in the report.</summary>
+    public Dictionary<string, double>? CurationSeconds { get; init; }
+
     private static readonly JsonSerializerOptions Options = new()
     {
         WriteIndented = true,

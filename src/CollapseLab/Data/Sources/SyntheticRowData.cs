@@ -1,3 +1,4 @@
+using CollapseLab.Families;
 using CollapseLab.Families.Mixture;
 using CollapseLab.Numerics;
 using CollapseLab.Random;
@@ -11,7 +12,7 @@ namespace CollapseLab.Data.Sources;
 /// holds it exactly and the reference moments are its closed-form moments; otherwise (moons, circles, swiss
 /// roll) the reference moments are those of the test set.
 /// </summary>
-public sealed class SyntheticRowData : RowData
+public sealed class SyntheticRowData : RowData, IKnownTruth
 {
     private readonly Func<int, StreamKey, RowBatch> _draw;
     private readonly string _description;
@@ -21,6 +22,7 @@ public sealed class SyntheticRowData : RowData
         _draw = draw;
         _description = description;
         Truth = truth;
+        TruthDensity = truth is null ? null : new MixtureModel(new MixtureParameters(CovarianceKind.Full, truth.Dim, truth.Weights, truth.Means, truth.Covariances));
         PoolSize = poolSize;
         Test = draw(testSize, new StreamKey(seed, 0, 0, Purpose.RealTest));
         if (truth is null)
@@ -39,6 +41,10 @@ public sealed class SyntheticRowData : RowData
     public GaussianComponents? Truth { get; }
 
     public override GaussianComponents? KnownMixture => Truth;
+
+    public IDensityModel? TruthDensity { get; }
+
+    public RowBatch DrawTruth(int count, StreamKey stream) => _draw(count, stream);
 
     public override int Dim => Test.Dim;
 

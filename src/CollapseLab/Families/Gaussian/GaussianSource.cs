@@ -49,7 +49,7 @@ public static class GaussianSource
 }
 
 /// <summary>Real data drawn from a known Gaussian, so metrics against the truth are exact.</summary>
-public sealed class GaussianData : RowData
+public sealed class GaussianData : RowData, IKnownTruth
 {
     private readonly GaussianModel _truth;
 
@@ -61,6 +61,10 @@ public sealed class GaussianData : RowData
     }
 
     public GaussianModel Truth => _truth;
+
+    public IDensityModel? TruthDensity => _truth;
+
+    public RowBatch DrawTruth(int count, StreamKey stream) => (RowBatch)_truth.Sample(count, stream, 1);
 
     public override int Dim => _truth.Dim;
 
