@@ -24,6 +24,7 @@ public static class CollapseCli
         root.Subcommands.Add(CompareCommand.Build());
         root.Subcommands.Add(ExportCommand.Build());
         root.Subcommands.Add(SampleCommand.Build());
+        root.Subcommands.Add(DetectCommand.Build());
         return root;
     }
 
