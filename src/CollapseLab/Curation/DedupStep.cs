@@ -30,7 +30,7 @@ public sealed class DedupStep : CurationStep
         }
         return keep.Count == samples.Count
             ? new CurationOutcome(samples)
-            : new CurationOutcome(samples.Compose([new BatchPart(samples, keep.ToArray())]));
+            : new CurationOutcome(samples.Compose([new BatchPart(samples, keep.ToArray())])) { Indices = keep.ToArray() };
     }
 
     /// <summary>Items of one batch compared by their bytes; the hash only buckets, so which items are kept never depends on it.</summary>

@@ -41,6 +41,7 @@ internal static class BuiltInExtensions
         .WithPolicy(new("accumulate-subsample", (p, pool) => new AccumulateSubsamplePolicy(p.Int("size", pool, min: 1))))
         .WithPolicy(new("fresh-real", (p, _) => new FreshRealPolicy(p.Fraction("fraction", 0.1))))
         .WithPolicy(new("mix", (p, _) => new MixPolicy(p.Double("ratio", 1.0, min: 0))))
+        .WithPolicy(new("contaminated", (p, pool) => new ContaminatedPoolPolicy(p.Fraction("rate", 0.5), p.Int("size", pool, min: 1))))
         .WithMetric(new MeanSquaredErrorMetric())
         .WithMetric(new TraceRatioMetric())
         .WithMetric(new LogDetRatioMetric())
@@ -88,5 +89,8 @@ internal static class BuiltInExtensions
         .WithMetric(new FeaturePrecisionRecallMetric(recall: true))
         .WithMetric(new PixelVarianceMetric())
         .WithMetric(new ClassifierAccuracyMetric())
-        .WithCuration(new("dedup", DedupStep.Read, "drops exact duplicates within a generation's samples"));
+        .WithCuration(new("dedup", DedupStep.Read, "drops exact duplicates within a generation's samples"))
+        .WithCuration(new("oracle", OracleDetectorStep.Read, "flags synthetic items by the provenance ledger (the perfect detector)"))
+        .WithCuration(new("watermark", WatermarkDetectorStep.Read, "flags texts whose watermark z-score reaches a threshold"))
+        .WithCuration(new("random", RandomDetectorStep.Read, "flags items at random at a given rate (the control)"));
 }

@@ -71,16 +71,21 @@ public sealed class Chain
             {
                 break;
             }
+            var policyInput = new PolicyInput(g, pool, synthetic, fresh, Key(g, Purpose.Policy));
+            var pooled = _arm.Policy as ICandidatePolicy;
             var train = g == 0
                 ? new TrainingSet(pool, Composition.AllReal(pool.Count))
-                : _arm.Policy.Compose(new PolicyInput(g, pool, synthetic, fresh, Key(g, Purpose.Policy)));
+                : pooled is not null && !_arm.Curation.IsEmpty
+                    ? CuratePool(g, pooled.Candidates(policyInput), previous!, result)
+                    : _arm.Policy.Compose(policyInput);
             var model = _arm.Family.Fit(train.Data, new FitContext(g, Key(g, Purpose.Fit), _threads, previous, model0, pool) { ModelDirectory = _modelDirectory, RealData = _arm.Data });
             model0 ??= model;
             var samples = model.Sample(_arm.SamplesPerGeneration, Key(g, Purpose.Sample), _threads);
-            if (!_arm.Curation.IsEmpty)
+            if (!_arm.Curation.IsEmpty && pooled is null)
             {
                 var pass = _arm.Curation.Apply(g, samples, model, _arm.Data, Key(g, Purpose.Curation), _threads);
                 result.Curation.AddRange(pass.Records);
+                result.CurationMeasures.AddRange(pass.Measures);
                 if (pass.KeptNothing is { } why && result.Degenerate is null)
                 {
                     result.Degenerate = (g, why);
@@ -125,5 +130,23 @@ public sealed class Chain
             afterGeneration(result, synthetic);
         }
         return new ChainState(result, synthetic);
+    }
+
+    /// <summary>
+    /// The arm's curation run on a candidate pool (the contaminated setting), judged by the previous generation's
+    /// model; the survivors' composition comes from the ledger's origins, which the fit never sees.
+    /// </summary>
+    private TrainingSet CuratePool(int g, CandidatePool candidates, IModel previous, ChainResult result)
+    {
+        var pass = _arm.Curation.Apply(g, candidates.Data, previous, _arm.Data, Key(g, Purpose.Curation), _threads, candidates.Origins);
+        result.Curation.AddRange(pass.Records);
+        result.CurationMeasures.AddRange(pass.Measures);
+        if (pass.KeptNothing is { } why && result.Degenerate is null)
+        {
+            result.Degenerate = (g, why);
+        }
+        var origins = pass.Origins ?? throw new InvalidOperationException(
+            $"a curation step of arm '{_arm.Name}' dropped items without saying which (CurationOutcome.Indices), so the pool's composition is unknown.");
+        return new TrainingSet(pass.Survivors, CandidatePool.Of(origins));
     }
 }

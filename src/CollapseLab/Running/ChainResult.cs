@@ -37,6 +37,9 @@ public sealed class ChainResult
     /// <summary>What each curation step saw, kept and changed, generation by generation (every replicate).</summary>
     public List<Curation.CurationRecord> Curation { get; } = [];
 
+    /// <summary>Named figures of curation steps (detector TPR/FPR/AUC, real share before and after), every replicate.</summary>
+    public List<Curation.CurationMeasure> CurationMeasures { get; } = [];
+
     /// <summary>Number of generations done (0 … G+1).</summary>
     public int Completed { get; set; }
 
@@ -108,6 +111,14 @@ public sealed class ChainResult
             w.Write(c.Kept);
             w.Write(c.Changed);
         }
+        w.Write(CurationMeasures.Count);
+        foreach (var m in CurationMeasures)
+        {
+            w.Write(m.Generation);
+            w.Write(m.Step);
+            w.Write(m.Name);
+            w.Write(m.Value);
+        }
     }
 
     public static ChainResult Read(BinaryReader r)
@@ -167,6 +178,11 @@ public sealed class ChainResult
         for (var i = 0; i < curation; i++)
         {
             result.Curation.Add(new Curation.CurationRecord(r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32()));
+        }
+        var measures = r.ReadInt32();
+        for (var i = 0; i < measures; i++)
+        {
+            result.CurationMeasures.Add(new Curation.CurationMeasure(r.ReadInt32(), r.ReadInt32(), r.ReadString(), r.ReadDouble()));
         }
         return result;
     }

@@ -16,6 +16,10 @@ public static class TextGenerator
     public static TokenBatch Generate(ILanguageModel model, TokenBatch? prompts, int count, StreamKey stream, int threads, Tokenizer? tokenizer)
     {
         var options = model.Sampling;
+        if (options.Watermark is { } mark && !mark.MarksGeneration(stream.Generation))
+        {
+            options = options with { Watermark = null };
+        }
         var outputs = new int[count][];
         var chunks = (count + ChunkSequences - 1) / ChunkSequences;
         // A sampler holds V-sized buffers that every sequence leaves as it found them, so one per thread serves all

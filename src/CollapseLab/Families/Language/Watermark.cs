@@ -11,18 +11,31 @@ public sealed record Watermark(double Gamma, double Delta, ulong Key, int Window
 {
     public const ulong DefaultKey = 15485863;
 
+    /// <summary>The last generation whose samples carry the watermark (null: all), for radioactivity: later generations sample unbiased.</summary>
+    public int? Until { get; init; }
+
+    /// <summary>Whether generation <paramref name="generation"/>'s samples are watermarked.</summary>
+    public bool MarksGeneration(int generation) => Until is not { } last || generation <= last;
+
     public static Watermark Read(SpecReader s)
+    {
+        var delta = s.Double("delta", 2.0, min: 0);
+        var until = s.OptionalInt("until", min: 0);
+        return ReadKey(s, delta) with { Until = until };
+    }
+
+    /// <summary>The keys a detector needs (gamma, key, window), with the bias <paramref name="delta"/> given.</summary>
+    public static Watermark ReadKey(SpecReader s, double delta)
     {
         var gamma = s.Double("gamma", 0.25, min: 0, max: 1, exclusiveMin: true);
         if (gamma >= 1)
         {
             throw s.Error("gamma", $"the green share γ must be between 0 and 1 (exclusive), got {gamma:R}; 0.25 is the paper's choice.");
         }
-        var delta = s.Double("delta", 2.0, min: 0);
         var key = s.ULong("key", DefaultKey);
         var window = s.Int("window", 1, min: 1, max: 64);
         return new Watermark(gamma, delta, key, window);
     }
 
-    public string Describe() => $"watermark γ={Gamma:G4} δ={Delta:G4} window {Window}";
+    public string Describe() => $"watermark γ={Gamma:G4} δ={Delta:G4} window {Window}" + (Until is { } u ? $" until generation {u}" : "");
 }

@@ -1,0 +1,62 @@
+using CollapseLab.Data;
+
+namespace CollapseLab.Policies;
+
+/// <summary>
+/// The web-scrape setting: generation g's candidate pool holds <see cref="Size"/> items, a share <see cref="Rate"/> of
+/// them synthetic (uniform over the samples of generations 0 … g−1) and the rest from the real pool, shuffled. The
+/// arm's curation steps then filter the pool, judged against the origins the ledger keeps; the fit sees only the
+/// survivors, never their origins. Without curation the pool is the training set.
+/// </summary>
+public sealed record ContaminatedPoolPolicy(double Rate, int Size) : Policy, ICandidatePolicy
+{
+    public override string Kind => "contaminated";
+
+    public override bool KeepsHistory => true;
+
+    public override int TrainingSize(int generation, int poolSize, int samplesPerGeneration) => Size;
+
+    public override TrainingSet Compose(PolicyInput input)
+    {
+        var pool = Candidates(input);
+        return new TrainingSet(pool.Data, pool.Composition);
+    }
+
+    public CandidatePool Candidates(PolicyInput input)
+    {
+        var rng = input.Rng;
+        var synthetic = (int)Math.Round(Rate * Size);
+        var real = Size - synthetic;
+        var parts = new List<BatchPart> { Take(input.RealPool, real, rng) };
+        var origins = new List<int>(Size);
+        origins.AddRange(Enumerable.Repeat(Curation.CurationStage.RealOrigin, real));
+        var earlier = Enumerable.Range(0, input.Generation).Select(k => input.Synthetic[k]!).ToArray();
+        var total = earlier.Sum(b => b.Count);
+        var picks = synthetic <= total
+            ? rng.Choose(total, synthetic)
+            : Enumerable.Range(0, synthetic).Select(_ => rng.NextInt(total)).ToArray();
+        Array.Sort(picks);
+        var offset = 0;
+        var p = 0;
+        for (var k = 0; k < earlier.Length; k++)
+        {
+            var local = new List<int>();
+            while (p < picks.Length && picks[p] < offset + earlier[k].Count)
+            {
+                local.Add(picks[p++] - offset);
+            }
+            offset += earlier[k].Count;
+            if (local.Count > 0)
+            {
+                parts.Add(new BatchPart(earlier[k], local.ToArray()));
+                origins.AddRange(Enumerable.Repeat(k, local.Count));
+            }
+        }
+        var ordered = input.RealPool.Compose(parts);
+        // Shuffled, so that no step can read an item's origin from its position.
+        var shuffle = rng.Permutation(Size);
+        return new CandidatePool(ordered.Compose([new BatchPart(ordered, shuffle)]), shuffle.Select(i => origins[i]).ToArray());
+    }
+
+    public override string Describe() => $"contaminated pool of {Size}, {Rate:P0} synthetic";
+}
