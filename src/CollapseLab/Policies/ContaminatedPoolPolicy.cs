@@ -4,15 +4,16 @@ namespace CollapseLab.Policies;
 
 /// <summary>
 /// The web-scrape setting: generation g's candidate pool holds <see cref="Size"/> items, a share <see cref="Rate"/> of
-/// them synthetic (uniform over the samples of generations 0 … g−1) and the rest from the real pool, shuffled. The
+/// them synthetic (uniform over the samples of generation g−1 alone, as under replace, or with <see cref="AllEarlier"/>
+/// of generations 0 … g−1) and the rest from the real pool, shuffled. The
 /// arm's curation steps then filter the pool, judged against the origins the ledger keeps; the fit sees only the
 /// survivors, never their origins. Without curation the pool is the training set.
 /// </summary>
-public sealed record ContaminatedPoolPolicy(double Rate, int Size) : Policy, ICandidatePolicy
+public sealed record ContaminatedPoolPolicy(double Rate, int Size, bool AllEarlier) : Policy, ICandidatePolicy
 {
     public override string Kind => "contaminated";
 
-    public override bool KeepsHistory => true;
+    public override bool KeepsHistory => AllEarlier;
 
     public override int TrainingSize(int generation, int poolSize, int samplesPerGeneration) => Size;
 
@@ -30,7 +31,8 @@ public sealed record ContaminatedPoolPolicy(double Rate, int Size) : Policy, ICa
         var parts = new List<BatchPart> { Take(input.RealPool, real, rng) };
         var origins = new List<int>(Size);
         origins.AddRange(Enumerable.Repeat(Curation.CurationStage.RealOrigin, real));
-        var earlier = Enumerable.Range(0, input.Generation).Select(k => input.Synthetic[k]!).ToArray();
+        var first = AllEarlier ? 0 : input.Generation - 1;
+        var earlier = Enumerable.Range(first, input.Generation - first).Select(k => input.Synthetic[k]!).ToArray();
         var total = earlier.Sum(b => b.Count);
         var picks = synthetic <= total
             ? rng.Choose(total, synthetic)
@@ -49,7 +51,7 @@ public sealed record ContaminatedPoolPolicy(double Rate, int Size) : Policy, ICa
             if (local.Count > 0)
             {
                 parts.Add(new BatchPart(earlier[k], local.ToArray()));
-                origins.AddRange(Enumerable.Repeat(k, local.Count));
+                origins.AddRange(Enumerable.Repeat(first + k, local.Count));
             }
         }
         var ordered = input.RealPool.Compose(parts);
@@ -58,5 +60,5 @@ public sealed record ContaminatedPoolPolicy(double Rate, int Size) : Policy, ICa
         return new CandidatePool(ordered.Compose([new BatchPart(ordered, shuffle)]), shuffle.Select(i => origins[i]).ToArray());
     }
 
-    public override string Describe() => $"contaminated pool of {Size}, {Rate:P0} synthetic";
+    public override string Describe() => $"contaminated pool of {Size}, {Rate:P0} synthetic from {(AllEarlier ? "all earlier generations" : "the last generation")}";
 }
