@@ -7,6 +7,7 @@ using BenchmarkDotNet.Running;
 //   ngram-cpu [rounds]                   n-gram fit and sampling phases on the King James text (../shared/peers/ngram.py)
 //   sgemm [seconds]                      managed vs OpenBLAS SGEMM, n = 256..2048, interleaved medians
 //   trainstep [seconds]                  VAE and transformer training steps, OpenBLAS vs managed, interleaved medians
+//   watermark [rounds]                   watermarked vs plain trigram sampling, and z-test throughput, on the King James text
 switch (args)
 {
     case ["--loop-throughput", ..]:
@@ -20,6 +21,9 @@ switch (args)
         break;
     case ["trainstep", ..]:
         CollapseLab.Benchmarks.Tensors.TrainStepTimer.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10);
+        break;
+    case ["watermark", ..]:
+        CollapseLab.Benchmarks.Detection.WatermarkTimer.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
         break;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
