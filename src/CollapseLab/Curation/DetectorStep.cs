@@ -54,7 +54,7 @@ public abstract class DetectorStep(DetectorRule rule) : CurationStep
     protected abstract Detection Detect(CurationInput input);
 
     /// <summary>The score threshold whose false-positive rate is <paramref name="fpr"/>.</summary>
-    protected abstract double ThresholdFor(double fpr, CurationInput input);
+    protected abstract double ThresholdFor(double fpr, Detection detection);
 
     public override string Describe() => $"{Name} ({Rule.Describe()})";
 
@@ -62,7 +62,7 @@ public abstract class DetectorStep(DetectorRule rule) : CurationStep
     {
         var n = input.Samples.Count;
         var detection = Detect(input);
-        var threshold = Rule.TargetFpr is { } fpr ? ThresholdFor(fpr, input) : Rule.Threshold!.Value;
+        var threshold = Rule.TargetFpr is { } fpr ? ThresholdFor(fpr, detection) : Rule.Threshold!.Value;
         var flagged = detection.Scores.Select(s => s >= threshold).ToArray();
         var measures = new List<(string, double)>(detection.Measures) { ("flagged", n == 0 ? 0 : (double)flagged.Count(f => f) / n), ("threshold", threshold) };
         measures.AddRange(DetectorMeasures.Against(input.Origins, detection.Scores, flagged));
@@ -114,6 +114,12 @@ public abstract class DetectorStep(DetectorRule rule) : CurationStep
         return picks;
     }
 
-    /// <summary>Per-sample scores (higher = machine-like), probabilities p of being synthetic, and extra figures.</summary>
-    protected sealed record Detection(double[] Scores, double[] Probabilities, IReadOnlyList<(string Name, double Value)> Measures);
+    /// <summary>
+    /// Per-sample scores (higher = machine-like), probabilities p of being synthetic, extra figures, and scores of
+    /// items known to be real (for a learned detector's threshold at a target FPR).
+    /// </summary>
+    protected sealed record Detection(double[] Scores, double[] Probabilities, IReadOnlyList<(string Name, double Value)> Measures)
+    {
+        public double[] RealScores { get; init; } = [];
+    }
 }

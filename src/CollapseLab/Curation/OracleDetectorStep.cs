@@ -16,5 +16,5 @@ public sealed class OracleDetectorStep(DetectorRule rule) : DetectorStep(rule)
     }
 
     /// <summary>The ledger makes no false positives at any threshold in (0, 1].</summary>
-    protected override double ThresholdFor(double fpr, CurationInput input) => 0.5;
+    protected override double ThresholdFor(double fpr, Detection detection) => 0.5;
 }

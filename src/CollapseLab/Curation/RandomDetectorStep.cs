@@ -26,5 +26,5 @@ public sealed class RandomDetectorStep(DetectorRule rule, double rate) : Detecto
         return new Detection(scores, Enumerable.Repeat(rate, scores.Length).ToArray(), []);
     }
 
-    protected override double ThresholdFor(double fpr, CurationInput input) => 1 - fpr;
+    protected override double ThresholdFor(double fpr, Detection detection) => 1 - fpr;
 }

@@ -45,5 +45,5 @@ public sealed class WatermarkDetectorStep(DetectorRule rule, Watermark? mark, bo
         return new Detection(z, p, [("mean_z", z.Length == 0 ? 0 : z.Average())]);
     }
 
-    protected override double ThresholdFor(double fpr, CurationInput input) => SpecialFunctions.NormalQuantile(1 - fpr);
+    protected override double ThresholdFor(double fpr, Detection detection) => SpecialFunctions.NormalQuantile(1 - fpr);
 }

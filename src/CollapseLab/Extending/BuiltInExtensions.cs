@@ -96,5 +96,6 @@ internal static class BuiltInExtensions
         .WithCuration(new("dedup", DedupStep.Read, "drops exact duplicates within a generation's samples"))
         .WithCuration(new("oracle", OracleDetectorStep.Read, "flags synthetic items by the provenance ledger (the perfect detector)"))
         .WithCuration(new("watermark", WatermarkDetectorStep.Read, "flags texts whose watermark z-score reaches a threshold"))
+        .WithCuration(new("classifier", ClassifierDetectorStep.Read, "flags texts a logistic classifier, trained each generation on held-out real vs fresh samples, calls synthetic"))
         .WithCuration(new("random", RandomDetectorStep.Read, "flags items at random at a given rate (the control)"));
 }

@@ -96,6 +96,20 @@ public class DetectorStepTests
         }
     }
 
+    /// <summary>The learned detector ranks synthetic above real more often than chance (AUC well above ½) on every generation.</summary>
+    [Fact]
+    public void ClassifierBeatsChance()
+    {
+        var spec = TestSpecs.Load(Spec("[{ step: classifier, train: 100 }]"));
+        foreach (var result in TestSpecs.Run(spec))
+        {
+            for (var g = 1; g <= spec.Generations; g++)
+            {
+                Assert.True(Measures(result, g)["auc"] > 0.6, $"generation {g}: auc {Measures(result, g)["auc"]}");
+            }
+        }
+    }
+
     [Fact]
     public void AucCountsTiesAsHalf()
     {
