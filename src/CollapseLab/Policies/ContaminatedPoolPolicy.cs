@@ -38,21 +38,10 @@ public sealed record ContaminatedPoolPolicy(double Rate, int Size, bool AllEarli
             ? rng.Choose(total, synthetic)
             : Enumerable.Range(0, synthetic).Select(_ => rng.NextInt(total)).ToArray();
         Array.Sort(picks);
-        var offset = 0;
-        var p = 0;
-        for (var k = 0; k < earlier.Length; k++)
+        foreach (var (k, local) in SplitBySource(earlier, picks))
         {
-            var local = new List<int>();
-            while (p < picks.Length && picks[p] < offset + earlier[k].Count)
-            {
-                local.Add(picks[p++] - offset);
-            }
-            offset += earlier[k].Count;
-            if (local.Count > 0)
-            {
-                parts.Add(new BatchPart(earlier[k], local.ToArray()));
-                origins.AddRange(Enumerable.Repeat(first + k, local.Count));
-            }
+            parts.Add(new BatchPart(earlier[k], local));
+            origins.AddRange(Enumerable.Repeat(first + k, local.Length));
         }
         var ordered = input.RealPool.Compose(parts);
         // Shuffled, so that no step can read an item's origin from its position.
