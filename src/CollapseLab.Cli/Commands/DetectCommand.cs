@@ -71,11 +71,12 @@ internal static class DetectCommand
             }
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{tokens.Describe()}; γ' = {green.Size}/{green.VocabularySize} = {green.Fraction:G4}, window {w}, dedup {(parsed.GetValue(dedup) ? "on" : "off")}"));
-            output.WriteLine($"{"text",-14} {"T",7} {"green",7} {"z",9} {"p",10}  excerpt");
+            var width = Math.Max(4, scores.Max(s => Excerpt(s.Label).Length));
+            output.WriteLine($"{"text".PadRight(width)} {"T",7} {"green",7} {"z",9} {"p",10}  excerpt");
             foreach (var (label, text, score) in scores)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{label,-14} {score.Scored,7} {score.Green,7} {score.Z,9:F3} {score.P,10:G3}  {Excerpt(text)}"));
+                    $"{Excerpt(label).PadRight(width)} {score.Scored,7} {score.Green,7} {score.Z,9:F3} {score.P,10:G3}  {Excerpt(text)}"));
             }
             return CollapseCli.Ok;
         });
@@ -109,7 +110,7 @@ internal static class DetectCommand
         {
             throw new RunFolderException($"{run.Path}: no samples.csv, so no saved samples to score. Runs of text families save previews (output.previews) there.");
         }
-        return CsvRecords.Read(samples).Skip(1).Where(f => f.Length >= 5 && f[4].Length > 0)
+        return CsvRecords.Read(samples).Where(f => f.Length >= 5 && f[4].Length > 0)
             .Select(f => ($"{f[0]}/{f[1]}/{f[2]}/{f[3]}", f[4])).ToList();
     }
 

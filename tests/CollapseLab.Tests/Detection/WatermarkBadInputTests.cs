@@ -57,6 +57,27 @@ public sealed class WatermarkBadInputTests : IDisposable
         Assert.Equal("line 2", rows[1].GetProperty("text").GetString());
     }
 
+    /// <summary>A run's samples.csv, every row of it, re-encoded with the run's tokenizer and scored under the arm's key.</summary>
+    [Fact]
+    public void DetectScoresARunsSamples()
+    {
+        var spec = Path.Combine(_folder, "run.yaml");
+        File.WriteAllText(spec, "name: wm\ngenerations: 1\nreplicates: 1\n"
+            + "data: { source: zipf, vocab: 200, block: 64, train: 100, test: 50 }\n"
+            + "model: { family: ngram, order: 2, sampling: { watermark: { delta: 4.0 } } }\nsamples_per_generation: 20\nmetrics: [distinct_1]\n");
+        var runs = Path.Combine(_folder, "runs");
+        var (code, _, error) = Cli("run", spec, "--runs", runs, "--threads", "1");
+        Assert.True(code == CollapseCli.Ok, error);
+        var run = Directory.GetDirectories(runs).Single();
+        var rows = File.ReadAllLines(Path.Combine(run, "samples.csv")).Length - 1;
+        var (detected, output, detectError) = Cli("detect", run, "--format", "json");
+        Assert.True(detected == CollapseCli.Ok, detectError);
+        var scores = System.Text.Json.JsonDocument.Parse(output).RootElement;
+        Assert.Equal(rows, scores.GetArrayLength());
+        Assert.EndsWith("/0/0/0", scores[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.All(scores.EnumerateArray(), s => Assert.True(s.GetProperty("z").GetDouble() > 4, $"z {s}"));
+    }
+
     [Theory]
     [InlineData("--gamma", "1.2", "--gamma")]
     [InlineData("--gamma", "0", "--gamma")]
