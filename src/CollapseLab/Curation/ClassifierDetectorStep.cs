@@ -9,9 +9,9 @@ namespace CollapseLab.Curation;
 /// <summary>
 /// A learned detector, trained each generation on what a practitioner has: up to <c>train</c> blocks of held-out real
 /// text (label 0) against as many fresh samples of the model (label 1), with logistic regression on hashed n-gram
-/// frequencies and per-token log-probability statistics (<see cref="TextFeatures"/>). The reference model of those
-/// statistics is the model the step is given (the generation's own, or the previous one's for a candidate pool),
-/// not model₀, which steps do not see. p is the classifier's probability; a target FPR is the (1 − FPR) quantile of
+/// frequencies and per-token log-probability statistics (<see cref="TextFeatures"/>). The model is the one the step
+/// is given: on fresh samples the generation's own, on a candidate pool model₀ (so there the fresh samples are
+/// model₀'s, and the classifier is one a practitioner trained against the first model). p is the classifier's probability; a target FPR is the (1 − FPR) quantile of
 /// its scores on as many other held-out real blocks.
 /// </summary>
 public sealed class ClassifierDetectorStep(DetectorRule rule, int train) : DetectorStep(rule)

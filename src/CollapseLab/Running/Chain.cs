@@ -76,7 +76,7 @@ public sealed class Chain
             var train = g == 0
                 ? new TrainingSet(pool, Composition.AllReal(pool.Count))
                 : pooled is not null && !_arm.Curation.IsEmpty
-                    ? CuratePool(g, pooled.Candidates(policyInput), previous!, result)
+                    ? CuratePool(g, pooled.Candidates(policyInput), model0!, result)
                     : _arm.Policy.Compose(policyInput);
             var model = _arm.Family.Fit(train.Data, new FitContext(g, Key(g, Purpose.Fit), _threads, previous, model0, pool) { ModelDirectory = _modelDirectory, RealData = _arm.Data });
             model0 ??= model;
@@ -133,12 +133,13 @@ public sealed class Chain
     }
 
     /// <summary>
-    /// The arm's curation run on a candidate pool (the contaminated setting), judged by the previous generation's
-    /// model; the survivors' composition comes from the ledger's origins, which the fit never sees.
+    /// The arm's curation run on a candidate pool (the contaminated setting). The steps are given model₀: it is the
+    /// one earlier model a resumed chain has without refitting, so a resumed run curates exactly as an uninterrupted
+    /// one. The survivors' composition comes from the ledger's origins, which the fit never sees.
     /// </summary>
-    private TrainingSet CuratePool(int g, CandidatePool candidates, IModel previous, ChainResult result)
+    private TrainingSet CuratePool(int g, CandidatePool candidates, IModel model0, ChainResult result)
     {
-        var pass = _arm.Curation.Apply(g, candidates.Data, previous, _arm.Data, Key(g, Purpose.Curation), _threads, candidates.Origins);
+        var pass = _arm.Curation.Apply(g, candidates.Data, model0, _arm.Data, Key(g, Purpose.Curation), _threads, candidates.Origins);
         result.Curation.AddRange(pass.Records);
         result.CurationMeasures.AddRange(pass.Measures);
         if (pass.KeptNothing is { } why && result.Degenerate is null)
