@@ -8,6 +8,7 @@ using BenchmarkDotNet.Running;
 //   sgemm [seconds]                      managed vs OpenBLAS SGEMM, n = 256..2048, interleaved medians
 //   trainstep [seconds]                  VAE and transformer training steps, OpenBLAS vs managed, interleaved medians
 //   curation [rounds]                    curation steps at the sizes (near-dedup, MinHash, matching)
+//   watermark [rounds]                   watermarked vs plain trigram sampling, and z-test throughput, on the King James text
 switch (args)
 {
     case ["--loop-throughput", ..]:
@@ -24,6 +25,9 @@ switch (args)
         break;
     case ["curation", ..]:
         CollapseLab.Benchmarks.Curation.CurationTimer.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+        break;
+    case ["watermark", ..]:
+        CollapseLab.Benchmarks.Detection.WatermarkTimer.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
         break;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

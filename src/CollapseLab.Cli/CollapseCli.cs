@@ -27,6 +27,7 @@ public static class CollapseCli
         root.Subcommands.Add(MergeCommand.Build());
         root.Subcommands.Add(SubmitCommand.Build());
         root.Subcommands.Add(StatusCommand.Build());
+        root.Subcommands.Add(DetectCommand.Build());
         return root;
     }
 

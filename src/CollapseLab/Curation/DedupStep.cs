@@ -43,9 +43,7 @@ public sealed class DedupStep : CurationStep
                 keep.Add(i);
             }
         }
-        return keep.Count == samples.Count
-            ? new CurationOutcome(samples)
-            : new CurationOutcome(samples.Compose([new BatchPart(samples, keep.ToArray())]));
+        return CurationOutcome.Keep(samples, keep.ToArray());
     }
 
     /// <summary>Items of one batch compared by their bytes; the hash only buckets, so which items are kept never depends on it.</summary>

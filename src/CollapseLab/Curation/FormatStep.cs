@@ -24,6 +24,6 @@ public sealed class FormatStep(Regex pattern) : CurationStep
     {
         var samples = input.Samples;
         var keep = Enumerable.Range(0, samples.Count).Where(i => TextPattern.Matches(pattern, samples.Preview(i))).ToArray();
-        return keep.Length == samples.Count ? new CurationOutcome(samples) : new CurationOutcome(samples.Compose([new BatchPart(samples, keep)]));
+        return CurationOutcome.Keep(samples, keep);
     }
 }

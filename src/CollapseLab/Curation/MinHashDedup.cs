@@ -94,7 +94,7 @@ public sealed class MinHashDedup(double threshold, int ngram) : CurationStep
                 last = i;
             }
         }
-        return keep.Count == n ? new CurationOutcome(texts) : new CurationOutcome(texts.Compose([new BatchPart(texts, keep.ToArray())]));
+        return CurationOutcome.Keep(texts, keep.ToArray());
     }
 
     /// <summary>The sorted, distinct hashes of a text's token n-grams (the whole text when shorter than n).</summary>

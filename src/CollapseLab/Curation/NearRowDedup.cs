@@ -61,7 +61,7 @@ public sealed class NearRowDedup(double epsilon) : CurationStep
                 last = i;
             }
         }
-        return keep.Count == n ? new CurationOutcome(x) : new CurationOutcome(x.Compose([new BatchPart(x, keep.ToArray())]));
+        return CurationOutcome.Keep(x, keep.ToArray());
     }
 
     /// <summary>True when a kept row in one of the 3^d cells around <paramref name="cell"/> is within ε (a hash collision only adds candidates).</summary>

@@ -43,7 +43,7 @@ public sealed class RewardStep(Reward reward, bool luce, int k, double temperatu
         var r = new double[samples.Count];
         Reward.Score(samples, input.Data, r);
         var keep = luce ? Choose(r, input.Stream) : Top(r);
-        return keep.Length == samples.Count ? new CurationOutcome(samples) : new CurationOutcome(samples.Compose([new BatchPart(samples, keep)]));
+        return CurationOutcome.Keep(samples, keep);
     }
 
     private int[] Choose(double[] r, Random.StreamKey stream)

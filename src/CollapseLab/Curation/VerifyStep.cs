@@ -40,7 +40,7 @@ public sealed class VerifyStep(double? threshold, double quantile, bool truth = 
         var cut = threshold ?? Quantile((RowBatch)input.Data.Test, density, quantile);
         var x = (RowBatch)input.Samples;
         var keep = Enumerable.Range(0, x.Count).Where(i => density.LogDensity(x.Row(i)) >= cut).ToArray();
-        return keep.Length == x.Count ? new CurationOutcome(x) : new CurationOutcome(x.Compose([new BatchPart(x, keep)]));
+        return CurationOutcome.Keep(x, keep);
     }
 
     private static double Quantile(RowBatch test, Families.IDensityModel density, double q)

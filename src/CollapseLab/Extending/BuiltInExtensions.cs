@@ -41,6 +41,7 @@ internal static class BuiltInExtensions
         .WithPolicy(new("accumulate-subsample", (p, pool) => new AccumulateSubsamplePolicy(p.Int("size", pool, min: 1))))
         .WithPolicy(new("fresh-real", (p, _) => new FreshRealPolicy(p.Fraction("fraction", 0.1))))
         .WithPolicy(new("mix", (p, _) => new MixPolicy(p.Double("ratio", 1.0, min: 0))))
+        .WithPolicy(new("contaminated", (p, pool) => new ContaminatedPoolPolicy(p.Fraction("rate", 0.5), p.Int("size", pool, min: 1), p.Choice("from", "last", ["last", "all"]) == "all")))
         .WithMetric(new MeanSquaredErrorMetric())
         .WithMetric(new TraceRatioMetric())
         .WithMetric(new LogDetRatioMetric())
@@ -94,5 +95,13 @@ internal static class BuiltInExtensions
         .WithCuration(new("format", FormatStep.Read, "keeps texts matching a regular expression"))
         .WithCuration(new("verify", VerifyStep.Read, "keeps samples whose log-density under the truth or model₀ reaches a threshold"))
         .WithMetric(new ExpectedRewardMetric())
-        .WithMetric(new OffRewardSpreadMetric());
+        .WithMetric(new OffRewardSpreadMetric())
+        .WithMetric(new Detection.WatermarkZMetric(Detection.WatermarkZMetric.Kind.MeanZ))
+        .WithMetric(new Detection.WatermarkZMetric(Detection.WatermarkZMetric.Kind.Detected))
+        .WithMetric(new Detection.WatermarkZMetric(Detection.WatermarkZMetric.Kind.Corpus))
+        .WithMetric(new Detection.WatermarkZMetric(Detection.WatermarkZMetric.Kind.CorpusDedup))
+        .WithCuration(new("oracle", OracleDetectorStep.Read, "flags synthetic items by the provenance ledger (the perfect detector)"))
+        .WithCuration(new("watermark", WatermarkDetectorStep.Read, "flags texts whose watermark z-score reaches a threshold"))
+        .WithCuration(new("classifier", ClassifierDetectorStep.Read, "flags texts a logistic classifier, trained each generation on held-out real vs fresh samples, calls synthetic"))
+        .WithCuration(new("random", RandomDetectorStep.Read, "flags items at random at a given rate (the control)"));
 }

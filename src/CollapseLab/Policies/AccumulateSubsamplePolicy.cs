@@ -30,28 +30,16 @@ public sealed record AccumulateSubsamplePolicy(int Size) : Policy
         var parts = new List<BatchPart>();
         var counts = new List<(int, int)>();
         var real = 0;
-        var p = 0;
-        var offset = 0;
-        for (var s = 0; s < sources.Count; s++)
+        foreach (var (s, local) in SplitBySource(sources, picked))
         {
-            var local = new List<int>();
-            while (p < picked.Length && picked[p] < offset + sources[s].Count)
-            {
-                local.Add(picked[p++] - offset);
-            }
-            offset += sources[s].Count;
-            if (local.Count == 0)
-            {
-                continue;
-            }
-            parts.Add(new BatchPart(sources[s], local.ToArray()));
+            parts.Add(new BatchPart(sources[s], local));
             if (s == 0)
             {
-                real = local.Count;
+                real = local.Length;
             }
             else
             {
-                counts.Add((s - 1, local.Count));
+                counts.Add((s - 1, local.Length));
             }
         }
         var data = input.RealPool.Compose(parts);

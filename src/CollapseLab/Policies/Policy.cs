@@ -52,6 +52,31 @@ public abstract record Policy
         }
         return new BatchPart(batch, pick);
     }
+
+    /// <summary>
+    /// Indices into the concatenation of <paramref name="sources"/>, sorted ascending, split into each source's local
+    /// indices: one entry per source that has any.
+    /// </summary>
+    protected static List<(int Source, int[] Local)> SplitBySource(IReadOnlyList<DataBatch> sources, int[] sorted)
+    {
+        var split = new List<(int, int[])>();
+        var p = 0;
+        var offset = 0;
+        for (var s = 0; s < sources.Count; s++)
+        {
+            var local = new List<int>();
+            while (p < sorted.Length && sorted[p] < offset + sources[s].Count)
+            {
+                local.Add(sorted[p++] - offset);
+            }
+            offset += sources[s].Count;
+            if (local.Count > 0)
+            {
+                split.Add((s, local.ToArray()));
+            }
+        }
+        return split;
+    }
 }
 
 /// <summary>

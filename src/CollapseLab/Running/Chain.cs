@@ -71,24 +71,23 @@ public sealed class Chain
             {
                 break;
             }
+            var policyInput = new PolicyInput(g, pool, synthetic, fresh, Key(g, Purpose.Policy));
+            var pooled = _arm.Policy as ICandidatePolicy;
             var train = g == 0
                 ? new TrainingSet(pool, Composition.AllReal(pool.Count))
-                : _arm.Policy.Compose(new PolicyInput(g, pool, synthetic, fresh, Key(g, Purpose.Policy)));
+                : pooled is not null && !_arm.Curation.IsEmpty
+                    ? CuratePool(g, pooled.Candidates(policyInput), model0!, result)
+                    : _arm.Policy.Compose(policyInput);
             var model = _arm.Family.Fit(train.Data, new FitContext(g, Key(g, Purpose.Fit), _threads, previous, model0, pool) { ModelDirectory = _modelDirectory, RealData = _arm.Data });
             model0 ??= model;
             var samples = model.Sample(_arm.SamplesPerGeneration, Key(g, Purpose.Sample), _threads);
-            if (!_arm.Curation.IsEmpty)
+            if (!_arm.Curation.IsEmpty && pooled is null)
             {
                 // Top-up rounds draw from streams of their own, never reusing the main sample stream's draws.
                 var sampleKey = Key(g, Purpose.Sample);
                 var pass = _arm.Curation.Apply(g, samples, round => model.Sample(_arm.SamplesPerGeneration, sampleKey.Named($"top-up-{round}"), _threads),
                     model, _arm.Data, Key(g, Purpose.Curation), _threads, model0);
-                result.Curation.AddRange(pass.Records);
-                result.AddCurationSeconds(pass.Seconds);
-                if (pass.Shortfall is { } why && result.Degenerate is null)
-                {
-                    result.Degenerate = (g, why);
-                }
+                result.Add(g, pass);
                 samples = pass.Survivors;
             }
 
@@ -129,5 +128,19 @@ public sealed class Chain
             afterGeneration(result, synthetic);
         }
         return new ChainState(result, synthetic);
+    }
+
+    /// <summary>
+    /// The arm's curation run on a candidate pool (the contaminated setting). The steps are given model₀: it is the
+    /// one earlier model a resumed chain has without refitting, so a resumed run curates exactly as an uninterrupted
+    /// one. The survivors' composition comes from the ledger's origins, which the fit never sees.
+    /// </summary>
+    private TrainingSet CuratePool(int g, CandidatePool candidates, IModel model0, ChainResult result)
+    {
+        var pass = _arm.Curation.Apply(g, candidates.Data, model0, _arm.Data, Key(g, Purpose.Curation), _threads, candidates.Origins, model0);
+        result.Add(g, pass);
+        var origins = pass.Origins ?? throw new InvalidOperationException(
+            $"a curation step of arm '{_arm.Name}' dropped items without saying which (CurationOutcome.Indices), so the pool's composition is unknown.");
+        return new TrainingSet(pass.Survivors, CandidatePool.Of(origins));
     }
 }

@@ -43,17 +43,27 @@ public sealed class ChainResult
     /// </summary>
     public double[] CurationSeconds { get; private set; } = [];
 
-    public void AddCurationSeconds(double[] seconds)
+    /// <summary>Named figures of curation steps (detector TPR/FPR/AUC, real share before and after), every replicate.</summary>
+    public List<Curation.CurationMeasure> CurationMeasures { get; } = [];
+
+    /// <summary>Adds generation <paramref name="generation"/>'s curation pass: records, measures, times and any shortfall.</summary>
+    public void Add(int generation, Curation.CurationPass pass)
     {
-        if (CurationSeconds.Length < seconds.Length)
+        Curation.AddRange(pass.Records);
+        CurationMeasures.AddRange(pass.Measures);
+        if (CurationSeconds.Length < pass.Seconds.Length)
         {
-            var grown = new double[seconds.Length];
+            var grown = new double[pass.Seconds.Length];
             CurationSeconds.CopyTo(grown, 0);
             CurationSeconds = grown;
         }
-        for (var k = 0; k < seconds.Length; k++)
+        for (var k = 0; k < pass.Seconds.Length; k++)
         {
-            CurationSeconds[k] += seconds[k];
+            CurationSeconds[k] += pass.Seconds[k];
+        }
+        if (pass.Shortfall is { } why && Degenerate is null)
+        {
+            Degenerate = (generation, why);
         }
     }
 
@@ -128,6 +138,14 @@ public sealed class ChainResult
             w.Write(c.Kept);
             w.Write(c.Changed);
         }
+        w.Write(CurationMeasures.Count);
+        foreach (var m in CurationMeasures)
+        {
+            w.Write(m.Generation);
+            w.Write(m.Step);
+            w.Write(m.Name);
+            w.Write(m.Value);
+        }
     }
 
     public static ChainResult Read(BinaryReader r)
@@ -187,6 +205,11 @@ public sealed class ChainResult
         for (var i = 0; i < curation; i++)
         {
             result.Curation.Add(new Curation.CurationRecord(r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32()));
+        }
+        var measures = r.ReadInt32();
+        for (var i = 0; i < measures; i++)
+        {
+            result.CurationMeasures.Add(new Curation.CurationMeasure(r.ReadInt32(), r.ReadInt32(), r.ReadString(), r.ReadDouble()));
         }
         return result;
     }

@@ -37,6 +37,7 @@ public static class CsvExporter
         if (summary.Spec.Arms.Any(a => !a.Curation.IsEmpty))
         {
             AtomicFile.WriteText(folder.File("curation.csv"), w => WriteCuration(w, summary, chains));
+            AtomicFile.WriteText(folder.File("curation_measures.csv"), w => WriteCurationMeasures(w, summary, chains));
         }
         if (chains.Any(c => c.Previews.Count > 0))
         {
@@ -72,6 +73,21 @@ public static class CsvExporter
                 {
                     w.WriteLine($"{arm},{chain.Replicate},{sv.Generation},{sv.Name},{i},{Numbers.Format(sv.Values[i])}");
                 }
+            }
+        }
+    }
+
+    /// <summary>curation_measures.csv: arm, replicate, generation, step (position), name, measure, value, in long form.</summary>
+    public static void WriteCurationMeasures(TextWriter w, RunSummary summary, IReadOnlyList<ChainResult> chains)
+    {
+        w.WriteLine("arm,replicate,generation,step,name,measure,value");
+        foreach (var chain in chains.Where(c => c.CurationMeasures.Count > 0).OrderBy(c => c.Arm).ThenBy(c => c.Replicate))
+        {
+            var arm = summary.Spec.Arms[chain.Arm];
+            var armName = Quote(arm.Name);
+            foreach (var m in chain.CurationMeasures)
+            {
+                w.WriteLine($"{armName},{chain.Replicate},{m.Generation},{m.Step},{arm.Curation.Steps[m.Step].Name},{m.Name},{Numbers.Format(m.Value)}");
             }
         }
     }

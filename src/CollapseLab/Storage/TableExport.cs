@@ -17,6 +17,7 @@ public static class TableExport
         ["summary"] = "summary.csv",
         ["composition"] = "composition.csv",
         ["samples"] = "samples.csv",
+        ["curation-measures"] = "curation_measures.csv",
         ["sample-values"] = "sample_values.csv",
     };
 

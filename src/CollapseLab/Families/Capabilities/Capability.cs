@@ -27,7 +27,10 @@ public static class Capabilities
 
     public static readonly Capability SequenceLogProb = new("sequence_log_prob", "per-sequence log-probabilities and next-token distributions (a language model)", typeof(Language.ILanguageModel));
 
+    /// <summary>Sampled through the shared generator, so <c>sampling.watermark</c> applies and its texts can be scored.</summary>
+    public static readonly Capability Watermarkable = new("watermarkable", "watermarked sampling through the shared text generator (a language model)", typeof(Language.ILanguageModel));
+
     public static readonly Capability SavedWeights = new("saved_weights", "fitted models saved to disk and read back", typeof(ISavedModels), OfFamily: true);
 
-    public static IReadOnlyList<Capability> All { get; } = [Density, Moments, GaussianForm, MixtureForm, LinearPredictor, SequenceLogProb, SavedWeights];
+    public static IReadOnlyList<Capability> All { get; } = [Density, Moments, GaussianForm, MixtureForm, LinearPredictor, SequenceLogProb, Watermarkable, SavedWeights];
 }

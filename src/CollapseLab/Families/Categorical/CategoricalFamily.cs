@@ -13,7 +13,7 @@ namespace CollapseLab.Families.Categorical;
 public sealed record CategoricalFamily(double Alpha, SamplingOptions Sampling) : IFamily
 {
     public static FamilyRegistration Registration { get; } = new("categorical", Read,
-        [Capabilities.SequenceLogProb],
+        [Capabilities.SequenceLogProb, Capabilities.Watermarkable],
         "data: { source: zipf, vocab: 50, order: 1, block: 8, train: 20, test: 20 }\nmodel: { family: categorical, alpha: 0.5 }")
     {
         Theory = [new CategoricalTheory()],

@@ -10,7 +10,8 @@ namespace CollapseLab.Families.Language;
 /// (Shumailov et al.: 64-token real prompt, 64 new tokens). Temperature T scales log-probabilities by 1/T; top-k keeps
 /// the k likeliest tokens, top-p the smallest set holding probability ≥ p; the repetition penalty θ multiplies the
 /// log-probability of tokens already in the sequence by θ (p → p^θ); beam search keeps the <see cref="Beam"/> best
-/// partial sequences by log-probability and returns the best (deterministic).
+/// partial sequences by log-probability and returns the best (deterministic). A <see cref="Watermark"/> biases the
+/// logits before all of these.
 /// </summary>
 public sealed record SamplingOptions
 {
@@ -36,10 +37,13 @@ public sealed record SamplingOptions
     /// <summary>Real prompt tokens; absent means the real blocks' length.</summary>
     public int? PromptLength { get; init; }
 
+    /// <summary>The green-list watermark, or null for unwatermarked draws.</summary>
+    public Watermark? Watermark { get; init; }
+
     public static SamplingOptions Default { get; } = new();
 
     /// <summary>No transform of the model's distribution: each token is one exact draw from the model.</summary>
-    public bool IsPlain => Temperature == 1 && TopK is null && TopP >= 1 && RepetitionPenalty == 1 && Beam == 1;
+    public bool IsPlain => Temperature == 1 && TopK is null && TopP >= 1 && RepetitionPenalty == 1 && Beam == 1 && Watermark is null;
 
     /// <summary>Whether every length follows the data (none was given in the spec).</summary>
     public bool FollowsData => MaxLength is null && MinLength is null;
@@ -85,6 +89,7 @@ public sealed record SamplingOptions
             throw s.Error("prompt_length", "prompt_length applies to real prompts only. Add prompt: real or remove prompt_length.");
         }
         var promptLength = s.OptionalInt("prompt_length", min: 1);
+        var watermark = s.Node("watermark") is null ? null : s.Section("watermark", Watermark.Read);
         if (beam > 1 && (temperature != 1 || topK is not null || topP < 1))
         {
             throw s.Error("beam", "beam search is deterministic: it keeps the likeliest sequences, so temperature, top_k and top_p do not apply. Remove them or set beam: 1.");
@@ -93,6 +98,7 @@ public sealed record SamplingOptions
         {
             Temperature = temperature, TopK = topK, TopP = topP, Beam = beam, RepetitionPenalty = penalty,
             MinLength = minLength, MaxLength = maxLength, Prompted = prompt, PromptLength = promptLength,
+            Watermark = watermark,
         };
     }
 
@@ -118,6 +124,10 @@ public sealed record SamplingOptions
         if (RepetitionPenalty != 1)
         {
             parts.Add($"repetition penalty {RepetitionPenalty:G4}");
+        }
+        if (Watermark is { } mark)
+        {
+            parts.Add(mark.Describe());
         }
         parts.Add(Prompted ? $"{PromptLength}-token real prompts" : "unconditional");
         return string.Join(", ", parts);

@@ -16,6 +16,10 @@ public static class TextGenerator
     public static TokenBatch Generate(ILanguageModel model, TokenBatch? prompts, int count, StreamKey stream, int threads, Tokenizer? tokenizer)
     {
         var options = model.Sampling;
+        if (options.Watermark is { } mark && !mark.MarksGeneration(stream.Generation))
+        {
+            options = options with { Watermark = null };
+        }
         var outputs = new int[count][];
         var chunks = (count + ChunkSequences - 1) / ChunkSequences;
         // A sampler holds V-sized buffers that every sequence leaves as it found them, so one per thread serves all
@@ -64,7 +68,11 @@ public static class TextGenerator
     }
 }
 
-/// <summary>One thread's generator state: the distribution buffer, marks and caches of base^(1/T).</summary>
+/// <summary>
+/// One thread's generator state: the distribution buffer, marks and caches of base^(1/T). A watermark multiplies a
+/// green token's weight by e^(δ/T) (δ added to its logit before the temperature); the implicit part's green mass is
+/// cached per context seed while the base distribution stays the same.
+/// </summary>
 internal sealed class SequenceSampler
 {
     private const int MaxRejections = 64;
@@ -86,6 +94,12 @@ internal sealed class SequenceSampler
     private double[] _cumPow = [];
     private int[] _powOrder = [];
     private double _powBaseTotal; // Σ_t base(t)^(1/T), the last entry of _cumPow
+    private readonly GreenList? _green;
+    private readonly double _boost; // e^(δ/T)
+    private readonly bool _markedPlain; // a watermark is the only transform: rejection from the model's own draws
+    private readonly Dictionary<ulong, double> _greenPow = [];
+    private bool _marked; // the current step has a green list (enough tokens before it)
+    private ulong _seed;
 
     public SequenceSampler(ILanguageModel model, SamplingOptions options)
     {
@@ -96,6 +110,12 @@ internal sealed class SequenceSampler
         _inHistory = new int[model.VocabularySize];
         _invT = 1 / options.Temperature;
         (_minLength, _maxLength) = options.NewTokens;
+        if (options.Watermark is { } mark)
+        {
+            _green = new GreenList(mark, model.VocabularySize);
+            _boost = Math.Exp(mark.Delta * _invT);
+            _markedPlain = (options with { Watermark = null }).IsPlain;
+        }
     }
 
     public int[] Sample(ReadOnlySpan<int> prompt, RandomStream rng)
@@ -116,6 +136,10 @@ internal sealed class SequenceSampler
                     var t = _model.SampleNext(history.AsSpan(0, n), rng);
                     next = masked && t == boundary ? -1 : t;
                 }
+            }
+            else if (_markedPlain)
+            {
+                next = DrawMarked(history.AsSpan(0, n), masked, rng);
             }
             if (next < 0)
             {
@@ -168,6 +192,30 @@ internal sealed class SequenceSampler
             beams = next.OrderByDescending(b => b.Score).Take(width).ToList();
         }
         return beams[0].Tokens;
+    }
+
+    /// <summary>
+    /// A draw ∝ p·e^(δ·green) by rejection from the model's own draws (a red token is kept with chance e^(−δ)), or −1
+    /// after <see cref="MaxRejections"/> failures; the caller then draws from the full distribution, which keeps it exact.
+    /// </summary>
+    private int DrawMarked(ReadOnlySpan<int> history, bool masked, RandomStream rng)
+    {
+        var green = _green!;
+        var seeded = history.Length >= green.Window;
+        var seed = seeded ? green.Seed(history) : 0;
+        for (var tries = 0; tries < MaxRejections; tries++)
+        {
+            var t = _model.SampleNext(history, rng);
+            if (masked && t == _model.Boundary)
+            {
+                continue;
+            }
+            if (!seeded || green.IsGreen(seed, t) || rng.NextDouble() * _boost < 1)
+            {
+                return t;
+            }
+        }
+        return -1;
     }
 
     private void Mark(ReadOnlySpan<int> tokens, int delta)
@@ -233,7 +281,10 @@ internal sealed class SequenceSampler
         return chosen;
     }
 
-    /// <summary>A draw ∝ base^(1/T) among tokens not listed explicitly: rejection, then a scan if that keeps failing.</summary>
+    /// <summary>e^(δ/T) for a green token of the current step, else 1.</summary>
+    private double Boost(int t) => _marked && _green!.IsGreen(_seed, t) ? _boost : 1;
+
+    /// <summary>A draw ∝ base^(1/T) (times the green boost) among tokens not listed explicitly: rejection, then a scan if that keeps failing.</summary>
     private int DrawImplicit(RandomStream rng)
     {
         for (var tries = 0; tries < MaxRejections; tries++)
@@ -241,7 +292,7 @@ internal sealed class SequenceSampler
             var t = _cumPow.AsSpan().BinarySearch(rng.NextDouble() * _powBaseTotal);
             t = t < 0 ? ~t : t + 1;
             t = Math.Min(t, _cumPow.Length - 1);
-            if (!_explicit[t] && _powBase[t] > 0)
+            if (!_explicit[t] && _powBase[t] > 0 && (!_marked || _green!.IsGreen(_seed, t) || rng.NextDouble() * _boost < 1))
             {
                 return t;
             }
@@ -249,7 +300,7 @@ internal sealed class SequenceSampler
         var rest = 0.0;
         for (var t = 0; t < _powBase.Length; t++)
         {
-            rest += _explicit[t] ? 0 : _powBase[t];
+            rest += _explicit[t] ? 0 : _powBase[t] * Boost(t);
         }
         var x = rng.NextDouble() * rest;
         var last = -1;
@@ -260,7 +311,7 @@ internal sealed class SequenceSampler
                 continue;
             }
             last = t;
-            x -= _powBase[t];
+            x -= _powBase[t] * Boost(t);
             if (x < 0)
             {
                 return t;
@@ -278,6 +329,8 @@ internal sealed class SequenceSampler
     {
         _model.Next(history, _dist);
         EnsureCache();
+        _marked = _green is not null && history.Length >= _green.Window;
+        _seed = _marked ? _green!.Seed(history) : 0;
         _explicitTokens.Clear();
         _explicitWeights.Clear();
         foreach (var t in _dist.Tokens)
@@ -298,6 +351,7 @@ internal sealed class SequenceSampler
         }
         var explicitMass = 0.0;
         var explicitPow = 0.0;
+        var explicitGreenPow = 0.0;
         for (var j = 0; j < _explicitTokens.Count; j++)
         {
             var t = _explicitTokens[j];
@@ -305,11 +359,39 @@ internal sealed class SequenceSampler
             var p = _dist.Probability(t);
             var exponent = _invT * (_inHistory[t] > 0 ? _options.RepetitionPenalty : 1);
             var w = (masked && t == boundary) || p <= 0 ? 0 : exponent == 1 ? p : Math.Exp(exponent * Math.Log(p));
+            if (_marked && _green!.IsGreen(_seed, t))
+            {
+                w *= _boost;
+                explicitGreenPow += _powBase[t];
+            }
             _explicitWeights.Add(w);
             explicitMass += w;
         }
-        var implicitMass = _dist.Lambda <= 0 ? 0 : Math.Pow(_dist.Lambda, _invT) * Math.Max(0, _powBaseTotal - explicitPow);
+        var rest = Math.Max(0, _powBaseTotal - explicitPow);
+        if (_marked)
+        {
+            rest += (_boost - 1) * Math.Max(0, GreenPow() - explicitGreenPow);
+        }
+        var implicitMass = _dist.Lambda <= 0 ? 0 : Math.Pow(_dist.Lambda, _invT) * rest;
         return (explicitMass, implicitMass);
+    }
+
+    /// <summary>Σ base(w)^(1/T) over the current step's green list, computed once per context seed and base.</summary>
+    private double GreenPow()
+    {
+        if (!_greenPow.TryGetValue(_seed, out var sum))
+        {
+            for (var t = 0; t < _powBase.Length; t++)
+            {
+                sum += _powBase[t] > 0 && _green!.IsGreen(_seed, t) ? _powBase[t] : 0;
+            }
+            if (_greenPow.Count >= 1 << 16)
+            {
+                _greenPow.Clear();
+            }
+            _greenPow[_seed] = sum;
+        }
+        return sum;
     }
 
     private void AddExplicit(int t)
@@ -342,32 +424,61 @@ internal sealed class SequenceSampler
         var scale = _dist.Lambda <= 0 ? 0 : Math.Pow(_dist.Lambda, _invT);
         var target = p * total;
         var cumulative = 0.0;
-        int a = 0, b = 0;
+        // Three lists by falling weight, merged: explicit tokens, and implicit red and green ones in base order (the
+        // boost keeps each colour's order; unmarked, every implicit token walks the first list and the green one is empty).
+        int a = 0, b = 0, c = 0;
         while (_candidates.Count < limit && (cumulative < target || _candidates.Count == 0))
         {
-            while (b < _powOrder.Length && (_explicit[_powOrder[b]] || scale * _powBase[_powOrder[b]] <= 0))
-            {
-                b++;
-            }
             var we = a < order.Count ? _explicitWeights[order[a]] : -1;
-            var wi = b < _powOrder.Length && scale > 0 ? scale * _powBase[_powOrder[b]] : -1;
-            if (we < 0 && wi < 0)
+            var wi = NextImplicit(ref b, scale, green: false);
+            var wg = _marked ? NextImplicit(ref c, scale, green: true) : -1;
+            if (we < 0 && wi < 0 && wg < 0)
             {
                 break;
             }
-            if (we >= wi)
+            if (we >= wi && we >= wg)
             {
                 _candidates.Add((_explicitTokens[order[a++]], we));
                 cumulative += we;
             }
-            else
+            else if (wi >= wg)
             {
                 _candidates.Add((_powOrder[b++], wi));
                 cumulative += wi;
             }
+            else
+            {
+                _candidates.Add((_powOrder[c++], wg));
+                cumulative += wg;
+            }
         }
         ClearExplicit();
         return total;
+    }
+
+    /// <summary>
+    /// The weight of the first implicit token at or after position <paramref name="b"/> of the base order (of the
+    /// given colour when the step is marked), moving <paramref name="b"/> to it; −1 when there is none.
+    /// </summary>
+    private double NextImplicit(ref int b, double scale, bool green)
+    {
+        for (; b < _powOrder.Length; b++)
+        {
+            var t = _powOrder[b];
+            if (_explicit[t] || scale * _powBase[t] <= 0)
+            {
+                continue;
+            }
+            if (!_marked)
+            {
+                return scale * _powBase[t];
+            }
+            if (_green!.IsGreen(_seed, t) == green)
+            {
+                return scale * _powBase[t] * (green ? _boost : 1);
+            }
+        }
+        return -1;
     }
 
     /// <summary>
@@ -428,6 +539,7 @@ internal sealed class SequenceSampler
             _cumPow[t] = z;
         }
         _powBaseTotal = z;
+        _greenPow.Clear();
         _powOrder = _dist.BaseOrder ?? Enumerable.Range(0, baseP.Length).OrderByDescending(t => baseP[t]).ThenBy(t => t).ToArray();
     }
 }

@@ -12,7 +12,7 @@ namespace CollapseLab.Families.NGram;
 public sealed record NGramFamily(int Order, NGramSmoothing Smoothing, double Alpha, SamplingOptions Sampling) : IFamily, IFixedOrder
 {
     public static FamilyRegistration Registration { get; } = new("ngram", Read,
-        [Capabilities.SequenceLogProb],
+        [Capabilities.SequenceLogProb, Capabilities.Watermarkable],
         "data: { source: zipf, vocab: 50, order: 2, block: 8, train: 20, test: 20 }\nmodel: { family: ngram, order: 2 }");
 
     public string Name => "ngram";

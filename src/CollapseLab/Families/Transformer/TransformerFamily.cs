@@ -24,7 +24,7 @@ public sealed record TransformerFamily(
     SamplingOptions Sampling) : IFamily, ISavedModels
 {
     public static FamilyRegistration Registration { get; } = new("transformer", Read,
-        [Capabilities.SequenceLogProb, Capabilities.SavedWeights],
+        [Capabilities.SequenceLogProb, Capabilities.Watermarkable, Capabilities.SavedWeights],
         "data: { source: zipf, vocab: 30, order: 1, block: 16, train: 16, test: 16 }\nmodel: { family: transformer, layers: 1, heads: 2, width: 16, context: 16, steps: 4 }");
 
     /// <summary>200 steps of 32 sequences, AdamW with weight decay 0.1; early stopping on 64 real blocks, patience 3.</summary>
