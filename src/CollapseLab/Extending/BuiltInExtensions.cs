@@ -20,6 +20,7 @@ internal static class BuiltInExtensions
         .WithFamily(Families.NGram.NGramFamily.Registration)
         .WithFamily(Families.Vae.VaeFamily.Registration)
         .WithFamily(Families.Transformer.TransformerFamily.Registration)
+        .WithFamily(Families.Diffusion.DiffusionFamily.Registration)
         .WithSource(new("gaussian", (data, _, _) => GaussianSource.Read(data)))
         .WithSource(new("csv", CsvSource.Read, "a CSV file"))
         .WithSource(new("linear", (data, _, _) => LinearSource.Read(data)))
@@ -29,6 +30,7 @@ internal static class BuiltInExtensions
         .WithSource(new("circles", (data, _, _) => ShapeSources.Circles(data)))
         .WithSource(new("swiss_roll", (data, _, _) => ShapeSources.SwissRoll(data)))
         .WithSource(new("mixture", (data, _, _) => MixtureSource.Read(data)))
+        .WithSource(new("grid", (data, _, _) => GridSource.Read(data)))
         .WithSource(new("text", TextSources.ReadText, "a UTF-8 text file or a folder of them"))
         .WithSource(new("wikitext", TextSources.ReadWikiText, "the folder of WikiText's raw release"))
         .WithSource(new("kjv", TextSources.ReadKjv))
@@ -60,6 +62,8 @@ internal static class BuiltInExtensions
         .WithMetric(new PrecisionMetric(5))
         .WithMetric(new RecallMetric(5))
         .WithMetric(new ModeCoverageMetric())
+        .WithMetric(new HallucinationRateMetric())
+        .WithMetric(new TrajectoryVarianceMetric())
         .WithMetric(new L2ToRealMetric())
         .WithMetric(new L2ToModel0Metric())
         .WithMetric(new MinComponentWeightMetric())
@@ -88,5 +92,6 @@ internal static class BuiltInExtensions
         .WithMetric(new FeaturePrecisionRecallMetric(recall: true))
         .WithMetric(new PixelVarianceMetric())
         .WithMetric(new ClassifierAccuracyMetric())
-        .WithCuration(new("dedup", DedupStep.Read, "drops exact duplicates within a generation's samples"));
+        .WithCuration(new("dedup", DedupStep.Read, "drops exact duplicates within a generation's samples"))
+        .WithCuration(new("trajectory-variance", TrajectoryVarianceStep.Read, "keeps the samples whose x̂₀ varies least over the last reverse steps (select: random for the control)"));
 }
