@@ -7,6 +7,7 @@ using BenchmarkDotNet.Running;
 //   ngram-cpu [rounds]                   n-gram fit and sampling phases on the King James text (../shared/peers/ngram.py)
 //   sgemm [seconds]                      managed vs OpenBLAS SGEMM, n = 256..2048, interleaved medians
 //   trainstep [seconds]                  VAE and transformer training steps, OpenBLAS vs managed, interleaved medians
+//   denoiser [seconds]                   diffusion denoiser training and sampling steps (bench/peers/diffusion_torch.py)
 switch (args)
 {
     case ["--loop-throughput", ..]:
@@ -20,6 +21,9 @@ switch (args)
         break;
     case ["trainstep", ..]:
         CollapseLab.Benchmarks.Tensors.TrainStepTimer.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10);
+        break;
+    case ["denoiser", ..]:
+        CollapseLab.Benchmarks.Diffusion.DenoiserStepTimer.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
         break;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -102,7 +102,7 @@ public sealed class DiffusionModel : ITrajectoryVariance
     }
 
     /// <summary>Mean ‖ε − ε_θ(x_t, t)‖²/D on standardised rows at the given steps and noise: the training loss.</summary>
-    internal static Tensor NoiseLoss(Denoiser network, NoiseSchedule schedule, float[] x0, int n, ReadOnlySpan<int> t, Tensor eps)
+    public static Tensor NoiseLoss(Denoiser network, NoiseSchedule schedule, float[] x0, int n, ReadOnlySpan<int> t, Tensor eps)
     {
         var d = network.Dim;
         var xt = Tensor.Zeros(n, d);

@@ -56,9 +56,10 @@ public class DiffusionFamilyTests
         var onModes = new RowBatch([-0.5, -0.5, 0.5, -0.5, -0.5, 0.5, 0.5, 0.5], 2);
         var between = new RowBatch([0, -0.5, 0, 0.5, -0.5, 0, 0.5, 0], 2);
         var key = new StreamKey(4, 0, 0, Purpose.Curation);
-        var on = model.TrajectoryVariance(Repeat(onModes, 50), model.DefaultTrajectorySteps * 3, key, 2).Average();
-        var off = model.TrajectoryVariance(Repeat(between, 50), model.DefaultTrajectorySteps * 3, key, 2).Average();
-        Assert.True(off > 2 * on, $"mean x̂₀ variance between modes {off:G4} vs on modes {on:G4}");
+        var on = model.TrajectoryVariance(Repeat(onModes, 50), model.DefaultTrajectorySteps, key, 2).Average();
+        var off = model.TrajectoryVariance(Repeat(between, 50), model.DefaultTrajectorySteps, key, 2).Average();
+        // measured 2.6 times at k = T/10 = 10; 1.5 leaves room for another GEMM's rounding
+        Assert.True(off > 1.5 * on, $"mean x̂₀ variance between modes {off:G4} vs on modes {on:G4}");
     }
 
     [Fact]
