@@ -37,7 +37,7 @@ public class NGramBenchmarks
         _verses = TextSources.KjvChapters().SelectMany(c => c.Split('\n', StringSplitOptions.RemoveEmptyEntries)).ToList();
         _batch = Tokenize();
         _model = Fit(_batch);
-        _generator = (NGramModel)new NGramFamily(3, NGramSmoothing.KneserNey, 0, new SamplingOptions(1, 0, 1, 1, 1, 0, 4096, false, 0))
+        _generator = (NGramModel)new NGramFamily(3, NGramSmoothing.KneserNey, 0, new SamplingOptions { MaxLength = 4096 })
             .Fit(_batch, new FitContext(0, new StreamKey(0, 0, 0, Purpose.Fit), 1, null, null, _batch));
         Console.WriteLine($"// KJV: {_verses.Count:N0} verses, {_batch.TokenCount:N0} tokens (+{_batch.Count:N0} end-of-verse), V={_batch.Tokenizer!.VocabularySize:N0}, {_model.EntryCount:N0} n-gram entries (all orders)");
     }
