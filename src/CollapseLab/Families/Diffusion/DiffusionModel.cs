@@ -125,14 +125,17 @@ public sealed class DiffusionModel : ITrajectoryVariance
     }
 
     /// <summary>Standardised floats for data rows.</summary>
-    internal float[] FromData(ReadOnlySpan<double> rows)
+    internal float[] FromData(ReadOnlySpan<double> rows) => Standardise(rows, Shift, Scale);
+
+    /// <summary>(x − shift)/scale per coordinate; 0 where the scale is 0.</summary>
+    internal static float[] Standardise(ReadOnlySpan<double> rows, double[] shift, double[] scale)
     {
-        var d = Shift.Length;
+        var d = shift.Length;
         var x = new float[rows.Length];
         for (var j = 0; j < rows.Length; j++)
         {
-            var s = Scale[j % d];
-            x[j] = s == 0 ? 0f : (float)((rows[j] - Shift[j % d]) / s);
+            var s = scale[j % d];
+            x[j] = s == 0 ? 0f : (float)((rows[j] - shift[j % d]) / s);
         }
 
         return x;

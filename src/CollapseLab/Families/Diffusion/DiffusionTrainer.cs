@@ -32,10 +32,8 @@ internal static class DiffusionTrainer
 
         var (shift, scale) = start is null ? Standardisation(train, rows, o.Image) : (start.Shift, start.Scale);
         var schedule = NoiseSchedule.Create(o.Schedule, o.Timesteps);
-        // Standardised only for the scale; the model made here is never returned.
-        var scaler = new DiffusionModel(network, schedule, o.Sampler, o.Image, shift, scale, o.TrajectorySteps, TrainingReport.Loaded, context.Compute);
-        var x0 = scaler.FromData(train.Values);
-        float[]? validation = held is null ? null : scaler.FromData(((RowBatch)context.RealPool.Compose([new BatchPart(context.RealPool, held)])).Values);
+        var x0 = DiffusionModel.Standardise(train.Values, shift, scale);
+        float[]? validation = held is null ? null : DiffusionModel.Standardise(((RowBatch)context.RealPool.Compose([new BatchPart(context.RealPool, held)])).Values, shift, scale);
 
         // The same steps and noise at every evaluation and every generation.
         var validationNoise = (context.Stream with { Generation = 0 }).Named("validation").Named("noise");
