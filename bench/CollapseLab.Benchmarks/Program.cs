@@ -9,6 +9,7 @@ using BenchmarkDotNet.Running;
 //   trainstep [seconds]                  VAE and transformer training steps, OpenBLAS vs managed, interleaved medians
 //   curation [rounds]                    curation steps at the sizes (near-dedup, MinHash, matching)
 //   watermark [rounds]                   watermarked vs plain trigram sampling, and z-test throughput, on the King James text
+//   denoiser [seconds]                   diffusion denoiser training and sampling steps (bench/peers/diffusion_torch.py)
 switch (args)
 {
     case ["--loop-throughput", ..]:
@@ -28,6 +29,9 @@ switch (args)
         break;
     case ["watermark", ..]:
         CollapseLab.Benchmarks.Detection.WatermarkTimer.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+        break;
+    case ["denoiser", ..]:
+        CollapseLab.Benchmarks.Diffusion.DenoiserStepTimer.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
         break;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -16,7 +16,7 @@ public class GradientCheckTests(ITestOutputHelper output)
     public static TheoryData<string> AllOps()
     {
         var data = new TheoryData<string>();
-        foreach (var name in OpCases.Forward.Keys.Concat(OpCases.ExtraForward.Keys))
+        foreach (var name in OpCases.Forward.Keys.Concat(OpCases.ConvForward.Keys).Concat(OpCases.ExtraForward.Keys))
         {
             data.Add(name);
         }
@@ -28,7 +28,7 @@ public class GradientCheckTests(ITestOutputHelper output)
     [MemberData(nameof(AllOps))]
     public void Gradient_matches_finite_differences(string op)
     {
-        var f = OpCases.Forward.TryGetValue(op, out var fn) ? fn : OpCases.ExtraForward[op];
+        var f = OpCases.Forward.TryGetValue(op, out var fn) ? fn : OpCases.ConvForward.TryGetValue(op, out var conv) ? conv : OpCases.ExtraForward[op];
         var inputs = OpCases.GradCheckInputs(op);
         foreach (var t in inputs)
         {

@@ -10,12 +10,13 @@ namespace CollapseLab.Tensors.Tests;
 public class TorchAgreementTests(ITestOutputHelper output)
 {
     private const string OpsFile = "ops.safetensors";
+    private const string ConvFile = "conv_ops.safetensors";
     private const double Tolerance = 1e-4;
 
     public static TheoryData<string> TorchOps()
     {
         var data = new TheoryData<string>();
-        foreach (var name in OpCases.Forward.Keys)
+        foreach (var name in OpCases.Forward.Keys.Concat(OpCases.ConvForward.Keys))
         {
             data.Add(name);
         }
@@ -27,20 +28,30 @@ public class TorchAgreementTests(ITestOutputHelper output)
     [MemberData(nameof(TorchOps))]
     public void Op_matches_pytorch(string op)
     {
-        var fixture = Fixtures.Load(OpsFile);
+        var conv = OpCases.ConvForward.TryGetValue(op, out var convForward);
+        var file = conv ? ConvFile : OpsFile;
+        var fixture = Fixtures.Load(file);
         var inputs = Enumerable.Range(0, 4).Where(i => fixture.ContainsKey($"{op}.in{i}"))
-            .Select(i => Fixtures.Get(OpsFile, $"{op}.in{i}").WithGrad()).ToArray();
+            .Select(i => Fixtures.Get(file, $"{op}.in{i}").WithGrad()).ToArray();
         using var tape = new Tape();
-        var y = OpCases.Forward[op](inputs);
+        var y = conv ? convForward!(inputs) : OpCases.Forward[op](inputs);
         var expected = fixture[$"{op}.out"];
         Assert.Equal(expected.Length, y.Length);
         Compare.Close(output, $"{op} forward", y.Data, expected.Data, Tolerance);
-        var g = Fixtures.Get(OpsFile, $"{op}.g");
+        var g = Fixtures.Get(file, $"{op}.g");
         tape.Backward(Ops.Sum(Ops.Mul(y, Ops.Reshape(g, y.ShapeArray))));
         for (var i = 0; i < inputs.Length; i++)
         {
             Compare.Close(output, $"{op} grad of input {i}", inputs[i].Grad, fixture[$"{op}.grad{i}"].Data, Tolerance);
         }
+    }
+
+    [Fact]
+    public void Timestep_embedding_matches_pytorch()
+    {
+        var t = Fixtures.Get(ConvFile, "timestep_embedding.t").ToArray();
+        var y = Ops.TimestepEmbedding(t, 8);
+        Compare.Close(output, "timestep embedding", y.Data, Fixtures.Load(ConvFile)["timestep_embedding.out"].Data, Tolerance);
     }
 
     [Fact]

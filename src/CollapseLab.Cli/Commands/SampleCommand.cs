@@ -30,7 +30,7 @@ internal static class SampleCommand
         var png = new Option<string?>("--output", "-o") { Description = "PNG file for image samples, drawn as a grid (default: <run>/samples/<arm>-gen<g>.png)." };
         var threads = new Option<int>("--threads", "-j") { Description = "Threads for sampling; the samples are identical for any count.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var runs = CommonOptions.Runs();
-        var command = new Command("sample", "Draw samples from a model a run saved (a transformer or vae run with model.save_models: true): text is printed, images are written as a PNG grid.")
+        var command = new Command("sample", "Draw samples from a model a run saved (a transformer, vae or diffusion run with model.save_models: true): text is printed, images are written as a PNG grid.")
         {
             run, arm, generation, count, seed, temperature, topK, topP, beam, maxLength, format, png, threads, runs,
         };

@@ -396,4 +396,80 @@ internal static class Gradients
 
     // y = x·mask
     public static void Dropout(Tensor x, Tensor y, float[] mask) => TensorPrimitives.MultiplyAdd(y.Grad, mask, x.Grad, x.Grad);
+
+    // y = conv2d(x, weight, bias) = W·col + bias with col = im2col(x):
+    // dW = g·colᵀ, dcol = Wᵀ·g, dx = col2im(dcol), dbias = Σ g over (b, oh, ow); g laid out (OC, B·OH·OW)
+    public static void Conv2d(Tensor x, Tensor weight, Tensor? bias, Tensor y, ConvGeometry geometry, float[] col)
+    {
+        var gemm = Compute.Current.Gemm;
+        var oc = weight.Shape[0];
+        var p = geometry.OH * geometry.OW;
+        var g = Tape.Rent(oc * geometry.Columns, clear: false);
+        ConvKernels.ToChannelMajor(y.Grad, geometry.B, oc, p, g);
+        if (weight.RequiresGrad)
+        {
+            gemm.Sgemm(false, true, oc, geometry.Rows, geometry.Columns, 1f, g, geometry.Columns, col, geometry.Columns, 1f, weight.Grad, geometry.Rows);
+        }
+
+        if (x.RequiresGrad)
+        {
+            var dcol = Tape.Rent(geometry.Rows * geometry.Columns, clear: false);
+            gemm.Sgemm(true, false, geometry.Rows, geometry.Columns, oc, 1f, weight.Data, geometry.Rows, g, geometry.Columns, 0f, dcol, geometry.Columns);
+            var (dx, dxOffset) = x.GradArray();
+            ConvKernels.Col2ImAdd(geometry, dcol, dx, dxOffset);
+        }
+
+        if (bias is { RequiresGrad: true })
+        {
+            var db = bias.Grad;
+            for (var o = 0; o < oc; o++)
+            {
+                db[o] += Simd.Sum(g.AsSpan(o * geometry.Columns, geometry.Columns));
+            }
+        }
+    }
+
+    // y[b,c,i,j] = x[b,c,i/f,j/f]: dx[b,c,h,w] = Σ of g over its f×f block
+    public static void UpsampleNearest(Tensor x, Tensor y, int factor)
+    {
+        var (planes, h, w) = (x.Shape[0] * x.Shape[1], x.Shape[2], x.Shape[3]);
+        var yw = w * factor;
+        var g = y.Grad;
+        var dx = x.Grad;
+        for (var p = 0; p < planes; p++)
+        {
+            for (var i = 0; i < h * factor; i++)
+            {
+                var src = g.Slice((p * h * factor * yw) + (i * yw), yw);
+                var dst = dx.Slice((p * h * w) + (i / factor * w), w);
+                for (var j = 0; j < yw; j++)
+                {
+                    dst[j / factor] += src[j];
+                }
+            }
+        }
+    }
+
+    // y = group_norm(x, groups, weight, bias) with the saved mean and rstd
+    public static void GroupNorm(Tensor x, Tensor weight, Tensor bias, Tensor y, float[] mean, float[] rstd, int groups)
+    {
+        var (b, c) = (x.Shape[0], x.Shape[1]);
+        var (dy, dyOffset) = y.GradArray();
+        var (dx, dxOffset) = x.RequiresGrad ? x.GradArray() : (null, 0);
+        GroupNormKernels.Backward(x.Storage, x.Offset, weight.Data, mean, rstd, dy, dyOffset, dx, dxOffset,
+            weight.RequiresGrad ? weight.Grad : default, bias.RequiresGrad ? bias.Grad : default, b, c, x.Length / Math.Max(1, b * c), groups);
+    }
+
+    // y = x·σ(x): dx = g·σ(x)·(1 + x·(1 − σ(x)))
+    public static void Silu(Tensor x, Tensor y)
+    {
+        var xs = x.Data;
+        var g = y.Grad;
+        var dx = x.Grad;
+        for (var i = 0; i < dx.Length; i++)
+        {
+            var s = 1f / (1f + MathF.Exp(-xs[i]));
+            dx[i] += g[i] * s * (1f + (xs[i] * (1f - s)));
+        }
+    }
 }

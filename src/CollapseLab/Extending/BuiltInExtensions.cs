@@ -20,6 +20,7 @@ internal static class BuiltInExtensions
         .WithFamily(Families.NGram.NGramFamily.Registration)
         .WithFamily(Families.Vae.VaeFamily.Registration)
         .WithFamily(Families.Transformer.TransformerFamily.Registration)
+        .WithFamily(Families.Diffusion.DiffusionFamily.Registration)
         .WithSource(new("gaussian", (data, _, _) => Families.Gaussian.GaussianSource.Read(data)))
         .WithSource(new("csv", CsvSource.Read, "a CSV file"))
         .WithSource(new("linear", (data, _, _) => LinearSource.Read(data)))
@@ -29,6 +30,7 @@ internal static class BuiltInExtensions
         .WithSource(new("circles", (data, _, _) => ShapeSources.Circles(data)))
         .WithSource(new("swiss_roll", (data, _, _) => ShapeSources.SwissRoll(data)))
         .WithSource(new("mixture", (data, _, _) => Families.Mixture.MixtureSource.Read(data)))
+        .WithSource(new("grid", (data, _, _) => GridSource.Read(data)))
         .WithSource(new("text", TextSources.ReadText, "a UTF-8 text file or a folder of them"))
         .WithSource(new("wikitext", TextSources.ReadWikiText, "the folder of WikiText's raw release"))
         .WithSource(new("kjv", TextSources.ReadKjv))
@@ -61,6 +63,8 @@ internal static class BuiltInExtensions
         .WithMetric(new PrecisionMetric(5))
         .WithMetric(new RecallMetric(5))
         .WithMetric(new ModeCoverageMetric())
+        .WithMetric(new HallucinationRateMetric())
+        .WithMetric(new TrajectoryVarianceMetric())
         .WithMetric(new L2ToRealMetric())
         .WithMetric(new L2ToModel0Metric())
         .WithMetric(new MinComponentWeightMetric())
@@ -103,5 +107,6 @@ internal static class BuiltInExtensions
         .WithCuration(new("oracle", OracleDetectorStep.Read, "flags synthetic items by the provenance ledger (the perfect detector)"))
         .WithCuration(new("watermark", WatermarkDetectorStep.Read, "flags texts whose watermark z-score reaches a threshold"))
         .WithCuration(new("classifier", ClassifierDetectorStep.Read, "flags texts a logistic classifier, trained each generation on held-out real vs fresh samples, calls synthetic"))
-        .WithCuration(new("random", RandomDetectorStep.Read, "flags items at random at a given rate (the control)"));
+        .WithCuration(new("random", RandomDetectorStep.Read, "flags items at random at a given rate (the control)"))
+        .WithCuration(new("trajectory-variance", TrajectoryVarianceStep.Read, "keeps the samples whose x̂₀ varies least over the last reverse steps (select: random for the control)"));
 }

@@ -5,6 +5,8 @@ Writes, next to this script:
   ops.safetensors          per op: inputs (<op>.in0, …), upstream gradient <op>.g, output <op>.out and input
                            gradients <op>.grad0, … of loss = sum(out * g); integer ids are stored as F32.
   mlp_train.safetensors    a 8-16-4 ReLU MLP classifier: initial weights, data, and the losses of 10 Adam steps.
+  conv_ops.safetensors     the same layout for the convolution-network ops (conv2d, nearest upsampling, group norm,
+                           SiLU), plus timestep_embedding.t and timestep_embedding.out (no gradient: t is an input).
   gpt_train.safetensors    a 2-layer, 2-head, 16-wide GPT (nanoGPT layout, tied head): initial weights, 10 batches,
                            and the losses of 10 AdamW steps with grad-norm clipping.
 Run with Debian's python3-torch: /usr/bin/python3 make_fixtures.py
@@ -102,6 +104,40 @@ def ops_fixtures():
     save("ops.safetensors", out)
 
 
+def timestep_embedding(t, dim, max_period=10000.0):
+    """DDPM's sinusoidal embedding, [cos, sin] halves as in guided-diffusion's timestep_embedding."""
+    half = dim // 2
+    freqs = torch.exp(-math.log(max_period) * torch.arange(half, dtype=torch.float64) / half)
+    args = t.double()[:, None] * freqs[None]
+    return torch.cat([torch.cos(args), torch.sin(args)], dim=-1).float()
+
+
+def conv_fixtures():
+    torch.manual_seed(3)
+    r = torch.randn
+    cases = {
+        "conv2d": ([r(2, 3, 7, 6), r(4, 3, 3, 3), r(4)], lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1)),
+        "conv2d_same": ([r(2, 2, 5, 5), r(3, 2, 3, 3), r(3)], lambda x, w, b: F.conv2d(x, w, b, padding=1)),
+        "conv2d_1x1": ([r(1, 4, 3, 3), r(2, 4, 1, 1)], lambda x, w: F.conv2d(x, w)),
+        "upsample": ([r(2, 3, 3, 4)], lambda x: F.interpolate(x, scale_factor=2, mode="nearest")),
+        "group_norm": ([r(2, 6, 4, 3), 1 + 0.1 * r(6), 0.1 * r(6)], lambda x, w, b: F.group_norm(x, 3, w, b)),
+        "silu": ([r(3, 7) * 2], F.silu),
+    }
+    t = torch.tensor([0.0, 1.0, 17.0, 999.0])
+    out = {"timestep_embedding.t": t, "timestep_embedding.out": timestep_embedding(t, 8)}
+    for name, (inputs, fn) in cases.items():
+        inputs = [x.clone().requires_grad_(True) for x in inputs]
+        y = fn(*inputs)
+        g = r(*y.shape)
+        (y * g).sum().backward()
+        out[f"{name}.out"] = y
+        out[f"{name}.g"] = g
+        for i, x in enumerate(inputs):
+            out[f"{name}.in{i}"] = x
+            out[f"{name}.grad{i}"] = x.grad
+    save("conv_ops.safetensors", out)
+
+
 def mlp_fixture():
     torch.manual_seed(1)
     w = {"fc1.weight": torch.randn(16, 8) * 0.3, "fc1.bias": torch.randn(16) * 0.1,
@@ -175,6 +211,7 @@ def gpt_fixture():
 
 if __name__ == "__main__":
     ops_fixtures()
+    conv_fixtures()
     mlp_fixture()
     gpt_fixture()
     for f in sorted(os.listdir(HERE)):

@@ -44,6 +44,17 @@ internal static class OpCases
         ["transpose"] = x => Ops.Transpose(x[0], 1, 2),
     };
 
+    /// <summary>The convolution-network ops, named as in Fixtures/make_fixtures.py's conv_fixtures (conv_ops.safetensors).</summary>
+    public static readonly Dictionary<string, Func<Tensor[], Tensor>> ConvForward = new()
+    {
+        ["conv2d"] = x => Ops.Conv2d(x[0], x[1], x[2], stride: 2, padding: 1),
+        ["conv2d_same"] = x => Ops.Conv2d(x[0], x[1], x[2], padding: 1),
+        ["conv2d_1x1"] = x => Ops.Conv2d(x[0], x[1], null),
+        ["upsample"] = x => Ops.UpsampleNearest(x[0]),
+        ["group_norm"] = x => Ops.GroupNorm(x[0], 3, x[1], x[2]),
+        ["silu"] = x => Ops.Silu(x[0]),
+    };
+
     /// <summary>Ops checked only against finite differences (no PyTorch counterpart in the fixtures).</summary>
     public static readonly Dictionary<string, Func<Tensor[], Tensor>> ExtraForward = new()
     {
@@ -59,6 +70,9 @@ internal static class OpCases
         ["bmm_shared_ta"] = x => Ops.MatMul(x[0], x[1], transA: true),
         ["bce_sum_targets"] = x => Ops.BceWithLogits(x[0], x[1], Reduction.Sum),
         ["mean_axis0_keepdim"] = x => Ops.Mean(x[0], 0, keepDim: true),
+        ["conv2d_stride3_pad2"] = x => Ops.Conv2d(x[0], x[1], x[2], stride: 3, padding: 2),
+        ["upsample_3"] = x => Ops.UpsampleNearest(x[0], 3),
+        ["group_norm_rows"] = x => Ops.GroupNorm(x[0], 2, x[1], x[2]),
     };
 
     public static Tensor[] GradCheckInputs(string op) => op switch
@@ -92,6 +106,15 @@ internal static class OpCases
         "bmm_shared_ta" => [N(1, 2, 5, 3), N(2, 5, 4)],
         "bce_sum_targets" => [N(1, 3, 4), Uniform01(3, 4)],
         "mean_axis0_keepdim" => [N(1, 3, 4)],
+        "conv2d" => [N(1, 2, 3, 7, 6), N(2, 4, 3, 3, 3), N(3, 4)],
+        "conv2d_same" => [N(1, 2, 2, 5, 5), N(2, 3, 2, 3, 3), N(3, 3)],
+        "conv2d_1x1" => [N(1, 1, 4, 3, 3), N(2, 2, 4, 1, 1)],
+        "conv2d_stride3_pad2" => [N(1, 2, 2, 6, 5), N(2, 3, 2, 4, 3), N(3, 3)],
+        "upsample" => [N(1, 2, 3, 3, 4)],
+        "upsample_3" => [N(1, 1, 2, 2, 3)],
+        "group_norm" => [N(1, 2, 6, 4, 3), N(2, 6), N(3, 6)],
+        "group_norm_rows" => [N(1, 3, 4), N(2, 4), N(3, 4)],
+        "silu" => [N(1, 3, 7)],
         _ => throw new ArgumentException(op),
     };
 

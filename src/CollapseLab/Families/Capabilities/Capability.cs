@@ -32,5 +32,7 @@ public static class Capabilities
 
     public static readonly Capability SavedWeights = new("saved_weights", "fitted models saved to disk and read back", typeof(ISavedModels), OfFamily: true);
 
-    public static IReadOnlyList<Capability> All { get; } = [Density, Moments, GaussianForm, MixtureForm, LinearPredictor, SequenceLogProb, Watermarkable, SavedWeights];
+    public static readonly Capability TrajectoryVariance = new("trajectory_variance", "per-sample variance of the predicted clean sample over the last reverse steps (a diffusion model)", typeof(ITrajectoryVariance));
+
+    public static IReadOnlyList<Capability> All { get; } = [Density, Moments, GaussianForm, MixtureForm, LinearPredictor, SequenceLogProb, Watermarkable, SavedWeights, TrajectoryVariance];
 }

@@ -1,0 +1,143 @@
+using CollapseLab.Tensors.Autodiff;
+using CollapseLab.Tensors.Kernels;
+
+namespace CollapseLab.Tensors;
+
+public static partial class Ops
+{
+    /// <summary>
+    /// 2-D cross-correlation as nn.Conv2d: x (B,C,H,W), weight (OC,C,KH,KW), bias (OC) or null; y is (B,OC,OH,OW)
+    /// with OH = ⌊(H + 2·padding − KH)/stride⌋ + 1. Computed as im2col and one GEMM, W (OC, C·KH·KW) · col.
+    /// </summary>
+    public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0)
+    {
+        Shapes.RequireRank(x, 4, "conv2d", "input");
+        Shapes.RequireRank(weight, 4, "conv2d", "weight");
+        if (weight.Shape[1] != x.Shape[1])
+        {
+            throw new ArgumentException($"conv2d: input {Shapes.Format(x.Shape)} has {x.Shape[1]} channels but weight {Shapes.Format(weight.Shape)} expects {weight.Shape[1]}");
+        }
+
+        var oc = weight.Shape[0];
+        if (bias is not null && (bias.Rank != 1 || bias.Length != oc))
+        {
+            throw new ArgumentException($"conv2d: bias {Shapes.Format(bias.Shape)} does not match weight {Shapes.Format(weight.Shape)}");
+        }
+
+        if (stride < 1 || padding < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(stride), $"conv2d: stride {stride} must be ≥ 1 and padding {padding} ≥ 0");
+        }
+
+        var g = new ConvGeometry(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], weight.Shape[2], weight.Shape[3], stride, padding);
+        if (g.OH < 1 || g.OW < 1)
+        {
+            throw new ArgumentException($"conv2d: a {g.KH}×{g.KW} kernel with padding {padding} does not fit input {Shapes.Format(x.Shape)}");
+        }
+
+        var col = Tape.Rent(g.Rows * g.Columns, clear: false);
+        ConvKernels.Im2Col(g, x.Storage, x.Offset, col);
+        // product is (OC, B·OH·OW)
+        var product = Tape.Rent(oc * g.Columns, clear: false);
+        Compute.Current.Gemm.Sgemm(false, false, oc, g.Columns, g.Rows, 1f, weight.Data, g.Rows, col, g.Columns, 0f, product, g.Columns);
+        var y = Tensor.Uninitialized(g.B, oc, g.OH, g.OW);
+        ConvKernels.ToBatchMajor(product, g.B, oc, g.OH * g.OW, bias is null ? default : bias.Data, y.Data);
+        Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];
+        return Tape.Add(y, inputs, () => Gradients.Conv2d(x, weight, bias, y, g, col));
+    }
+
+    /// <summary>Nearest-neighbour upsampling of x (B,C,H,W) by an integer factor: y[b,c,i,j] = x[b,c,⌊i/f⌋,⌊j/f⌋].</summary>
+    public static Tensor UpsampleNearest(Tensor x, int factor = 2)
+    {
+        Shapes.RequireRank(x, 4, "upsample", "input");
+        ArgumentOutOfRangeException.ThrowIfLessThan(factor, 1);
+        var (planes, h, w) = (x.Shape[0] * x.Shape[1], x.Shape[2], x.Shape[3]);
+        var y = Tensor.Uninitialized(x.Shape[0], x.Shape[1], h * factor, w * factor);
+        var xs = x.Data;
+        var ys = y.Data;
+        var yw = w * factor;
+        for (var p = 0; p < planes; p++)
+        {
+            for (var i = 0; i < h * factor; i++)
+            {
+                var src = xs.Slice((p * h * w) + (i / factor * w), w);
+                var dst = ys.Slice((p * h * factor * yw) + (i * yw), yw);
+                for (var j = 0; j < yw; j++)
+                {
+                    dst[j] = src[j / factor];
+                }
+            }
+        }
+
+        return Tape.Add(y, [x], () => Gradients.UpsampleNearest(x, y, factor));
+    }
+
+    /// <summary>
+    /// Group norm as nn.GroupNorm: x (B,C,…) with C divisible by <paramref name="groups"/>; each sample's groups of
+    /// C/G channels are normalised over their values, then scaled by weight (C) and shifted by bias (C).
+    /// </summary>
+    public static Tensor GroupNorm(Tensor x, int groups, Tensor weight, Tensor bias, float eps = 1e-5f)
+    {
+        if (x.Rank < 2)
+        {
+            throw new ArgumentException($"group_norm: input {Shapes.Format(x.Shape)} needs a batch and a channel axis");
+        }
+
+        var (b, c) = (x.Shape[0], x.Shape[1]);
+        if (groups < 1 || c % groups != 0)
+        {
+            throw new ArgumentException($"group_norm: {c} channels do not split into {groups} groups");
+        }
+
+        if (weight.Length != c || bias.Length != c)
+        {
+            throw new ArgumentException(
+                $"group_norm: input {Shapes.Format(x.Shape)} needs weight and bias of ({c},), got {Shapes.Format(weight.Shape)} and {Shapes.Format(bias.Shape)}");
+        }
+
+        var s = x.Length / Math.Max(1, b * c);
+        var y = Tensor.Uninitialized(x.ShapeArray);
+        var mean = Tape.Rent(b * groups, clear: false);
+        var rstd = Tape.Rent(b * groups, clear: false);
+        GroupNormKernels.Forward(x.Storage, x.Offset, weight.Data, bias.Data, y.Storage, y.Offset, mean, rstd, b, c, s, groups, eps);
+        return Tape.Add(y, [x, weight, bias], () => Gradients.GroupNorm(x, weight, bias, y, mean, rstd, groups));
+    }
+
+    /// <summary>SiLU (swish): y = x·σ(x).</summary>
+    public static Tensor Silu(Tensor x)
+    {
+        var y = Tensor.Uninitialized(x.ShapeArray);
+        System.Numerics.Tensors.TensorPrimitives.Sigmoid(x.Data, y.Data);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(x.Data, y.Data, y.Data);
+        return Tape.Add(y, [x], () => Gradients.Silu(x, y));
+    }
+
+    /// <summary>
+    /// The sinusoidal timestep embedding of DDPM (as in guided-diffusion): for each t, (dim) values
+    /// [cos(t·f₀) … cos(t·f_{h−1}), sin(t·f₀) … sin(t·f_{h−1})] with h = dim/2 and f_i = maxPeriod^(−i/h); a
+    /// constant input, so no gradient. The result is (len(t), dim).
+    /// </summary>
+    public static Tensor TimestepEmbedding(ReadOnlySpan<float> t, int dim, float maxPeriod = 10_000f)
+    {
+        if (dim < 2 || dim % 2 != 0)
+        {
+            throw new ArgumentException($"timestep_embedding: dim {dim} must be even and at least 2");
+        }
+
+        var half = dim / 2;
+        var y = Tensor.Uninitialized(t.Length, dim);
+        var ys = y.Data;
+        for (var i = 0; i < half; i++)
+        {
+            var f = Math.Exp(-Math.Log(maxPeriod) * i / half);
+            for (var r = 0; r < t.Length; r++)
+            {
+                var a = t[r] * f;
+                ys[(r * dim) + i] = (float)Math.Cos(a);
+                ys[(r * dim) + half + i] = (float)Math.Sin(a);
+            }
+        }
+
+        return y;
+    }
+}
