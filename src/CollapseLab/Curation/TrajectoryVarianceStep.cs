@@ -59,6 +59,6 @@ public sealed class TrajectoryVarianceStep(double keep, int? steps, bool random)
         }
 
         Array.Sort(kept);
-        return new CurationOutcome(samples.Compose([new BatchPart(samples, kept)]));
+        return CurationOutcome.Keep(samples, kept);
     }
 }
