@@ -106,7 +106,7 @@ internal static class BuiltInExtensions
         .WithMetric(new Detection.WatermarkZMetric(Detection.WatermarkZMetric.Kind.CorpusDedup))
         .WithCuration(new("oracle", OracleDetectorStep.Read, "flags synthetic items by the provenance ledger (the perfect detector)"))
         .WithCuration(new("watermark", WatermarkDetectorStep.Read, "flags texts whose watermark z-score reaches a threshold"))
-        .WithCuration(new("classifier", ClassifierDetectorStep.Read, "flags texts a logistic classifier, trained each generation on held-out real vs fresh samples, calls synthetic"))
+        .WithCuration(new("classifier", ClassifierDetectorStep.Read, "flags texts or rows a logistic or MLP classifier, trained each generation on held-out real vs fresh samples, calls synthetic"))
         .WithCuration(new("random", RandomDetectorStep.Read, "flags items at random at a given rate (the control)"))
         .WithCuration(new("trajectory-variance", TrajectoryVarianceStep.Read, "keeps the samples whose x̂₀ varies least over the last reverse steps (select: random for the control)"));
 }

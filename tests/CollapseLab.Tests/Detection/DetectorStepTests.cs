@@ -110,6 +110,37 @@ public class DetectorStepTests
         }
     }
 
+    /// <summary>
+    /// Rows: a Gaussian refitted on pools half real two-mode mixture rows, half its own samples (same mean and
+    /// covariance). The logistic detector's AUC stays within 4 standard errors of ½ (no linear rule separates them);
+    /// the MLP's is far above it, and at a 5% target its FPR stays within 4 binomial SEs of 5%.
+    /// </summary>
+    [Fact]
+    public void OnRowsAnMlpSeesWhatALinearDetectorCannot()
+    {
+        var spec = TestSpecs.Load("seed: 1\ngenerations: 2\nreplicates: 2\n"
+            + "data: { source: mixture, weights: [0.5, 0.5], means: [[-2.5, 0], [2.5, 0]], covariances: [[[0.5, 0], [0, 0.5]], [[0.5, 0], [0, 0.5]]], train: 1000, test: 2000 }\n"
+            + "model: { family: gaussian }\nsamples_per_generation: 1000\npolicy: { kind: contaminated, rate: 0.5, size: 1000 }\nmetrics: [real_share]\n"
+            + "arms:\n  - { name: logistic, curation: [{ step: classifier, target_fpr: 0.05, train: 500 }] }\n"
+            + "  - { name: mlp, curation: [{ step: classifier, model: mlp, hidden: 16, target_fpr: 0.05, train: 500 }] }\n");
+        var results = TestSpecs.Run(spec);
+        var aucSe = Math.Sqrt((500.0 + 500 + 1) / (12.0 * 500 * 500)); // the Mann–Whitney SE under no separation
+        var fprSe = Math.Sqrt(0.05 * 0.95 / 500);
+        foreach (var result in results)
+        {
+            var m = Measures(result, spec.Generations);
+            if (spec.Arms[result.Arm].Name == "logistic")
+            {
+                Assert.InRange(m["auc"], 0.5 - 4 * aucSe, 0.5 + 4 * aucSe);
+            }
+            else
+            {
+                Assert.True(m["auc"] > 0.7, $"mlp auc {m["auc"]}");
+                Assert.InRange(m["fpr"], 0.05 - 4 * fprSe, 0.05 + 4 * fprSe);
+            }
+        }
+    }
+
     [Fact]
     public void AucCountsTiesAsHalf()
     {
@@ -124,6 +155,10 @@ public class DetectorStepTests
     [InlineData("{ curation: [{ step: watermark, threshold: 4, target_fpr: 0.01 }] }", "target_fpr", "not both")]
     [InlineData("{ curation: [{ step: random, rate: 1.5 }] }", "rate", "at most 1")]
     [InlineData("{ curation: [{ step: oracle, action: keep }] }", "action", "drop, reweight")]
+    [InlineData("{ curation: [{ step: classifier, model: forest }] }", "model", "logistic, mlp")]
+    [InlineData("{ curation: [{ step: classifier, model: mlp, hidden: 0 }] }", "hidden", "between 1 and 1024")]
+    [InlineData("{ curation: [{ step: classifier, reference: model1 }] }", "reference", "model0, model")]
+    [InlineData("{ data: { source: zipf, vocab: 50, block: 8, train: 40, test: 3 }, curation: [classifier] }", "curation[0]", "at least 4 held-out")]
     public void BadDetectorSteps(string arm, string key, string message)
     {
         var folder = TestSpecs.TempDirectory();

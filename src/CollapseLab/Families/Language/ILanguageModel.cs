@@ -24,6 +24,25 @@ public interface ILanguageModel : IModel
     /// <summary>One exact draw from p(· | history) (the fast path of plain sampling).</summary>
     int SampleNext(ReadOnlySpan<int> history, RandomStream rng);
 
+    /// <summary>
+    /// Draws from p(· | history) until <paramref name="filter"/> accepts, at most <paramref name="tries"/> times; −1
+    /// when none is accepted. The draws are those of calling <see cref="SampleNext"/> repeatedly, in the same order;
+    /// a model whose context lookup dominates a draw overrides this to look it up once per token.
+    /// </summary>
+    int SampleNextAccepted<TFilter>(ReadOnlySpan<int> history, RandomStream rng, ref TFilter filter, int tries)
+        where TFilter : struct, IProposalFilter
+    {
+        for (var i = 0; i < tries; i++)
+        {
+            var t = SampleNext(history, rng);
+            if (filter.Accept(t, rng))
+            {
+                return t;
+            }
+        }
+        return -1;
+    }
+
     /// <summary>The distribution over single tokens the model was fitted to (its unigram marginal), summing to 1.</summary>
     ReadOnlySpan<double> Unigram { get; }
 

@@ -129,17 +129,9 @@ internal sealed class SequenceSampler
         {
             var masked = step < _minLength;
             var next = -1;
-            if (_options.IsPlain)
+            if (_options.IsPlain || _markedPlain)
             {
-                for (var tries = 0; tries < MaxRejections && next < 0; tries++)
-                {
-                    var t = _model.SampleNext(history.AsSpan(0, n), rng);
-                    next = masked && t == boundary ? -1 : t;
-                }
-            }
-            else if (_markedPlain)
-            {
-                next = DrawMarked(history.AsSpan(0, n), masked, rng);
+                next = DrawPlain(history.AsSpan(0, n), masked, rng);
             }
             if (next < 0)
             {
@@ -195,27 +187,22 @@ internal sealed class SequenceSampler
     }
 
     /// <summary>
-    /// A draw ∝ p·e^(δ·green) by rejection from the model's own draws (a red token is kept with chance e^(−δ)), or −1
-    /// after <see cref="MaxRejections"/> failures; the caller then draws from the full distribution, which keeps it exact.
+    /// A draw from the model's own distribution (without the boundary while <paramref name="masked"/>), ∝ p·e^(δ·green)
+    /// under a watermark by rejection (a red token is kept with chance e^(−δ)), or −1 after <see cref="MaxRejections"/>
+    /// failures; the caller then draws from the full distribution, which keeps it exact.
     /// </summary>
-    private int DrawMarked(ReadOnlySpan<int> history, bool masked, RandomStream rng)
+    private int DrawPlain(ReadOnlySpan<int> history, bool masked, RandomStream rng)
     {
-        var green = _green!;
-        var seeded = history.Length >= green.Window;
-        var seed = seeded ? green.Seed(history) : 0;
-        for (var tries = 0; tries < MaxRejections; tries++)
-        {
-            var t = _model.SampleNext(history, rng);
-            if (masked && t == _model.Boundary)
-            {
-                continue;
-            }
-            if (!seeded || green.IsGreen(seed, t) || rng.NextDouble() * _boost < 1)
-            {
-                return t;
-            }
-        }
-        return -1;
+        var green = _green is { } g && history.Length >= g.Window ? g : null;
+        var filter = new PlainFilter(masked ? _model.Boundary : -1, green, green?.Seed(history) ?? 0, _boost);
+        return _model.SampleNextAccepted(history, rng, ref filter, MaxRejections);
+    }
+
+    /// <summary>Refuses a masked boundary; keeps a green token, and a red one with chance 1/boost (no list: keeps all).</summary>
+    private readonly struct PlainFilter(int refused, GreenList? green, ulong seed, double boost) : IProposalFilter
+    {
+        public bool Accept(int token, RandomStream rng) =>
+            token != refused && (green is null || green.IsGreen(seed, token) || rng.NextDouble() * boost < 1);
     }
 
     private void Mark(ReadOnlySpan<int> tokens, int delta)

@@ -256,8 +256,30 @@ public sealed class NGramModel : ILanguageModel
     public int SampleNext(ReadOnlySpan<int> history, RandomStream rng)
     {
         Span<NGramContext> chain = stackalloc NGramContext[Order];
-        var depth = Chain(history, chain);
-        for (var d = depth - 1; d >= -1; d--)
+        return DrawFrom(chain[..Chain(history, chain)], rng);
+    }
+
+    /// <summary>The context chain is looked up once for all proposals: the lookup, not the draw, is what a token costs.</summary>
+    public int SampleNextAccepted<TFilter>(ReadOnlySpan<int> history, RandomStream rng, ref TFilter filter, int tries)
+        where TFilter : struct, IProposalFilter
+    {
+        Span<NGramContext> chain = stackalloc NGramContext[Order];
+        chain = chain[..Chain(history, chain)];
+        for (var i = 0; i < tries; i++)
+        {
+            var t = DrawFrom(chain, rng);
+            if (filter.Accept(t, rng))
+            {
+                return t;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>One draw given the history's contexts: back off from the longest until a draw lands on a stored entry.</summary>
+    private int DrawFrom(ReadOnlySpan<NGramContext> chain, RandomStream rng)
+    {
+        for (var d = chain.Length - 1; d >= -1; d--)
         {
             var ctx = d >= 0 ? chain[d] : _root;
             if (ctx.Total <= 0)
