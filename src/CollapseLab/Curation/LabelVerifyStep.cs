@@ -83,7 +83,7 @@ public sealed class LabelVerifyStep(bool oracle, double flip, int? train, double
             }
         }
         var kept = keep.ToArray();
-        measures.AddRange(ErrorAfter(measures, kept));
+        measures.AddRange(ErrorAfter(measures, kept).ToList());
         return CurationOutcome.Keep(x, kept) with { Measures = measures.Select(m => (m.Name, m.Value)).ToList() };
     }
 
