@@ -177,6 +177,24 @@ public class LabelVerifyTests
         Assert.Contains(what, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("flip: 1.5", "curation[0].flip'")]
+    [InlineData("verifier: judge", "curation[0].verifier'")]
+    public void From_the_cli_a_bad_verifier_key_exits_2_and_writes_nothing(string option, string key)
+    {
+        var dir = TestSpecs.TempDirectory();
+        var path = Path.Combine(dir, "spec.yaml");
+        File.WriteAllText(path, Spec("[{ name: a }]").Replace("arms: [{ name: a }]", $"curation: [{{ step: verify, verifier: oracle, {option} }}]", StringComparison.Ordinal)
+            .Replace("verifier: oracle, verifier: judge", "verifier: judge", StringComparison.Ordinal));
+        var runs = Path.Combine(dir, "runs");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Assert.Equal(2, CollapseLab.Cli.CollapseCli.Run(["run", path, "--runs", runs, "--quiet"], output, error));
+        Assert.Contains(key, error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("spec.yaml:", error.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(runs), "a rejected spec must not leave a run folder");
+    }
+
     [Fact]
     public void Labelled_verification_needs_labelled_samples_and_an_exact_truth()
     {
