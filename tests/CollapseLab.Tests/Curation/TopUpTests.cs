@@ -95,6 +95,14 @@ public class TopUpTests
     }
 
     [Fact]
+    public void An_invalid_format_pattern_is_a_located_error()
+    {
+        var error = Assert.Throws<SpecException>(() => TestSpecs.Load(Spec("[{ step: format, pattern: \"a(\" }]")));
+        Assert.Contains("'curation[0].pattern'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not a valid regular expression", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bad_top_up_is_a_located_error()
     {
         var error = Assert.Throws<SpecException>(() => TestSpecs.Load(Spec("{ steps: [dedup], top_up: { max_draws: 0 } }")));
