@@ -164,6 +164,19 @@ public class LabelVerifyTests
     }
 
     [Fact]
+    public void Correction_keeps_a_moved_sample_s_class_and_gives_a_replaced_one_the_truth_draw_s()
+    {
+        var data = Data();
+        var truth = (IClassConditional)((IKnownTruth)data).TruthDensity!;
+        var x = truth.SampleLabelled(50, new StreamKey(7, 0, 0, Purpose.Sample), 1);
+        var stream = new StreamKey(7, 0, 1, Purpose.Curation).Named("correct");
+        var moved = (RowBatch)new CorrectStep(0.5, match: true).Apply(new CurationInput(1, x, null!, data, stream, 1)).Kept;
+        Assert.Equal(x.Labels!, moved.Labels!);
+        var replaced = (RowBatch)new CorrectStep(1, match: false).Apply(new CurationInput(1, x, null!, data, stream, 1)).Kept;
+        Assert.Equal(((IKnownTruth)data).DrawTruth(50, stream.Named("target")).Labels!, replaced.Labels!);
+    }
+
+    [Fact]
     public void A_classifier_verifier_fitted_on_real_rows_reports_its_accuracy()
     {
         var data = Data();
