@@ -59,6 +59,8 @@ public sealed class CorrectStep(double strength, bool match) : CurationStep
         var (n, d) = (x.Count, x.Dim);
         var truth = ((IKnownTruth)input.Data).DrawTruth(n, input.Stream.Named("target"));
         var values = (double[])x.Values.Clone();
+        // A moved sample keeps its class; a replaced one takes the class of the truth draw that replaces it.
+        var labels = (int[]?)x.Labels?.Clone();
         var changed = 0;
         if (match)
         {
@@ -82,11 +84,15 @@ public sealed class CorrectStep(double strength, bool match) : CurationStep
                 if (coin.NextDouble() < Strength)
                 {
                     truth.Row(i).CopyTo(values.AsSpan(i * d, d));
+                    if (labels is not null && truth.Labels is { } truthLabels)
+                    {
+                        labels[i] = truthLabels[i];
+                    }
                     changed++;
                 }
             }
         }
-        return new CurationOutcome(new RowBatch(values, d), changed);
+        return new CurationOutcome(new RowBatch(values, d, labels), changed);
     }
 
     /// <summary>cost[i·n + j] = ‖xᵢ − yⱼ‖².</summary>

@@ -63,6 +63,11 @@ public static class CurationSpec
             {
                 throw new SpecException(item.Where, where, $"step '{step.Name}' {why}");
             }
+            if (step.NeedsLabels(data) && !family.SamplesLabels)
+            {
+                throw new SpecException(item.Where, where,
+                    $"step '{step.Name}' checks each sample's class label, but this arm's family ({family.Name}) samples unlabelled rows. Use a class-conditional model (family: gmm with labels: true).");
+            }
             steps.Add(step);
             resolved.Add(values);
         }

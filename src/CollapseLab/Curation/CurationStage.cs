@@ -9,7 +9,8 @@ namespace CollapseLab.Curation;
 /// The ordered steps between Sample and Policy. Survivors stay generation g's synthetic batch, so the provenance
 /// ledger keeps their origin. With <see cref="MaxDraws"/> above 1 the stage tops up: while fewer than the requested
 /// count survive, it asks for another batch (each round drawn on its own stream) and curates it, up to
-/// <see cref="MaxDraws"/> batches in all. Survivors beyond the requested count are dropped from the last round.
+/// <see cref="MaxDraws"/> batches in all. Survivors beyond the requested count are dropped from the last round, and
+/// not counted as kept by the last step, so the records agree with the survivors.
 /// Keeping under <see cref="MinAcceptance"/> of what was drawn, or nothing at all, is a result, not a failure: the pass
 /// says why (<see cref="CurationPass.Shortfall"/>); with nothing kept the generation's samples go on uncurated, since
 /// nothing can be fitted on an empty set.
@@ -90,6 +91,13 @@ public sealed class CurationStage(IReadOnlyList<CurationStep> steps, int maxDraw
         if (survivors.Count == 1 && kept <= target)
         {
             return new CurationPass(survivors[0].Batch, records, stopped, seconds) { Origins = survivors[0].Known, Measures = measures };
+        }
+        if (kept > target)
+        {
+            // The last round's survivors past the requested count are dropped below; the last step's record counts
+            // only the survivors used, so its kept summed over rounds is the generation's survivor count.
+            var last = records[^1];
+            records[^1] = last with { Kept = last.Kept - (kept - target) };
         }
         var parts = new List<BatchPart>();
         var resultOrigins = new List<int>();

@@ -23,6 +23,9 @@ public abstract class CurationStep
     /// </summary>
     public virtual string? Unsupported(ExperimentData data, int samples) => null;
 
+    /// <summary>True when this step reads the samples' class labels on <paramref name="data"/>, so the family must sample labelled rows.</summary>
+    public virtual bool NeedsLabels(ExperimentData data) => false;
+
     /// <summary>A human summary with the options, e.g. "dedup (exact)".</summary>
     public abstract string Describe();
 

@@ -19,8 +19,16 @@ public sealed class VerifyStep(double? threshold, double quantile, bool truth = 
 
     public override IReadOnlyList<Families.Capability> Requires => truth ? [] : [Families.Capabilities.Density];
 
+    public static readonly string[] Verifiers = ["density", "oracle", "classifier"];
+
+    /// <summary><c>verifier: density</c> (default) reads this step's options; <c>oracle</c> and <c>classifier</c> verify labels (<see cref="LabelVerifyStep"/>).</summary>
     public static CurationStep Read(SpecReader step)
     {
+        var verifier = step.Choice("verifier", "density", Verifiers);
+        if (verifier != "density")
+        {
+            return LabelVerifyStep.Read(step, verifier == "oracle");
+        }
         var truth = step.Choice("reference", "truth", ["truth", "model0"]) == "truth";
         if (step.Has("threshold") && step.Has("quantile"))
         {

@@ -97,7 +97,7 @@ internal static class BuiltInExtensions
         .WithCuration(new("correct", CorrectStep.Read, "moves samples toward the data's exact truth with strength t"))
         .WithCuration(new("reward", RewardStep.Read, "keeps samples by a reward: a Luce choice of 1 in K, or the top fraction"))
         .WithCuration(new("format", FormatStep.Read, "keeps texts matching a regular expression"))
-        .WithCuration(new("verify", VerifyStep.Read, "keeps samples whose log-density under the truth or model₀ reaches a threshold"))
+        .WithCuration(new("verify", VerifyStep.Read, "keeps samples whose log-density under the truth or model₀ reaches a threshold, or (verifier: oracle, classifier) whose label or target a verifier agrees with"))
         .WithMetric(new ExpectedRewardMetric())
         .WithMetric(new OffRewardSpreadMetric())
         .WithMetric(new Detection.WatermarkZMetric(Detection.WatermarkZMetric.Kind.MeanZ))
@@ -108,5 +108,6 @@ internal static class BuiltInExtensions
         .WithCuration(new("watermark", WatermarkDetectorStep.Read, "flags texts whose watermark z-score reaches a threshold"))
         .WithCuration(new("classifier", ClassifierDetectorStep.Read, "flags texts or rows a logistic or MLP classifier, trained each generation on held-out real vs fresh samples, calls synthetic"))
         .WithCuration(new("random", RandomDetectorStep.Read, "flags items at random at a given rate (the control)"))
+        .WithMetric(new TestAccuracyMetric())
         .WithCuration(new("trajectory-variance", TrajectoryVarianceStep.Read, "keeps the samples whose x̂₀ varies least over the last reverse steps (select: random for the control)"));
 }

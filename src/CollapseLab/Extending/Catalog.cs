@@ -97,7 +97,10 @@ public sealed class Catalog
     public IEnumerable<string> AvailableMetrics(IFamily family, ExperimentData data) =>
         Metrics.All.Where(m => Unsupported(m, family, data) is null).Select(m => m.Name);
 
-    /// <summary>The theory of the arm's family for a metric, or null where none applies.</summary>
-    public double[]? Predict(string metric, ArmSpec arm, int generations) =>
+    /// <summary>
+    /// The theory of the arm's family for a metric, or null where none applies. Closed forms assume each generation's
+    /// samples reach the policy as drawn, so an arm with curation steps has none.
+    /// </summary>
+    public double[]? Predict(string metric, ArmSpec arm, int generations) => !arm.Curation.IsEmpty ? null :
         Families[arm.Family.Name].Theory.Select(t => t.Predict(metric, arm, generations)).FirstOrDefault(p => p is not null);
 }

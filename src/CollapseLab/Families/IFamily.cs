@@ -34,6 +34,9 @@ public interface IFamily
     /// samples, once the model trained on them is gone, instead of allocating new ones.
     /// </summary>
     bool RecyclesSamples => false;
+
+    /// <summary>True when this family, with these options, samples rows carrying class labels (e.g. gmm with labels: true).</summary>
+    bool SamplesLabels => false;
 }
 
 /// <summary>

@@ -25,7 +25,8 @@ public class TopUpTests
         foreach (var result in TestSpecs.Run(spec))
         {
             Assert.Null(result.Degenerate);
-            Assert.All(result.Curation, c => Assert.True(c.Seen > 100 && c.Seen % 100 == 0 && c.Kept >= 100, $"{c}"));
+            // The last round's surplus is dropped, and the record says so: kept is the survivor count, 100.
+            Assert.All(result.Curation, c => Assert.True(c.Seen > 100 && c.Seen % 100 == 0 && c.Kept == 100, $"{c}"));
             for (var g = 1; g <= spec.Generations; g++)
             {
                 Assert.Equal(100, result.Compositions[g]!.Synthetic.Single().Count);
@@ -76,6 +77,29 @@ public class TopUpTests
         Assert.Empty(rounds);
         Assert.Equal(1, guarded.Survivors.Count);
         Assert.Contains("kept 1 of generation 3's 200 samples (under 1%)", guarded.Shortfall, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_truncated_top_up_records_as_kept_only_the_survivors_used()
+    {
+        // Two steps: keep even values, then values below 150 of each 200 (so 75 of a 200-row draw survive both).
+        // Three draws give 225 survivors for a target of 200; the surplus 25 of the last draw are dropped.
+        var first = new RowBatch(Enumerable.Range(0, 200).Select(i => (double)i).ToArray(), 1);
+        DataBatch Draw(int round) => new RowBatch(Enumerable.Range(0, 200).Select(i => 1000.0 * round + i).ToArray(), 1);
+        var stage = new CurationStage([new KeepStep(v => v % 2 == 0), new KeepStep(v => v % 1000 < 150)], maxDraws: 8);
+        var pass = stage.Apply(0, first, Draw, null!, null!, default, 1);
+        Assert.Equal(200, pass.Survivors.Count);
+        Assert.Equal((600, 300), (pass.Records[0].Seen, pass.Records[0].Kept));
+        Assert.Equal((300, 200), (pass.Records[1].Seen, pass.Records[1].Kept));
+        Assert.Equal(pass.Survivors.Count, pass.Records[^1].Kept);
+    }
+
+    [Fact]
+    public void An_invalid_format_pattern_is_a_located_error()
+    {
+        var error = Assert.Throws<SpecException>(() => TestSpecs.Load(Spec("[{ step: format, pattern: \"a(\" }]")));
+        Assert.Contains("'curation[0].pattern'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not a valid regular expression", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -7,7 +7,8 @@ namespace CollapseLab.Data.Sources;
 /// <summary>
 /// Isotropic Gaussian blobs (scikit-learn's make_blobs, as a mixture): <c>centers</c> is a number of blobs (their
 /// centres drawn uniformly in <c>center_box</c>, seeded by the experiment seed) or a matrix of centres; <c>std</c>
-/// one spread or one per blob; <c>weights</c> equal unless given. The mixture is kept as the exact truth.
+/// one spread or one per blob; <c>weights</c> equal unless given. The mixture is kept as the exact truth;
+/// <c>labels: true</c> labels each row with its blob.
 /// </summary>
 public static class BlobsSource
 {
@@ -47,12 +48,13 @@ public static class BlobsSource
             throw data.Error("weights", $"expected {k} weights > 0 that sum to 1.");
         }
         var (train, test) = SyntheticRowData.ReadSizes(data);
+        var labels = data.Bool("labels", false);
         var covariances = MixtureSource.IsotropicCovariances(std, k, d);
         return seed =>
         {
             var means = given?.SelectMany(r => r).ToArray() ?? RandomCentres(k, d, box, seed);
             var truth = new GaussianComponents(d, weights, means, covariances);
-            return MixtureSource.FromTruth(truth, train, test, seed, $"blobs, K={k}, d={d}, std={string.Join("/", std)}");
+            return MixtureSource.FromTruth(truth, train, test, seed, $"blobs, K={k}, d={d}, std={string.Join("/", std)}", labels);
         };
     }
 

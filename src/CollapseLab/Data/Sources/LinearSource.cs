@@ -90,7 +90,7 @@ public sealed record LinearTruth(double[] Weights, double NoiseVariance, Feature
 }
 
 /// <summary>Real data of the <c>linear</c> source: rows (x, y) with exact truth for regression metrics and theory.</summary>
-public sealed class LinearData : RowData
+public sealed class LinearData : RowData, IKnownTarget
 {
     private readonly double[] _mean;
     private readonly double[] _covariance;
@@ -114,6 +114,10 @@ public sealed class LinearData : RowData
     }
 
     public LinearTruth Truth { get; }
+
+    public double TrueTarget(ReadOnlySpan<double> x) => LinearTruth.Dot(x, Truth.Weights);
+
+    public double NoiseSd => Math.Sqrt(Truth.NoiseVariance);
 
     public override int Dim => Truth.Weights.Length + 1;
 

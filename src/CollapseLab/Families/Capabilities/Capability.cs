@@ -34,5 +34,8 @@ public static class Capabilities
 
     public static readonly Capability TrajectoryVariance = new("trajectory_variance", "per-sample variance of the predicted clean sample over the last reverse steps (a diffusion model)", typeof(ITrajectoryVariance));
 
-    public static IReadOnlyList<Capability> All { get; } = [Density, Moments, GaussianForm, MixtureForm, LinearPredictor, SequenceLogProb, Watermarkable, SavedWeights, TrajectoryVariance];
+    /// <summary>Rows sampled with their class (a mixture's component), and a classifier of rows: labelled verification and test accuracy.</summary>
+    public static readonly Capability ClassConditional = new("class_conditional", "class-conditional sampling (rows with their class; for a mixture the component) and a classifier of rows", typeof(IClassConditional));
+
+    public static IReadOnlyList<Capability> All { get; } = [Density, Moments, GaussianForm, MixtureForm, LinearPredictor, SequenceLogProb, Watermarkable, SavedWeights, TrajectoryVariance, ClassConditional];
 }

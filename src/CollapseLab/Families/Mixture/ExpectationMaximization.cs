@@ -400,10 +400,35 @@ public sealed class ExpectationMaximization
         ForChunks(k, (c, _) => (partialCounts[c], partialSums[c]) = FirstMoments(k, Block(c)));
         var (counts, sums) = Combine(k, partialCounts, partialSums);
         var emptied = 0;
-        var blank = new MixtureParameters(_options.Covariance, _d, new double[k], new double[k * _d],
-            Enumerable.Range(0, _options.Covariance == CovarianceKind.Tied ? 1 : k)
-                .Select(_ => new double[MixtureParameters.CovarianceLength(_options.Covariance, _d)]).ToArray());
-        return (MStep(blank, counts, sums, ref emptied), emptied);
+        return (MStep(Blank(k), counts, sums, ref emptied), emptied);
+    }
+
+    /// <summary>k zeroed components of the configured covariance kind, for an M step from first moments.</summary>
+    private MixtureParameters Blank(int k) => new(_options.Covariance, _d, new double[k], new double[k * _d],
+        Enumerable.Range(0, _options.Covariance == CovarianceKind.Tied ? 1 : k)
+            .Select(_ => new double[MixtureParameters.CovarianceLength(_options.Covariance, _d)]).ToArray());
+
+    /// <summary>
+    /// The class-conditional maximum-likelihood fit: component c is fitted on the rows labelled c (one M step from
+    /// hard responsibilities), its weight is their share. A class without rows gets no component; the second value
+    /// says which class each remaining component is.
+    /// </summary>
+    public (MixtureParameters Parameters, int[] ClassOf) FitLabelled(int[] labels)
+    {
+        var k = _options.Components;
+        EnsureResp(k);
+        Array.Clear(_resp);
+        for (var i = 0; i < _n; i++)
+        {
+            _resp[labels[i] * _n + i] = 1;
+        }
+        var partialCounts = new double[_chunks][];
+        var partialSums = new double[_chunks][];
+        ForChunks(k, (c, _) => (partialCounts[c], partialSums[c]) = FirstMoments(k, Block(c)));
+        var (counts, sums) = Combine(k, partialCounts, partialSums);
+        var present = Enumerable.Range(0, k).Where(c => counts[c] + 10 * MachineEpsilon >= EmptyCount).ToArray();
+        var emptied = 0;
+        return (MStep(Blank(k), counts, sums, ref emptied), present);
     }
 
     private void EnsureResp(int k)

@@ -8,7 +8,8 @@ namespace CollapseLab.Families.Mixture;
 /// <summary>
 /// Real data from a Gaussian mixture given by its parameters: <c>weights</c> (summing to 1), <c>means</c> (K rows
 /// of d), and either <c>covariances</c> (K matrices d×d) or <c>std</c> (one number, or one per component, for
-/// isotropic components). The mixture is kept as the exact truth.
+/// isotropic components). The mixture is kept as the exact truth. With <c>labels: true</c> every row carries the
+/// component that drew it as its class.
 /// </summary>
 public static class MixtureSource
 {
@@ -34,15 +35,18 @@ public static class MixtureSource
             ? ReadCovariances(data, k, d)
             : Isotropic(data, k, d);
         var (train, test) = SyntheticRowData.ReadSizes(data);
+        var labels = data.Bool("labels", false);
         var truth = new GaussianComponents(d, weights, means.SelectMany(r => r).ToArray(), covariances);
-        return seed => FromTruth(truth, train, test, seed, $"Gaussian mixture, K={k}, d={d}");
+        return seed => FromTruth(truth, train, test, seed, $"Gaussian mixture, K={k}, d={d}", labels);
     }
 
-    /// <summary>Data sampled from <paramref name="truth"/>, which is kept for exact metrics.</summary>
-    public static SyntheticRowData FromTruth(GaussianComponents truth, int train, int test, ulong seed, string description)
+    /// <summary>Data sampled from <paramref name="truth"/>, which is kept for exact metrics; rows labelled by component when <paramref name="labels"/>.</summary>
+    public static SyntheticRowData FromTruth(GaussianComponents truth, int train, int test, ulong seed, string description, bool labels = false)
     {
         var model = new MixtureModel(new MixtureParameters(CovarianceKind.Full, truth.Dim, truth.Weights, truth.Means, truth.Covariances));
-        return new SyntheticRowData((count, key) => (RowBatch)model.Sample(count, key, 1), truth, train, test, seed, description);
+        return labels
+            ? new SyntheticRowData((count, key) => model.SampleLabelled(count, key, 1), truth, train, test, seed, description + ", labelled by component")
+            : new SyntheticRowData((count, key) => (RowBatch)model.Sample(count, key, 1), truth, train, test, seed, description);
     }
 
     private static double[][] Isotropic(SpecReader data, int k, int d)
