@@ -96,7 +96,13 @@ internal sealed class GatedRun : IDisposable
 
     /// <summary>A YAML double-quoted scalar.</summary>
     private static string Quote(string text) =>
-        "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal) + "\"";
+        "\"" + string.Concat(text.Select(c => c switch
+        {
+            '\\' => "\\\\",
+            '"' => "\\\"",
+            _ when char.IsControl(c) => $"\\u{(int)c:x4}",
+            _ => c.ToString(),
+        })) + "\"";
 }
 
 internal static class RawHttp

@@ -8,28 +8,42 @@ using CollapseLab.Tests.Reports;
 
 namespace CollapseLab.Tests.Dashboard;
 
-/// <summary>`collapse serve` over real sockets: read-only, only its folder, loopback by default, and it keeps serving.</summary>
-public sealed class DashboardServerTests : IAsyncLifetime
+/// <summary>One served runs folder for the server tests: a real small run, a folder outside it and symbolic links.</summary>
+public sealed class ServedRuns : IAsyncLifetime
 {
-    private readonly string _runs = RunFolders.NewDirectory("dashboard");
-    private readonly string _outside = RunFolders.NewDirectory("dashboard-outside");
-    private readonly string _secret = $"TOP-SECRET-{Guid.NewGuid():N}";
-    private string _run = "";
-    private DashboardServer _server = null!;
+    public string Runs { get; } = RunFolders.NewDirectory("dashboard");
+
+    public string Outside { get; } = RunFolders.NewDirectory("dashboard-outside");
+
+    public string Secret { get; } = $"TOP-SECRET-{Guid.NewGuid():N}";
+
+    public string Run { get; private set; } = "";
+
+    public DashboardServer Server { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        _run = RunFolders.DefaultRun(_runs, generations: 4, replicates: 2).Id;
-        File.WriteAllText(Path.Combine(_outside, "secret.txt"), _secret);
-        File.WriteAllText(Path.Combine(_outside, CollapseLab.Storage.RunFolder.SpecFile), "name: outside\ngenerations: 1\nreplicates: 1\n");
-        Directory.CreateSymbolicLink(Path.Combine(_runs, "link-out"), _outside);
-        File.CreateSymbolicLink(Path.Combine(_runs, _run, "secret-link.txt"), Path.Combine(_outside, "secret.txt"));
-        File.CreateSymbolicLink(Path.Combine(_runs, _run, "inside-link.yaml"), Path.Combine("..", _run, CollapseLab.Storage.RunFolder.SpecFile));
-        File.CreateSymbolicLink(Path.Combine(_runs, "loop"), Path.Combine(_runs, "loop"));
-        _server = await DashboardServer.StartAsync(_runs, IPAddress.Loopback, 0, TimeSpan.FromMilliseconds(100));
+        Run = RunFolders.DefaultRun(Runs, generations: 4, replicates: 2).Id;
+        File.WriteAllText(Path.Combine(Outside, "secret.txt"), Secret);
+        File.WriteAllText(Path.Combine(Outside, CollapseLab.Storage.RunFolder.SpecFile), "name: outside\ngenerations: 1\nreplicates: 1\n");
+        Directory.CreateSymbolicLink(Path.Combine(Runs, "link-out"), Outside);
+        File.CreateSymbolicLink(Path.Combine(Runs, Run, "secret-link.txt"), Path.Combine(Outside, "secret.txt"));
+        File.CreateSymbolicLink(Path.Combine(Runs, Run, "inside-link.yaml"), Path.Combine("..", Run, CollapseLab.Storage.RunFolder.SpecFile));
+        File.CreateSymbolicLink(Path.Combine(Runs, "loop"), Path.Combine(Runs, "loop"));
+        Server = await DashboardServer.StartAsync(Runs, IPAddress.Loopback, 0, TimeSpan.FromMilliseconds(100));
     }
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+/// <summary>`collapse serve` over real sockets: read-only, only its folder, loopback by default, and it keeps serving.</summary>
+public sealed class DashboardServerTests(ServedRuns served) : IClassFixture<ServedRuns>
+{
+    private readonly string _runs = served.Runs;
+    private readonly string _outside = served.Outside;
+    private readonly string _secret = served.Secret;
+    private readonly string _run = served.Run;
+    private readonly DashboardServer _server = served.Server;
 
     [Fact]
     public async Task Traversal_EncodedForms_AbsolutePaths_AndSymlinksOut_Get404()
@@ -55,8 +69,7 @@ public sealed class DashboardServerTests : IAsyncLifetime
             "/run/link-out",
             "/api/runs/link-out",
             "/api/runs/link-out/events",
-            "/run/..",
-            "/run/%2e%2e",
+            "/run/..%2f..%2fetc",
             "/api/runs/..%2f..%2fetc/charts",
             "/static/..%2f..%2fetc%2fpasswd",
             "/nothing-here",
@@ -237,6 +250,10 @@ public sealed class DashboardServerTests : IAsyncLifetime
             if (line.Length == 0 && text.ToString().Contains("event: update", StringComparison.Ordinal))
             {
                 return text.ToString();
+            }
+            if (line.Length == 0)
+            {
+                text.Clear();   // a retry or keep-alive block
             }
             if (line.Length > 0)
             {

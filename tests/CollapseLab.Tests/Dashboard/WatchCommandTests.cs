@@ -14,7 +14,7 @@ public sealed class WatchCommandTests
     [Fact]
     public void TerminalText_DropsControlCharactersAndBidiOverrides()
     {
-        Assert.Equal("evil]0;owned[2J[31mredright-to-left", TerminalText.Clean(Hostile));
+        Assert.Equal("evil]0;owned[2J[31mred1mright-to-left", TerminalText.Clean(Hostile));
         Assert.Equal("[[x]]", TerminalText.Markup("[x]"));
         Assert.Equal("naïve — 表", TerminalText.Clean("naïve — 表"));
     }
@@ -53,23 +53,41 @@ public sealed class WatchCommandTests
         var runs = RunFolders.NewDirectory("watch-follow");
         using var run = new GatedRun(runs, GatedRun.Spec(generations: 30, arms: ["replace", "accumulate"]));
         run.WaitForProgress(2);
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var watching = Task.Run(() => CollapseCli.Run(["watch", run.Id, "--runs", runs, "--interval", "0.05"], output, error));
-        for (var i = 0; i < 6; i++)
+        var inner = new StringWriter();
+        var output = TextWriter.Synchronized(inner);
+        string Seen()
         {
+            lock (output)
+            {
+                return inner.ToString();
+            }
+        }
+        int Frames() => Seen().Split("live · run ").Length - 1;
+        var watching = Task.Run(() => CollapseCli.Run(["watch", run.Id, "--runs", runs, "--interval", "0.05"], output, new StringWriter()));
+        for (var step = 0; step < 3; step++)
+        {
+            var before = await Until(() => Frames() > step, Frames);
             run.Advance(10);
-            run.WaitForProgress(2 + 10 * (i + 1));
-            Thread.Sleep(150);
+            await Until(() => Frames() > before, Frames);
         }
         run.Finish();
 
         Assert.Equal(0, await watching.WaitAsync(TimeSpan.FromSeconds(60)));
-        var frames = output.ToString().Split("live · run ").Length - 1;
-        Assert.True(frames >= 3, $"expected a frame per change, got {frames}:\n{output}");
-        Assert.Contains("running", output.ToString(), StringComparison.Ordinal);
-        Assert.EndsWith("no alarms", output.ToString().TrimEnd(), StringComparison.Ordinal);
-        Assert.Contains("complete", output.ToString().Split("live · run ")[^1], StringComparison.Ordinal);
+        var text = Seen();
+        Assert.True(Frames() >= 4, $"expected a frame per change:\n{text}");
+        Assert.Contains("running", text, StringComparison.Ordinal);
+        Assert.EndsWith("no alarms", text.TrimEnd(), StringComparison.Ordinal);
+        Assert.Contains("complete", text.Split("live · run ")[^1], StringComparison.Ordinal);
+    }
+
+    private static async Task<int> Until(Func<bool> condition, Func<int> value)
+    {
+        for (var i = 0; i < 1200 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+        Assert.True(condition(), "watch never showed the change");
+        return value();
     }
 
     [Fact]

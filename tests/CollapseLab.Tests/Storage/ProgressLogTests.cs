@@ -14,7 +14,7 @@ public sealed class ProgressLogTests
         replicates: 3
         data: { source: gaussian, dim: 2, std: 1.0, train: 15, test: 100 }
         model: { family: gaussian, estimator: mle }
-        metrics: [variance, kl, w2]
+        metrics: [trace_ratio, kl, w2]
         arms:
           - { name: replace, policy: { kind: replace } }
           - { name: "keep, real", policy: { kind: keep-real, fraction: 0.2 } }
@@ -34,7 +34,7 @@ public sealed class ProgressLogTests
             Assert.Equal(plain[i].Values, logged[i].Values);
         }
         var lines = File.ReadAllLines(folder.File(ProgressLog.FileName));
-        Assert.Equal("arm,replicate,generation,variance,kl,w2,collapsed,real_share", lines[0]);
+        Assert.Equal("arm,replicate,generation,trace_ratio,kl,w2,collapsed,real_share", lines[0]);
         Assert.Equal(spec.ChainCount * (spec.Generations + 1), lines.Length - 1);
 
         var tail = new ProgressTail(folder.File(ProgressLog.FileName), RunOutline.Read(folder));
