@@ -55,7 +55,7 @@
       if (run.secondsSinceUpdate !== null && run.secondsSinceUpdate > 300) text += ' · no progress for ' + duration(run.secondsSinceUpdate);
     }
     document.getElementById('progress-text').textContent = text;
-    document.getElementById('report').hidden = run.status !== 'complete';
+    document.getElementById('report').hidden = !run.report;
 
     var latest = document.getElementById('latest');
     latest.replaceChildren(table(['arm', 'generation', 'replicates there', 'chains done'].concat(run.metrics),

@@ -8,7 +8,7 @@ namespace CollapseLab.Dashboard.Live;
 
 /// <summary>
 /// One run folder followed while it runs (and after): progress.csv while chains write it, summary.csv once the run is
-/// complete, run.json for the status and alarms.csv when monitors wrote one. Refreshing only stats the files unless
+/// complete, run.json for the status, alarms.csv when monitors wrote one, and whether report.html is there yet. Refreshing only stats the files unless
 /// one changed, so many viewers of one run cost one reader. Thread-safe.
 /// </summary>
 public sealed class LiveRun
@@ -16,7 +16,7 @@ public sealed class LiveRun
     private readonly Lock _gate = new();
     private readonly ProgressRate _rate = new();
     private readonly ProgressTail _tail;
-    private ((long, DateTime) Info, (long, DateTime) Progress, (long, DateTime) Summary, (long, DateTime) Alarms) _stamp;
+    private ((long, DateTime) Info, (long, DateTime) Progress, (long, DateTime) Summary, (long, DateTime) Alarms, (long, DateTime) Report) _stamp;
     private RunInfo? _info;
     private List<SummaryRow>? _summary;
     private List<Alarm> _alarms = [];
@@ -43,7 +43,7 @@ public sealed class LiveRun
     {
         lock (_gate)
         {
-            var stamp = (Stat(RunFolder.InfoFile), Stat(ProgressLog.FileName), Stat("summary.csv"), Stat(AlarmTable.FileName));
+            var stamp = (Stat(RunFolder.InfoFile), Stat(ProgressLog.FileName), Stat("summary.csv"), Stat(AlarmTable.FileName), Stat(ReportBuilder.FileName));
             if (_snapshot is null || stamp != _stamp)
             {
                 _stamp = stamp;
@@ -57,7 +57,8 @@ public sealed class LiveRun
                 ? _rate.SecondsLeft(now, done, Outline.TotalSteps, _info?.Started, firstSession: _info?.Seconds == 0)
                 : null;
             _snapshot = new RunSnapshot(Folder.Id, Outline, status, _info?.Started, done, Outline.TotalSteps, left,
-                _lastChange is { } t ? Math.Max(0, (now - t).TotalSeconds) : null, Latest(), _alarms, _version);
+                _lastChange is { } t ? Math.Max(0, (now - t).TotalSeconds) : null, Latest(), _alarms,
+                _stamp.Report.Item1 >= 0, _version);
             return _snapshot;
         }
     }

@@ -21,6 +21,7 @@ public sealed record RunSnapshot(
     double? SecondsSinceUpdate,
     IReadOnlyList<ArmLatest> Latest,
     IReadOnlyList<Alarm> Alarms,
+    bool HasReport,
     long Version)
 {
     public bool Finished => Status is "complete" or "failed" or "stopped";

@@ -49,6 +49,7 @@ internal static class SnapshotJson
             ["latest"] = latest,
             ["alarmCount"] = s.Alarms.Count,
             ["alarms"] = alarms,
+            ["report"] = s.HasReport,
             ["version"] = s.Version,
         };
     }
