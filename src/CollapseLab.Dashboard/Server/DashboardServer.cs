@@ -43,7 +43,7 @@ public sealed class DashboardServer : IAsyncDisposable
     public static async Task<DashboardServer> StartAsync(string runsDirectory, IPAddress host, int port, TimeSpan? pollInterval = null)
     {
         var runs = new RunsDirectory(runsDirectory);
-        var streams = new EventStreams(runs, pollInterval ?? TimeSpan.FromMilliseconds(500));
+        var streams = new EventStreams(pollInterval ?? TimeSpan.FromMilliseconds(500));
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = runs.Root, Args = [] });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>

@@ -24,7 +24,7 @@ internal static class Endpoints
         app.MapMethods("/", Read, (HttpContext c) => Html(c, Pages.Index(runs)));
         app.MapMethods("/run/{id}", Read, (HttpContext c, string id) => runs.Run(id) is { } run ? Html(c, Pages.Run(run)) : NotFound(c));
         app.MapMethods("/api/runs", Read, (HttpContext c) =>
-            Json(c, Escaping.ScriptJson(new JsonArray(runs.Runs().Select(r => (JsonNode?)SnapshotJson.Node(r.Refresh())).ToArray()))));
+            Json(c, Escaping.ScriptJson(new JsonArray(runs.Runs().Select(s => (JsonNode?)SnapshotJson.Node(s)).ToArray()))));
         app.MapMethods("/api/runs/{id}", Read, (HttpContext c, string id) => runs.Run(id) is { } run ? Json(c, SnapshotJson.Write(run.Refresh())) : NotFound(c));
         app.MapMethods("/api/runs/{id}/charts", Read, (HttpContext c, string id) => runs.Run(id) is { } run ? Json(c, run.ChartsJson()) : NotFound(c));
         app.MapMethods("/api/runs/{id}/events", Read, (HttpContext c, string id) => runs.Run(id) is { } run ? streams.Serve(c, run) : NotFound(c));

@@ -9,13 +9,11 @@ namespace CollapseLab.Dashboard.Server;
 /// polled every interval, and a comment line every 15 s so proxies keep the connection. A client that goes away ends
 /// its loop (the request is aborted, or a write fails), and nothing else notices.
 /// </summary>
-internal sealed class EventStreams(RunsDirectory runs, TimeSpan pollInterval) : IDisposable
+internal sealed class EventStreams(TimeSpan pollInterval) : IDisposable
 {
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
     private readonly CancellationTokenSource _stopping = new();
     private int _active;
-
-    public RunsDirectory Runs { get; } = runs;
 
     /// <summary>Streams open right now.</summary>
     public int Active => Volatile.Read(ref _active);

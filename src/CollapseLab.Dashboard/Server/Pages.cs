@@ -14,9 +14,8 @@ internal static class Pages
     public static string Index(RunsDirectory runs)
     {
         var rows = new StringBuilder();
-        foreach (var run in runs.Runs())
+        foreach (var s in runs.Runs())
         {
-            var s = run.Refresh();
             var percent = s.Total == 0 ? 0 : 100.0 * s.Done / s.Total;
             rows.Append(CultureInfo.InvariantCulture,
                 $"<tr><td><a href=\"{Link("run", s.Id)}\">{Escaping.Html(s.Id)}</a></td><td>{Escaping.Html(s.Outline.Name)}</td>" +

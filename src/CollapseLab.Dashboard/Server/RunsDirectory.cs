@@ -59,13 +59,15 @@ public sealed class RunsDirectory
         }
     }
 
-    /// <summary>Run folders directly inside the root (those holding spec.yaml), newest first by name.</summary>
-    public IEnumerable<LiveRun> Runs() =>
+    /// <summary>The run folders directly inside the root (those holding spec.yaml), each as it is now, newest first.</summary>
+    public List<RunSnapshot> Runs() =>
         Directory.EnumerateDirectories(Root)
-            .Select(Path.GetFileName)
-            .OrderByDescending(n => n, StringComparer.Ordinal)
-            .Select(n => Run(n!))
-            .OfType<LiveRun>();
+            .Select(d => Run(Path.GetFileName(d)))
+            .OfType<LiveRun>()
+            .Select(r => r.Refresh())
+            .OrderByDescending(s => s.Started ?? DateTime.MinValue)
+            .ThenBy(s => s.Id, StringComparer.Ordinal)
+            .ToList();
 
     private bool Inside(string path) =>
         path == Root || path.StartsWith(Root.EndsWith('/') ? Root : Root + "/", StringComparison.Ordinal);
