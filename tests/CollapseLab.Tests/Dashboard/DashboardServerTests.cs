@@ -238,6 +238,22 @@ public sealed class DashboardServerTests(ServedRuns served) : IClassFixture<Serv
         Assert.Equal(HostileText.Samples[0], doc.RootElement.GetProperty("latest")[0].GetProperty("arm").GetString());
     }
 
+    [Fact]
+    public async Task RunFiles_AreServedSandboxed_WithTheirOwnTypes()
+    {
+        using var client = new HttpClient { BaseAddress = _server.Address };
+        using var report = await client.GetAsync($"/files/{_run}/report.html");
+        Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+        Assert.Equal("text/html", report.Content.Headers.ContentType!.MediaType);
+        Assert.StartsWith("sandbox allow-scripts; default-src 'none'", report.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("nosniff", report.Headers.GetValues("X-Content-Type-Options").Single());
+        using var csv = await client.GetAsync($"/files/{_run}/summary.csv");
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+        Assert.StartsWith("arm,generation,metric", await csv.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var listing = await client.GetAsync($"/files/{_run}/");
+        Assert.Contains($"href=\"/files/{_run}/summary.csv\"", await listing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private static readonly int VegaScripts = CollapseLab.Reports.VegaLibraries.Files.Length;
 
     private static async Task<string> ReadEvent(StreamReader reader)
