@@ -28,6 +28,8 @@ public static class CollapseCli
         root.Subcommands.Add(SubmitCommand.Build());
         root.Subcommands.Add(StatusCommand.Build());
         root.Subcommands.Add(DetectCommand.Build());
+        root.Subcommands.Add(WatchCommand.Build());
+        root.Subcommands.Add(ServeCommand.Build());
         return root;
     }
 

@@ -78,6 +78,7 @@ public sealed class ExperimentRunner
         var next = -1;
         Exception? failure = null;
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        using var progress = _folder is null || pending.Length == 0 ? null : ProgressLog.Open(_folder, _spec);
         void Work()
         {
             try
@@ -86,7 +87,7 @@ public sealed class ExperimentRunner
                 while (!failed.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < pending.Length)
                 {
                     var slot = pending[i];
-                    results[slot] = RunChain(slot % _spec.Arms.Count, slot / _spec.Arms.Count, chainCompute, failed.Token);
+                    results[slot] = RunChain(slot % _spec.Arms.Count, slot / _spec.Arms.Count, chainCompute, progress, failed.Token);
                 }
             }
             catch (Exception e)
@@ -106,7 +107,7 @@ public sealed class ExperimentRunner
         return mine.All(r => r is not null && r.Completed == _spec.Generations + 1) ? mine.Select(r => r!).ToArray() : null;
     }
 
-    private ChainResult RunChain(int arm, int replicate, Compute compute, CancellationToken cancel)
+    private ChainResult RunChain(int arm, int replicate, Compute compute, ProgressLog? progress, CancellationToken cancel)
     {
         var armSpec = _spec.Arms[arm];
         var resume = _folder?.LoadCheckpoint(arm, replicate);
@@ -123,6 +124,8 @@ public sealed class ExperimentRunner
         var state = chain.Run(resume, (result, synthetic) =>
         {
             var finished = result.Completed == _spec.Generations + 1;
+            var generation = result.Completed - 1;
+            progress?.Append(arm, replicate, generation, result.Values.AsSpan(generation * result.MetricCount, result.MetricCount));
             // Progress is published in batches: one shared counter bumped by every generation of every worker
             // would bounce its cache line between cores. A callback, when set, sees every generation.
             unpublished++;

@@ -108,6 +108,7 @@ public sealed class RunSession
         Finish("complete", clock.Elapsed);
         Folder.DeleteCheckpoints();
         File.Delete(Folder.File("chains.bin"));
+        File.Delete(Folder.File(ProgressLog.FileName));
         // After Finish, so hooks (the report) see the run as complete with its timings.
         foreach (var hook in _afterComplete)
         {
