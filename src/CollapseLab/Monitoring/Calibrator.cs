@@ -55,8 +55,10 @@ public static class Calibrator
     }
 
     /// <summary>
-    /// The threshold whose exceedance share over the chains' largest statistics is at most the target: with n
-    /// chains, the (n − ⌊α·n⌋)-th smallest maximum, so ⌊α·n⌋ chains lie strictly above it (fewer when values tie).
+    /// The threshold a new null chain's largest statistic exceeds with probability at most α: with n calibration
+    /// chains and k = ⌊α·(n+1)⌋ − 1, the (n − k)-th smallest maximum. The new chain is exchangeable with the n, so it
+    /// lands above that order statistic with probability (k+1)/(n+1) ≤ α (less when values tie): the conformal
+    /// choice, unbiased where the plain (1−α) quantile would alarm a little too often.
     /// </summary>
     private static Threshold Place(string nullArm, Signal signal, MonitorRule rule, double far, List<ChainResult> chains, int metric, int generations)
     {
@@ -75,10 +77,13 @@ public static class Calibrator
             maxima[c] = statistic.Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NegativeInfinity).Max();
         }
         Array.Sort(maxima);
-        var value = maxima[chains.Count - (int)Math.Floor(far * chains.Count) - 1];
+        var value = maxima[chains.Count - Above(far, chains.Count) - 1];
         var achieved = maxima.Count(m => m > value) / (double)chains.Count;
         return new Threshold(nullArm, signal.Metric, signal.Trouble, rule.Label, far, chains.Count, value, scale, achieved);
     }
+
+    /// <summary>How many calibration chains lie above the threshold: k = ⌊α·(n+1)⌋ − 1 (at least 0 for any valid spec).</summary>
+    public static int Above(double far, int replicates) => (int)Math.Floor(far * (replicates + 1)) - 1;
 
     /// <summary>Standard deviation of s·(x_t − x_{t−1}) over all chains and generations; 1 when it is zero or undefined.</summary>
     private static double ChangeSpread(List<ChainResult> chains, int metric, int sign, int generations)

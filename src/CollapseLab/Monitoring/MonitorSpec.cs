@@ -77,9 +77,9 @@ public sealed record MonitorSpec(
             }
             var calibrateOn = m.String("calibrate_on", null);
             var replicates = m.Int("calibration_replicates", 200, min: 1, max: 1_000_000);
-            if (Math.Floor(far * replicates) < 1)
+            if (Calibrator.Above(far, replicates) < 0)
             {
-                throw m.Error("calibration_replicates", $"with far {far:G4}, calibration needs at least {(int)Math.Ceiling(1 / far)} replicates to place a threshold; got {replicates}.");
+                throw m.Error("calibration_replicates", $"with far {far:G4}, calibration needs at least {(int)Math.Ceiling(1 / far) - 1} replicates to place a threshold; got {replicates}.");
             }
             var truth = m.Has("truth") ? m.Section("truth", t => ReadSignal(t, t.Path, catalog, family, data)) : null;
             m.Node("truth");
