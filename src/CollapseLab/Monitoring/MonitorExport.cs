@@ -24,6 +24,31 @@ public static class MonitorExport
         AtomicFile.WriteText(folder.File(QualityFile), w => WriteQuality(w, summary.SignalQuality));
     }
 
+    private static readonly Lock LiveLock = new();
+
+    /// <summary>
+    /// Appends a running chain's new alarms (from index <paramref name="from"/>) to alarms.csv, so a live view sees them
+    /// as they are raised. Rows of generations a resumed chain reruns may repeat; (arm, replicate, signal, rule) is
+    /// each row's key. When the run completes the file is rewritten in arm and replicate order.
+    /// </summary>
+    public static void AppendLive(RunFolder folder, string arm, ChainResult chain, int from)
+    {
+        lock (LiveLock)
+        {
+            var path = folder.File(AlarmsFile);
+            var fresh = !File.Exists(path);
+            using var w = new StreamWriter(path, append: true, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
+            if (fresh)
+            {
+                w.WriteLine(AlarmsHeader);
+            }
+            foreach (var a in chain.Alarms.Skip(from))
+            {
+                WriteAlarm(w, CsvExporter.Quote(arm), chain.Replicate, a);
+            }
+        }
+    }
+
     public static void WriteAlarms(TextWriter w, RunSummary summary, IReadOnlyList<ChainResult> chains)
     {
         w.WriteLine(AlarmsHeader);
@@ -32,10 +57,13 @@ public static class MonitorExport
             var arm = CsvExporter.Quote(summary.Spec.Arms[chain.Arm].Name);
             foreach (var a in chain.Alarms)
             {
-                w.WriteLine($"{arm},{chain.Replicate},{a.Generation},{a.Signal},{CsvExporter.Quote(a.Rule)},{Numbers.Format(a.Value)},{Numbers.Format(a.Threshold)},{a.Action}");
+                WriteAlarm(w, arm, chain.Replicate, a);
             }
         }
     }
+
+    private static void WriteAlarm(TextWriter w, string arm, int replicate, Alarm a) =>
+        w.WriteLine($"{arm},{replicate},{a.Generation},{a.Signal},{CsvExporter.Quote(a.Rule)},{Numbers.Format(a.Value)},{Numbers.Format(a.Threshold)},{a.Action}");
 
     public static void WriteQuality(TextWriter w, IReadOnlyList<SignalQuality> rows)
     {

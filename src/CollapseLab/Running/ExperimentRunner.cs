@@ -151,8 +151,15 @@ public sealed class ExperimentRunner
             : armSpec.Family.WarmStartsFromPrevious ? _folder?.ResumeModelDirectory(arm, replicate) : null;
         var chain = new Chain(_spec, armSpec, replicate, compute, models, _monitors.Length > 0 ? _monitors[arm] : null);
         var unpublished = 0;
+        // Alarms a checkpoint holds were appended before it was saved.
+        var announced = resume?.Result.Alarms.Count ?? 0;
         var state = chain.Run(resume, (result, synthetic) =>
         {
+            if (_folder is not null && result.Alarms.Count > announced)
+            {
+                Monitoring.MonitorExport.AppendLive(_folder, armSpec.Name, result, announced);
+                announced = result.Alarms.Count;
+            }
             var finished = result.Completed == _spec.Generations + 1;
             // Progress is published in batches: one shared counter bumped by every generation of every worker
             // would bounce its cache line between cores. A callback, when set, sees every generation.

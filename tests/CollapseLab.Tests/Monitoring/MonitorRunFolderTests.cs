@@ -56,7 +56,7 @@ public class MonitorRunFolderTests
     }
 
     [Fact]
-    public void A_stopped_run_resumes_to_the_same_alarms_and_values()
+    public void Alarms_appear_while_the_run_writes_and_a_resumed_run_ends_with_the_same_alarms_and_values()
     {
         var whole = Whole();
         using var stop = new CancellationTokenSource();
@@ -70,6 +70,10 @@ public class MonitorRunFolderTests
         var first = RunSession.Start(TestSpecs.Load(MonitorSpecs.Actions), TestSpecs.TempDirectory(), 2, options);
         Assert.False(first.Execute(stop.Token));
         Assert.True(File.Exists(first.Folder.File(Calibration.FileName)));
+        // A live view reads the alarms raised so far while the run is still going.
+        var live = File.ReadAllLines(first.Folder.File(MonitorExport.AlarmsFile));
+        Assert.Equal(MonitorExport.AlarmsHeader, live[0]);
+        Assert.True(live.Length > 1);
         Assert.True(RunSession.Resume(new RunFolder(first.Folder.Path), TestSpecs.TempDirectory(), 1).Execute(CancellationToken.None));
         AssertSameFiles(whole.Folder.Path, first.Folder.Path);
     }
