@@ -32,7 +32,7 @@ public static class MonitorSection
                 "generation its ground-truth metric leaves generation 0's [2.5%, 97.5%] range across the arm's replicates; <b>lead</b> = onset − " +
                 "alarm in generations (positive: the warning came first), mean with its 95% interval over chains that had both; <b>missed</b> " +
                 "counts onsets with no alarm at all. <i>any</i> is the chain's first alarm of every signal and rule, the one that triggers the arm's action.</p>");
-            page.AppendTrustedHtml(QualityTable(CsvRecords.Read(quality).Skip(1).ToList()));
+            page.AppendTrustedHtml(QualityTable(CsvRecords.Read(quality).ToList()));
             if (Calibration.Load(run.Folder) is { } calibration)
             {
                 page.AppendTrustedHtml(ThresholdTable(calibration));
@@ -40,7 +40,7 @@ public static class MonitorSection
             var alarms = run.Folder.File(MonitorExport.AlarmsFile);
             if (File.Exists(alarms))
             {
-                page.AppendTrustedHtml(AlarmTable(CsvRecords.Read(alarms).Skip(1).ToList()));
+                page.AppendTrustedHtml(AlarmTable(CsvRecords.Read(alarms).ToList()));
             }
         }
     }

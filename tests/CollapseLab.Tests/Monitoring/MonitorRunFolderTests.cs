@@ -53,6 +53,10 @@ public class MonitorRunFolderTests
         Assert.Contains("false alarms", html, StringComparison.Ordinal);
         Assert.Contains("cusum(k=0.5)", html, StringComparison.Ordinal);
         Assert.Contains("rollback × 4", html, StringComparison.Ordinal);
+        var start = html.IndexOf("<table class=\"signals\">", StringComparison.Ordinal);
+        var table = html[start..html.IndexOf("</table>", start, StringComparison.Ordinal)];
+        var rows = File.ReadAllLines(session.Folder.File(MonitorExport.QualityFile)).Length - 1;
+        Assert.Equal(rows, table.Split("<tr><td>").Length - 1);
     }
 
     [Fact]
