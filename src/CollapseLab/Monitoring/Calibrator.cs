@@ -19,8 +19,14 @@ public static class Calibrator
 
     public static bool Needed(ExperimentSpec spec) => spec.Arms.Any(a => a.Monitor is not null);
 
+    /// <summary>Generations the calibration chains run in all, for progress.</summary>
+    public static long Steps(ExperimentSpec spec) =>
+        spec.Arms.Where(a => a.Monitor is not null).GroupBy(a => a.Monitor!.CalibrateOn)
+            .Sum(g => (long)g.Max(a => a.Monitor!.CalibrationReplicates) * (spec.Generations + 1));
+
     /// <summary>The thresholds, or null when cancelled before the calibration chains finished.</summary>
-    public static Calibration? Run(ExperimentSpec spec, Compute compute, CancellationToken cancel)
+    /// <param name="generationDone">Called after every generation of every calibration chain (progress).</param>
+    public static Calibration? Run(ExperimentSpec spec, Compute compute, CancellationToken cancel, Action? generationDone = null)
     {
         var thresholds = new List<Threshold>();
         foreach (var group in spec.Arms.Where(a => a.Monitor is not null).GroupBy(a => a.Monitor!.CalibrateOn))
@@ -30,7 +36,7 @@ public static class Calibrator
             var names = monitors.SelectMany(m => m.Signals.Select(s => s.Metric)).Distinct().ToList();
             var metrics = names.Select(n => spec.Metrics.First(m => m.Name == n)).ToList();
             var replicates = monitors.Max(m => m.CalibrationReplicates);
-            var chains = RunChains(spec with { Metrics = metrics }, nullArm, replicates, compute, cancel);
+            var chains = RunChains(spec with { Metrics = metrics }, nullArm, replicates, compute, generationDone, cancel);
             if (chains is null)
             {
                 return null;
@@ -108,7 +114,7 @@ public static class Calibrator
         return sd > 0 && double.IsFinite(sd) ? sd : 1;
     }
 
-    private static List<ChainResult>? RunChains(ExperimentSpec spec, ArmSpec arm, int replicates, Compute compute, CancellationToken cancel)
+    private static List<ChainResult>? RunChains(ExperimentSpec spec, ArmSpec arm, int replicates, Compute compute, Action? generationDone, CancellationToken cancel)
     {
         var results = new ChainResult?[replicates];
         var workers = Math.Min(compute.Threads, replicates);
@@ -122,7 +128,7 @@ public static class Calibrator
                 int c;
                 while (!cancel.IsCancellationRequested && failure is null && (c = Interlocked.Increment(ref next)) < replicates)
                 {
-                    results[c] = new Chain(spec, arm, ReplicateOffset + c, chainCompute).Run(null, (_, _) => { }, cancel).Result;
+                    results[c] = new Chain(spec, arm, ReplicateOffset + c, chainCompute).Run(null, (_, _) => generationDone?.Invoke(), cancel).Result;
                 }
             }
             catch (Exception e)

@@ -19,11 +19,14 @@ public sealed class ExperimentRunner
     private readonly RunFolder? _folder;
     private long _completedSteps;
     private Monitoring.ChainMonitor?[] _monitors = [];
+    private readonly long _calibrationSteps;
 
     public ExperimentRunner(ExperimentSpec spec, RunFolder? folder, Compute compute)
     {
         _spec = spec;
         _folder = folder;
+        _calibrationSteps = Monitoring.Calibrator.Needed(spec) && (folder is null || !File.Exists(folder.File(Monitoring.Calibration.FileName)))
+            ? Monitoring.Calibrator.Steps(spec) : 0;
         Compute = compute;
     }
 
@@ -50,8 +53,8 @@ public sealed class ExperimentRunner
 
     private IReadOnlyList<int> Owned => Slots ?? Enumerable.Range(0, _spec.ChainCount).ToArray();
 
-    /// <summary>Generations to run in all (chains × (G+1)).</summary>
-    public long TotalSteps => (long)Owned.Count * (_spec.Generations + 1);
+    /// <summary>Generations to run in all (chains × (G+1)), plus the calibration chains' when calibration is still to do.</summary>
+    public long TotalSteps => (long)Owned.Count * (_spec.Generations + 1) + _calibrationSteps;
 
     /// <summary>Generations finished so far; safe to poll from another thread for progress.</summary>
     public long CompletedSteps => Interlocked.Read(ref _completedSteps);
@@ -124,7 +127,8 @@ public sealed class ExperimentRunner
         {
             return true;
         }
-        Calibration = (_folder is null ? null : Monitoring.Calibration.Load(_folder)) ?? Monitoring.Calibrator.Run(_spec, Compute, cancel);
+        Calibration = (_folder is null ? null : Monitoring.Calibration.Load(_folder)) ?? Monitoring.Calibrator.Run(_spec, Compute, cancel,
+            () => Interlocked.Increment(ref _completedSteps));
         if (Calibration is null)
         {
             return false;

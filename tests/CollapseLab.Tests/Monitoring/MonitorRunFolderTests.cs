@@ -66,7 +66,8 @@ public class MonitorRunFolderTests
         using var stop = new CancellationTokenSource();
         var options = new RunnerOptions(TimeSpan.Zero, done =>
         {
-            if (done >= 30)
+            // Past the 20 calibration chains' 13 generations each, and 30 generations into the run proper.
+            if (done >= 20 * 13 + 30)
             {
                 stop.Cancel();
             }
