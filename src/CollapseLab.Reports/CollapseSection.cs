@@ -43,6 +43,7 @@ public static class CollapseSection
         sb.Append("</tbody></table>");
         page.AppendTrustedHtml(sb.ToString());
         page.AppendTrustedHtml(Sentences(context, cells));
+        MonitorSection.Write(page, context);
         return onsets;
     }
 

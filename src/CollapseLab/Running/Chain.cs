@@ -21,11 +21,14 @@ public sealed class Chain
     private readonly int _threads;
     private readonly Compute _compute;
     private readonly string? _modelDirectory;
+    private readonly Monitoring.ChainMonitor? _monitor;
 
     /// <param name="compute">This chain's GEMM and thread budget, entered on the thread that runs it.</param>
     /// <param name="modelDirectory">Where families that save their models put this chain's (null: nowhere).</param>
-    public Chain(ExperimentSpec spec, ArmSpec arm, int replicate, Compute compute, string? modelDirectory = null)
+    /// <param name="monitor">The arm's monitor with its calibrated thresholds (null: unmonitored).</param>
+    public Chain(ExperimentSpec spec, ArmSpec arm, int replicate, Compute compute, string? modelDirectory = null, Monitoring.ChainMonitor? monitor = null)
     {
+        _monitor = monitor;
         _modelDirectory = modelDirectory;
         _spec = spec;
         _arm = arm;
@@ -60,6 +63,9 @@ public sealed class Chain
         resumeFrom?.Synthetic.ToArray().CopyTo(synthetic, 0);
         DataBatch? retired = null;
         Func<int, StreamKey, DataBatch> fresh = _arm.Data.Fresh;
+        var policy = _monitor?.PolicyAfter(result, _arm.Policy) ?? _arm.Policy;
+        // A policy an intervention may switch to reuses older samples only if they were kept from the start.
+        var keepsHistory = _arm.Policy.KeepsHistory || _monitor?.Action.Then?.KeepsHistory == true;
         if (result.Completed > 0 && model0 is null)
         {
             model0 = _arm.Family.Fit(pool, new FitContext(0, Key(0, Purpose.Fit), _threads, null, null, pool) { RealData = _arm.Data });
@@ -72,12 +78,12 @@ public sealed class Chain
                 break;
             }
             var policyInput = new PolicyInput(g, pool, synthetic, fresh, Key(g, Purpose.Policy));
-            var pooled = _arm.Policy as ICandidatePolicy;
+            var pooled = policy as ICandidatePolicy;
             var train = g == 0
                 ? new TrainingSet(pool, Composition.AllReal(pool.Count))
                 : pooled is not null && !_arm.Curation.IsEmpty
                     ? CuratePool(g, pooled.Candidates(policyInput), model0!, result)
-                    : _arm.Policy.Compose(policyInput);
+                    : policy.Compose(policyInput);
             var model = _arm.Family.Fit(train.Data, new FitContext(g, Key(g, Purpose.Fit), _threads, previous, model0, pool) { ModelDirectory = _modelDirectory, RealData = _arm.Data });
             model0 ??= model;
             var samples = model.Sample(_arm.SamplesPerGeneration, Key(g, Purpose.Sample), _threads);
@@ -105,6 +111,15 @@ public sealed class Chain
                 var metricStream = Key(g, Purpose.Metric).Named(metrics[k].Name);
                 result.Values[g * metrics.Count + k] = metrics[k].Compute(context with { Stream = metricStream });
             }
+            var action = _monitor?.Check(g, result);
+            if (action == Monitoring.MonitorAction.Rollback)
+            {
+                // Back to generation g−1's model and samples (still held), and generation g again under the new policy.
+                result.Forget(g);
+                policy = _monitor!.Action.Then!;
+                g--;
+                continue;
+            }
             result.Compositions.Add(_replicate < _spec.Output.CompositionReplicates ? train.Composition : null);
             if (result.Degenerate is null && model.Degeneracy is { } reason)
             {
@@ -113,7 +128,7 @@ public sealed class Chain
 
             synthetic[g] = samples;
             previous = model;
-            if (!_arm.Policy.KeepsHistory && g > 0)
+            if (!keepsHistory && g > 0)
             {
                 // Generation g−1's samples leave the chain now, but model g, fitted on them, lives on as previous.
                 // The batch dropped a generation ago lost its model just above: that one is free to reuse.
@@ -125,7 +140,19 @@ public sealed class Chain
                 synthetic[g - 1] = null;
             }
             result.Completed = g + 1;
+            if (action == Monitoring.MonitorAction.Stop)
+            {
+                result.HoldFrom(g);
+            }
+            else if (action == Monitoring.MonitorAction.InjectReal)
+            {
+                policy = _monitor!.Action.Then!;
+            }
             afterGeneration(result, synthetic);
+            if (action == Monitoring.MonitorAction.Stop)
+            {
+                break;
+            }
         }
         return new ChainState(result, synthetic);
     }

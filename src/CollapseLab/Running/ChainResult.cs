@@ -67,6 +67,36 @@ public sealed class ChainResult
         }
     }
 
+    /// <summary>Every alarm the arm's monitor raised in this chain, in the order raised.</summary>
+    public List<Monitoring.Alarm> Alarms { get; } = [];
+
+    /// <summary>
+    /// Forgets what generation <paramref name="generation"/> recorded beyond its metric values (which are about to be
+    /// overwritten): its curation records, sample values and previews. A rollback reruns that generation.
+    /// </summary>
+    public void Forget(int generation)
+    {
+        Curation.RemoveAll(c => c.Generation == generation);
+        CurationMeasures.RemoveAll(m => m.Generation == generation);
+        SampleValues.RemoveAll(v => v.Generation == generation);
+        Previews.RemoveAll(p => p.Generation == generation);
+    }
+
+    /// <summary>
+    /// Ends a stopped chain at generation <paramref name="generation"/>: its last model stays in use, so every later
+    /// generation holds that generation's values and no training set.
+    /// </summary>
+    public void HoldFrom(int generation)
+    {
+        var generations = Compositions.Length - 1;
+        for (var g = generation + 1; g <= generations; g++)
+        {
+            Array.Copy(Values, generation * MetricCount, Values, g * MetricCount, MetricCount);
+            Compositions.Add(null);
+        }
+        Completed = generations + 1;
+    }
+
     /// <summary>Number of generations done (0 … G+1).</summary>
     public int Completed { get; set; }
 
@@ -146,6 +176,11 @@ public sealed class ChainResult
             w.Write(m.Name);
             w.Write(m.Value);
         }
+        w.Write(Alarms.Count);
+        foreach (var alarm in Alarms)
+        {
+            alarm.Write(w);
+        }
     }
 
     public static ChainResult Read(BinaryReader r)
@@ -210,6 +245,11 @@ public sealed class ChainResult
         for (var i = 0; i < measures; i++)
         {
             result.CurationMeasures.Add(new Curation.CurationMeasure(r.ReadInt32(), r.ReadInt32(), r.ReadString(), r.ReadDouble()));
+        }
+        var alarms = r.ReadInt32();
+        for (var i = 0; i < alarms; i++)
+        {
+            result.Alarms.Add(Monitoring.Alarm.Read(r));
         }
         return result;
     }

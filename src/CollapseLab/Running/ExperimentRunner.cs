@@ -18,11 +18,15 @@ public sealed class ExperimentRunner
     private readonly ExperimentSpec _spec;
     private readonly RunFolder? _folder;
     private long _completedSteps;
+    private Monitoring.ChainMonitor?[] _monitors = [];
+    private readonly long _calibrationSteps;
 
     public ExperimentRunner(ExperimentSpec spec, RunFolder? folder, Compute compute)
     {
         _spec = spec;
         _folder = folder;
+        _calibrationSteps = Monitoring.Calibrator.Needed(spec) && (folder is null || !File.Exists(folder.File(Monitoring.Calibration.FileName)))
+            ? Monitoring.Calibrator.Steps(spec) : 0;
         Compute = compute;
     }
 
@@ -49,8 +53,8 @@ public sealed class ExperimentRunner
 
     private IReadOnlyList<int> Owned => Slots ?? Enumerable.Range(0, _spec.ChainCount).ToArray();
 
-    /// <summary>Generations to run in all (chains × (G+1)).</summary>
-    public long TotalSteps => (long)Owned.Count * (_spec.Generations + 1);
+    /// <summary>Generations to run in all (chains × (G+1)), plus the calibration chains' when calibration is still to do.</summary>
+    public long TotalSteps => (long)Owned.Count * (_spec.Generations + 1) + _calibrationSteps;
 
     /// <summary>Generations finished so far; safe to poll from another thread for progress.</summary>
     public long CompletedSteps => Interlocked.Read(ref _completedSteps);
@@ -73,6 +77,10 @@ public sealed class ExperimentRunner
         var pending = owned.Where(i => results[i] is null).ToArray();
         Interlocked.Exchange(ref _completedSteps, (owned.Count - pending.Length) * (long)(_spec.Generations + 1));
 
+        if (pending.Length > 0 && !Calibrate(cancel))
+        {
+            return null;
+        }
         var workers = Math.Min(Threads, Math.Max(pending.Length, 1));
         var chainCompute = Compute.WithThreads(Math.Max(1, Threads / workers));
         var next = -1;
@@ -107,6 +115,33 @@ public sealed class ExperimentRunner
         return mine.All(r => r is not null && r.Completed == _spec.Generations + 1) ? mine.Select(r => r!).ToArray() : null;
     }
 
+    /// <summary>The thresholds this run's monitors use, calibrated on its null arms first (see <see cref="Monitoring.Calibrator"/>).</summary>
+    public Monitoring.Calibration? Calibration { get; private set; }
+
+    /// <summary>
+    /// Reads the run's calibration.json, or calibrates and saves it; false when cancelled first. Calibration runs
+    /// before any chain, so the null arm's calibration chains are done before a monitored chain needs a threshold.
+    /// </summary>
+    private bool Calibrate(CancellationToken cancel)
+    {
+        if (!Monitoring.Calibrator.Needed(_spec))
+        {
+            return true;
+        }
+        Calibration = (_folder is null ? null : Monitoring.Calibration.Load(_folder)) ?? Monitoring.Calibrator.Run(_spec, Compute, cancel,
+            () => Interlocked.Increment(ref _completedSteps));
+        if (Calibration is null)
+        {
+            return false;
+        }
+        if (_folder is not null)
+        {
+            Calibration.Save(_folder);
+        }
+        _monitors = _spec.Arms.Select(a => a.Monitor is { } m ? new Monitoring.ChainMonitor(_spec, m, Calibration) : null).ToArray();
+        return true;
+    }
+
     private ChainResult RunChain(int arm, int replicate, Compute compute, ProgressLog? progress, CancellationToken cancel)
     {
         var armSpec = _spec.Arms[arm];
@@ -119,10 +154,17 @@ public sealed class ExperimentRunner
         // Replicate 0 keeps the models a family saves; a warm-started chain keeps the ones it resumes from.
         var models = replicate == 0 ? _folder?.ModelDirectory(arm)
             : armSpec.Family.WarmStartsFromPrevious ? _folder?.ResumeModelDirectory(arm, replicate) : null;
-        var chain = new Chain(_spec, armSpec, replicate, compute, models);
+        var chain = new Chain(_spec, armSpec, replicate, compute, models, _monitors.Length > 0 ? _monitors[arm] : null);
         var unpublished = 0;
+        // Alarms a checkpoint holds were appended before it was saved.
+        var announced = resume?.Result.Alarms.Count ?? 0;
         var state = chain.Run(resume, (result, synthetic) =>
         {
+            if (_folder is not null && result.Alarms.Count > announced)
+            {
+                Monitoring.MonitorExport.AppendLive(_folder, armSpec.Name, result, announced);
+                announced = result.Alarms.Count;
+            }
             var finished = result.Completed == _spec.Generations + 1;
             var generation = result.Completed - 1;
             progress?.Append(arm, replicate, generation, result.Values.AsSpan(generation * result.MetricCount, result.MetricCount));

@@ -34,6 +34,9 @@ public sealed record ArmSpec(
 {
     /// <summary>What is done to each generation's samples before the policy sees them.</summary>
     public CollapseLab.Curation.CurationStage Curation { get; init; } = CollapseLab.Curation.CurationStage.None;
+
+    /// <summary>What watches this arm's chains for collapse and acts on an alarm; null when nothing does.</summary>
+    public CollapseLab.Monitoring.MonitorSpec? Monitor { get; init; }
 }
 
 /// <summary>

@@ -14,7 +14,7 @@ namespace CollapseLab.Specs;
 public static class SpecLoader
 {
     /// <summary>Keys an arm may override; everything else is shared by all arms.</summary>
-    private static readonly string[] ArmKeys = ["data", "model", "policy", "curation", "samples_per_generation"];
+    private static readonly string[] ArmKeys = ["data", "model", "policy", "curation", "samples_per_generation", "monitor"];
 
     public static ExperimentSpec LoadFile(string path, IEnumerable<string>? overrides = null, Catalog? catalog = null)
     {
@@ -52,6 +52,7 @@ public static class SpecLoader
             resolvedArms.Add(resolvedArm);
         }
 
+        CheckNullArms(armNodes, arms);
         var metrics = ResolveMetrics(root, metricNames, arms, catalog);
         root.Resolved["metrics"] = metrics.Select(m => m.Name).ToList();
         root.Resolved["arms"] = resolvedArms;
@@ -94,11 +95,13 @@ public static class SpecLoader
         var policy = reader.Section("policy", p => catalog.Policies.Read(p, "kind", "replace").Read(p, data.PoolSize));
         var samples = reader.Int("samples_per_generation", data.PoolSize, min: 1, max: 100_000_000);
         var curation = CurationSpec.Read(reader, catalog, family, data, samples);
+        var monitor = Monitoring.MonitorSpec.Read(reader, catalog, family, data);
         var smallest = Enumerable.Range(0, generations + 1)
-            .Min(g => g == 0 ? data.PoolSize : policy.TrainingSize(g, data.PoolSize, samples));
+            .Min(g => g == 0 ? data.PoolSize : Math.Min(policy.TrainingSize(g, data.PoolSize, samples),
+                monitor?.Action.Then?.TrainingSize(g, data.PoolSize, samples) ?? int.MaxValue));
         // The model section is read; its reader still locates errors in it.
         family.Validate(data, smallest, modelReader);
-        return new ArmSpec(name, index, data, family, policy, samples) { Curation = curation };
+        return new ArmSpec(name, index, data, family, policy, samples) { Curation = curation, Monitor = monitor };
     }
 
     /// <summary>Sections that may be written as their one main key's value: policy: replace, model: gaussian, data: kjv.</summary>
@@ -206,6 +209,27 @@ public static class SpecLoader
         return map.With(path[depth], SetPath(map.Find(path[depth])?.Value, path, depth + 1, value), value.Where);
     }
 
+    /// <summary>Every monitor's calibrate_on names an arm, and that arm has the monitored signals' family.</summary>
+    private static void CheckNullArms(List<(string Name, SpecMap Overrides)> nodes, List<ArmSpec> arms)
+    {
+        for (var i = 0; i < arms.Count; i++)
+        {
+            if (arms[i].Monitor is not { } monitor)
+            {
+                continue;
+            }
+            var where = (nodes[i].Overrides.Find("monitor")?.Value ?? nodes[i].Overrides).Where;
+            var target = arms.FirstOrDefault(a => a.Name == monitor.CalibrateOn)
+                ?? throw new SpecException(where, $"arms[{i}].monitor.calibrate_on",
+                    $"no arm is named '{monitor.CalibrateOn}'.{Suggestions.DidYouMean(monitor.CalibrateOn, arms.Select(a => a.Name))} Name an arm that theory says is stable (accumulate, or fresh-real with fraction 1); arms: {string.Join(", ", arms.Select(a => a.Name))}.");
+            if (target.Family.Name != arms[i].Family.Name)
+            {
+                throw new SpecException(where, $"arms[{i}].monitor.calibrate_on",
+                    $"arm '{target.Name}' fits family '{target.Family.Name}', but arm '{arms[i].Name}' fits '{arms[i].Family.Name}'; calibrate on an arm of the same family.");
+            }
+        }
+    }
+
     private static List<Metric> ResolveMetrics(SpecReader root, IReadOnlyList<string>? names, List<ArmSpec> arms, Catalog catalog)
     {
         var first = arms[0];
@@ -214,7 +238,8 @@ public static class SpecLoader
             .Where(n => catalog.Metrics.Find(n) is { } m && arms.All(a => catalog.Unsupported(m, a.Family, a.Data) is null))
             .ToList();
         var metrics = new List<Metric>();
-        foreach (var n in chosen.Append("collapsed").Append("real_share").Distinct())
+        var watched = arms.SelectMany(a => a.Monitor?.Metrics ?? []);
+        foreach (var n in chosen.Append("collapsed").Append("real_share").Concat(watched).Distinct())
         {
             var metric = catalog.Metrics.Find(n)
                 ?? throw root.Error("metrics", $"unknown metric '{n}'.{Suggestions.DidYouMean(n, catalog.Metrics.Names)} Available for this family: {string.Join(", ", catalog.AvailableMetrics(first.Family, first.Data))}.");

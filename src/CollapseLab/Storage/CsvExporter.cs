@@ -39,6 +39,7 @@ public static class CsvExporter
             AtomicFile.WriteText(folder.File("curation.csv"), w => WriteCuration(w, summary, chains));
             AtomicFile.WriteText(folder.File("curation_measures.csv"), w => WriteCurationMeasures(w, summary, chains));
         }
+        Monitoring.MonitorExport.Write(folder, summary, chains);
         if (chains.Any(c => c.Previews.Count > 0))
         {
             AtomicFile.WriteText(folder.File("samples.csv"), w => WritePreviews(w, summary, chains));

@@ -41,6 +41,9 @@ public sealed class SqliteIndex
               PRIMARY KEY (run_id, arm, generation, metric));
             CREATE TABLE IF NOT EXISTS composition (run_id TEXT NOT NULL, arm INTEGER NOT NULL, generation INTEGER NOT NULL, origin INTEGER NOT NULL,
               share REAL, PRIMARY KEY (run_id, arm, generation, origin));
+            CREATE TABLE IF NOT EXISTS alarms (run_id TEXT NOT NULL, arm INTEGER NOT NULL, replicate INTEGER NOT NULL, generation INTEGER NOT NULL,
+              signal TEXT NOT NULL, rule TEXT NOT NULL, value REAL, threshold REAL, action TEXT NOT NULL,
+              PRIMARY KEY (run_id, arm, replicate, signal, rule));
             """);
         return connection;
     }
@@ -68,7 +71,7 @@ public sealed class SqliteIndex
         using var c = Open();
         using var tx = c.BeginTransaction();
         var spec = summary.Spec;
-        foreach (var table in new[] { "arms", "generations", "metrics", "composition" })
+        foreach (var table in new[] { "arms", "generations", "metrics", "composition", "alarms" })
         {
             Execute(c, tx, $"DELETE FROM {table} WHERE run_id = $id", ("$id", info.Id));
         }
@@ -99,6 +102,12 @@ public sealed class SqliteIndex
                         ("$ql", Db(s.QuantileLow)), ("$qh", Db(s.QuantileHigh)), ("$th", s.Theory is { } t ? Db(t) : null));
                 }
             }
+        }
+        using var insertAlarm = Prepare(c, tx, "INSERT INTO alarms VALUES ($r, $a, $rep, $g, $s, $rule, $v, $t, $act)");
+        foreach (var (arm, replicate, alarm) in summary.Alarms)
+        {
+            Run(insertAlarm, ("$r", info.Id), ("$a", arm), ("$rep", replicate), ("$g", alarm.Generation), ("$s", alarm.Signal),
+                ("$rule", alarm.Rule), ("$v", Db(alarm.Value)), ("$t", Db(alarm.Threshold)), ("$act", alarm.Action));
         }
         tx.Commit();
     }

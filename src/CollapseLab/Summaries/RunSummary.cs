@@ -20,7 +20,9 @@ public sealed class RunSummary
         foreach (var arm in spec.Arms)
         {
             var mine = chains.Where(c => c.Arm == arm.Index).OrderBy(c => c.Replicate).ToArray();
-            var theories = spec.Metrics.Select(m => spec.Catalog.Predict(m.Name, arm, spec.Generations)).ToArray();
+            // An arm whose monitor may switch policy or stop follows no single policy's theory.
+            var intervenes = arm.Monitor is { } watch && watch.Action.Kind != Monitoring.MonitorAction.Mark;
+            var theories = spec.Metrics.Select(m => intervenes ? null : spec.Catalog.Predict(m.Name, arm, spec.Generations)).ToArray();
             var column = new double[mine.Length];
             for (var g = 0; g < g1; g++)
             {
@@ -53,7 +55,16 @@ public sealed class RunSummary
             var onsets = mine.Where(c => c.Degenerate is not null).Select(c => (double)c.Degenerate!.Value.Generation).Order().ToArray();
             Collapsed[arm.Index] = (onsets.Length, onsets.Length == 0 ? double.NaN : onsets[onsets.Length / 2]);
         }
+        SignalQuality = Monitoring.SignalQuality.Of(spec, chains);
+        Alarms = chains.OrderBy(c => c.Arm).ThenBy(c => c.Replicate)
+            .SelectMany(c => c.Alarms.Select(a => (c.Arm, c.Replicate, a))).ToList();
     }
+
+    /// <summary>Every monitor alarm: arm, replicate and the alarm, in arm then replicate order.</summary>
+    public IReadOnlyList<(int Arm, int Replicate, Monitoring.Alarm Alarm)> Alarms { get; }
+
+    /// <summary>How well each monitored signal warned, per arm (empty without monitors).</summary>
+    public IReadOnlyList<Monitoring.SignalQuality> SignalQuality { get; }
 
     public ExperimentSpec Spec { get; }
 

@@ -49,7 +49,24 @@ public static class ShardMerge
         {
             throw new RunFolderException($"{run.Path}: {missing.Length} chain(s) are in no shard's log (first: arm {missing[0] % spec.Arms.Count}, replicate {missing[0] / spec.Arms.Count}). Delete the shard folders that claim to be done and rerun them.");
         }
+        GatherCalibration(run, count);
         return Write(run, spec, results.Select(r => r!).ToArray(), manifests.Values.Sum(m => m.Seconds), runsDirectory, options);
+    }
+
+    /// <summary>Every shard calibrated the monitors itself, from the spec alone; their thresholds must agree to the bit.</summary>
+    private static void GatherCalibration(ShardedRunFolder run, int count)
+    {
+        var files = Enumerable.Range(0, count).Select(i => run.Shard(i).File(Monitoring.Calibration.FileName)).Where(File.Exists).ToList();
+        if (files.Count == 0)
+        {
+            return;
+        }
+        var text = File.ReadAllText(files[0]);
+        if (files.Skip(1).FirstOrDefault(f => File.ReadAllText(f) != text) is { } other)
+        {
+            throw new RunFolderException($"{other} differs from {files[0]}: the shards calibrated different thresholds, so they did not run the same build or spec. Rerun the shards with one build.");
+        }
+        AtomicFile.WriteText(Path.Combine(run.Path, Monitoring.Calibration.FileName), text);
     }
 
     /// <summary>Each arm's saved models (kept by whichever shard ran its replicate 0) go where an unsharded run keeps them.</summary>
