@@ -4,7 +4,7 @@ namespace CollapseLab.Tensors.Models.Pretrained;
 /// The state_dict names of each architecture as transformers' *ForCausalLM saves them (GPT2LMHeadModel,
 /// OPTForCausalLM, LlamaForCausalLM). A linear "x" has "x.weight" and, with a bias, "x.bias".
 /// </summary>
-internal sealed record DecoderNames(
+public sealed record DecoderNames(
     string Embed,
     string? Positions,
     string LayerPrefix,

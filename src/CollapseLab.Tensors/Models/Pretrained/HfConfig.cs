@@ -33,6 +33,12 @@ public sealed record HfConfig(DecoderArchitecture Architecture, int? BosTokenId,
             throw new InvalidDataException($"{path}: config.json is not valid JSON ({e.Message})", e);
         }
 
+        return Parse(json, path, context);
+    }
+
+    /// <summary>Reads a config already parsed; <paramref name="path"/> names it in errors.</summary>
+    public static HfConfig Parse(JsonObject json, string path, int? context = null)
+    {
         var reader = new Keys(json, path);
         var type = reader.String("model_type", null);
         var a = type switch

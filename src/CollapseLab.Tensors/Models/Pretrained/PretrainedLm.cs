@@ -23,7 +23,7 @@ public sealed class PretrainedLm : ICausalLm
 
     public DecoderArchitecture Architecture { get; }
 
-    internal DecoderNames Names { get; }
+    public DecoderNames Names { get; }
 
     public ParameterBlock Parameters { get; }
 
