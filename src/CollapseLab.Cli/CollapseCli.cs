@@ -28,6 +28,8 @@ public static class CollapseCli
         root.Subcommands.Add(SubmitCommand.Build());
         root.Subcommands.Add(StatusCommand.Build());
         root.Subcommands.Add(DetectCommand.Build());
+        root.Subcommands.Add(ExportModelCommand.Build());
+        root.Subcommands.Add(ScoreCommand.Build());
         return root;
     }
 

@@ -28,6 +28,8 @@ public sealed record PretrainedOptions(string Folder, HfConfig Config, bool Free
         var where = model.Node("pretrained")!.Where.Source;
         var baseDirectory = File.Exists(where) ? Path.GetDirectoryName(Path.GetFullPath(where))! : Directory.GetCurrentDirectory();
         var folder = Path.GetFullPath(Path.Combine(baseDirectory, model.String("pretrained", null)));
+        // the resolved spec saved with a run records the absolute folder, so the run reads back from anywhere
+        model.Resolved["pretrained"] = folder;
         if (!Directory.Exists(folder))
         {
             throw model.Error("pretrained", $"'{folder}' is not a folder; give a Hugging Face checkpoint folder (config.json, model.safetensors, tokenizer files).");
@@ -58,22 +60,12 @@ public sealed record PretrainedOptions(string Folder, HfConfig Config, bool Free
         return new PretrainedOptions(folder, config, freezeEmbeddings, freezeBlocks, budget);
     }
 
-    /// <summary>A network with the checkpoint's weights (a fresh copy each call).</summary>
+    /// <summary>A network with the checkpoint's weights (a fresh copy each call); bad weights throw <see cref="InvalidDataException"/>.</summary>
     public PretrainedLm Load()
     {
         var lm = new PretrainedLm(Architecture);
         var weights = Weights.GetOrAdd(Folder + "\n" + Architecture.Context, _ => new Lazy<float[]>(() => HfCheckpoint.Load(Folder, Architecture.Context).Network.Parameters.Data));
-        float[] data;
-        try
-        {
-            data = weights.Value;
-        }
-        catch (InvalidDataException e)
-        {
-            throw new SpecException($"model.pretrained: {e.Message}");
-        }
-
-        data.CopyTo(lm.Parameters.Data, 0);
+        weights.Value.CopyTo(lm.Parameters.Data, 0);
         return lm;
     }
 

@@ -104,6 +104,15 @@ public sealed record TransformerFamily(
         {
             throw model.Error("pretrained", $"the data's tokenizer ({text.Tokenizer.Describe()}) has {v} ids but {p.Config.Path} has vocab_size {a.Vocab} embedding rows; tokenize the data with the checkpoint's own tokenizer files (data.tokenizer: {{ kind: bpe, vocab: …/vocab.json, merges: …/merges.txt }} or {{ kind: pretrained, folder: … }}).");
         }
+        try
+        {
+            // read once here, so a missing, misshapen or truncated tensor stops the spec before the run
+            p.Load();
+        }
+        catch (InvalidDataException e)
+        {
+            throw model.Error("pretrained", e.Message);
+        }
         var tokens = Math.Max(text.BlockLength, sampled);
         var memory = PretrainedMemory.Estimate(a, Training.BatchSize, tokens);
         var description = $"model.pretrained ({a.ModelType}, {p.Folder}): {memory.Describe(Training.BatchSize, tokens, p.MemoryBudget)}";

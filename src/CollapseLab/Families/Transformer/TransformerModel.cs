@@ -19,7 +19,7 @@ namespace CollapseLab.Families.Transformer;
 /// key/value cache (<see cref="DecoderCache"/>) that always decodes one position at a time, so a distribution's
 /// bits depend only on the history, never on what the cache held before.
 /// </summary>
-public sealed class TransformerModel : ILanguageModel
+public sealed class TransformerModel : ILanguageModel, IHuggingFaceExport
 {
     [ThreadStatic]
     private static DecoderCache? t_cache;
@@ -69,6 +69,42 @@ public sealed class TransformerModel : ILanguageModel
     public string? Degeneracy { get; }
 
     public ReadOnlySpan<double> Unigram => _unigram;
+
+    public string? ExportUnavailable => Network is PretrainedLm
+        ? null
+        : "this transformer was trained from scratch in CollapseLab's own format (nanoGPT names); only models fine-tuned from model.pretrained export as a Hugging Face folder";
+
+    public void ExportTo(string folder) => PretrainedExport.Write(this, folder, overwrite: false);
+
+    /// <summary>
+    /// A Hugging Face checkpoint folder as a language model, with the tokenizer it ships (vocab.json + merges.txt);
+    /// sequences start after the tokenizer's boundary token. Bad files are reported as a <see cref="Specs.SpecException"/>.
+    /// </summary>
+    public static (TransformerModel Model, Tokenizer Tokenizer) OpenCheckpoint(string folder)
+    {
+        PretrainedLm lm;
+        HfConfig config;
+        try
+        {
+            (lm, config) = HfCheckpoint.Load(folder);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new Specs.SpecException(e.Message);
+        }
+        var tokenizer = PretrainedTokenizer.Load(PretrainedTokenizer.Locate(folder));
+        if (tokenizer.VocabularySize > lm.Vocab)
+        {
+            throw new Specs.SpecException($"{folder}: the tokenizer has {tokenizer.VocabularySize} ids but config.json's vocab_size gives {lm.Vocab} embedding rows; the tokenizer files belong to another model.");
+        }
+        var uniform = Enumerable.Repeat(1.0 / tokenizer.VocabularySize, tokenizer.VocabularySize).ToArray();
+        var model = new TransformerModel(lm, tokenizer.VocabularySize, tokenizer.Boundary, SamplingOptions.Default, null, tokenizer, uniform, TrainingReport.Loaded, Compute.Current)
+        {
+            PretrainedConfig = config,
+            PretrainedFolder = Path.GetFullPath(folder),
+        };
+        return (model, tokenizer);
+    }
 
     public DataBatch Sample(int count, StreamKey stream, int threads)
     {
