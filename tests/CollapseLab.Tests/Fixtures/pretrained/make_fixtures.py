@@ -232,6 +232,77 @@ def write_gpt2_tokenizer(folder, vocab, merges):
         f.write("#version: 0.2\n" + "".join(f"{a} {b}\n" for a, b in merges))
 
 
+# GPT-2's pre-token pattern in Python's re (no \p{L}): letters [^\W\d_], digits \d, the rest; the test text
+# avoids the characters where the two differ (numeric non-digits such as ², combining marks)
+PY_GPT2 = r"'s|'t|'re|'ve|'m|'ll|'d| ?[^\W\d_]+| ?\d+| ?(?:[^\s\w]|_)+|\s+(?!\S)|\s+"
+GPT2_PATTERN = r"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"
+TOKENIZER_TEXT = ("Hello world! Ça va? Привет, мир. Γειά σου κόσμε. 你好，世界。こんにちは 🙂👍🏽❤️ <s>it's 2024</s>"
+                  "  tabs\tand\nnew lines<pad><|endoftext|>The end.")
+
+
+def write_tokenizer_json(folder, vocab, merges, added, split):
+    """tokenizer.json as the tokenizers library saves a byte-level BPE (merges as "a b" strings)."""
+    byte_level = {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": not split}
+    pre = byte_level if not split else {"type": "Sequence", "pretokenizers": [
+        {"type": "Split", "pattern": {"Regex": GPT2_PATTERN}, "behavior": "Isolated", "invert": False}, byte_level]}
+    doc = {"version": "1.0", "truncation": None, "padding": None,
+           "added_tokens": [{"id": i, "content": c, "single_word": False, "lstrip": False, "rstrip": False,
+                             "normalized": False, "special": True} for c, i in added],
+           "normalizer": None, "pre_tokenizer": pre, "post_processor": None, "decoder": {"type": "ByteLevel"},
+           "model": {"type": "BPE", "dropout": None, "unk_token": None, "fuse_unk": False, "byte_fallback": False,
+                     "vocab": {t: i for i, t in enumerate(vocab) if t not in dict(added)},
+                     "merges": [f"{a} {b}" for a, b in merges]}}
+    with open(os.path.join(folder, "tokenizer.json"), "w", encoding="utf-8") as f:
+        json.dump(doc, f, ensure_ascii=False)
+
+
+def bpe_word(word, ranks):
+    """GPT-2's encoder.bpe: merge the lowest-ranked adjacent pair, every occurrence, until none is ranked."""
+    parts = list(word)
+    while len(parts) > 1:
+        pairs = [(ranks.get((a, b), 1 << 30), i) for i, (a, b) in enumerate(zip(parts, parts[1:]))]
+        rank, _ = min(pairs)
+        if rank == 1 << 30:
+            break
+        a, b = next((parts[i], parts[i + 1]) for r, i in pairs if r == rank)
+        out, i = [], 0
+        while i < len(parts):
+            if i + 1 < len(parts) and parts[i] == a and parts[i + 1] == b:
+                out.append(a + b)
+                i += 2
+            else:
+                out.append(parts[i])
+                i += 1
+        parts = out
+    return parts
+
+
+def encode(text, vocab, merges, added):
+    import re
+    b2u = bytes_to_unicode()
+    ids = {t: i for i, t in enumerate(vocab)}
+    ids.update(dict(added))
+    ranks = {m: r for r, m in enumerate(merges)}
+    special = re.compile("|".join(re.escape(c) for c, _ in sorted(added, key=lambda a: -len(a[0]))))
+    out, at = [], 0
+
+    def ordinary(piece):
+        for w in re.findall(PY_GPT2, piece):
+            out.extend(ids[t] for t in bpe_word("".join(b2u[b] for b in w.encode()), ranks))
+
+    for m in special.finditer(text):
+        ordinary(text[at:m.start()])
+        out.append(ids[m.group()])
+        at = m.end()
+    ordinary(text[at:])
+    return out
+
+
+def write_tokenizer_reference(folder, vocab, merges, added):
+    with open(os.path.join(folder, "tokenizer_reference.json"), "w", encoding="utf-8") as f:
+        json.dump({"text": TOKENIZER_TEXT, "ids": encode(TOKENIZER_TEXT, vocab, merges, added)}, f, ensure_ascii=False)
+
+
 # ---------- the fixtures ----------
 
 def random_state(shapes, gen, dtype):
@@ -298,7 +369,7 @@ def write_reference(folder, cfg, sd, gen, tokens):
     save_safetensors(os.path.join(folder, "reference.safetensors"), ref, "F32")
 
 
-def make(name, cfg, shapes, dtype_name, shards, vocab, merges, seed):
+def make(name, cfg, shapes, dtype_name, shards, vocab, merges, seed, added=None, split=False):
     folder = os.path.join(HERE, name)
     os.makedirs(folder, exist_ok=True)
     gen = torch.Generator().manual_seed(seed)
@@ -319,7 +390,11 @@ def make(name, cfg, shapes, dtype_name, shards, vocab, merges, seed):
             weight_map.update({n: file for n in part})
         with open(os.path.join(folder, "model.safetensors.index.json"), "w") as f:
             json.dump({"metadata": {"total_size": 0}, "weight_map": weight_map}, f, indent=2)
-    write_gpt2_tokenizer(folder, vocab, merges)
+    if added is None:
+        write_gpt2_tokenizer(folder, vocab, merges)
+    else:
+        write_tokenizer_json(folder, vocab, merges, added, split)
+        write_tokenizer_reference(folder, vocab, merges, added)
     write_reference(folder, cfg, sd, gen, len(vocab))
 
 
@@ -346,13 +421,14 @@ def main():
          gpt2_shapes, "F32", 1, vocab, merges, seed=1)
     make("opt", {"model_type": "opt", "vocab_size": 304, "hidden_size": 16, "num_hidden_layers": 2, "num_attention_heads": 4,
                  "ffn_dim": 64, "max_position_embeddings": 32, "do_layer_norm_before": True, "word_embed_proj_dim": 16,
-                 "activation_function": "relu", "enable_bias": True, "bos_token_id": eot, "eos_token_id": eot, "pad_token_id": eot},
-         opt_shapes, "F16", 1, vocab, merges, seed=2)
+                 "activation_function": "relu", "enable_bias": True, "bos_token_id": 300, "eos_token_id": 302, "pad_token_id": 301},
+         opt_shapes, "F16", 1, vocab, merges, seed=2,
+         added=[("<|endoftext|>", eot), ("<s>", 300), ("<pad>", 301), ("</s>", 302), ("<unk>", 303)])
     make("llama", {"model_type": "llama", "vocab_size": 300, "hidden_size": 16, "num_hidden_layers": 2, "num_attention_heads": 4,
                    "num_key_value_heads": 2, "intermediate_size": 48, "max_position_embeddings": 32, "rms_norm_eps": 1e-5,
                    "rope_theta": 500000.0, "rope_scaling": None, "hidden_act": "silu", "tie_word_embeddings": False,
                    "bos_token_id": eot, "eos_token_id": eot},
-         llama_shapes, "BF16", 2, vocab, merges, seed=3)
+         llama_shapes, "BF16", 2, vocab, merges, seed=3, added=[("<|endoftext|>", eot)], split=True)
 
 
 if __name__ == "__main__":

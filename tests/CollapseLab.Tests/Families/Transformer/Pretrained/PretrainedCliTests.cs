@@ -61,6 +61,7 @@ public sealed class PretrainedCliTests : IDisposable
         var (original, _) = HfCheckpoint.Load(PretrainedFixtures.Folder("opt"));
         Assert.NotEqual(original.Parameters.Data, exported.Parameters.Data);
         Assert.Equal(CollapseCli.BadInput, Cli("export-model", run, "--generation", "1", "--out", target).Code);
+        PyTorchReproduces(exported, target);
 
         var texts = Path.Combine(_folder, "texts.txt");
         File.WriteAllText(texts, "And God said, Let there be light.\nand there was light\n");
@@ -152,13 +153,51 @@ public sealed class PretrainedCliTests : IDisposable
         var embed = tensors["model.decoder.embed_tokens.weight"];
         tensors["model.decoder.embed_tokens.weight"] = CollapseLab.Tensors.Tensor.FromArray(embed.Data[..(200 * 16)].ToArray(), 200, 16);
         SafeTensors.Save(Path.Combine(copy, "model.safetensors"), tensors);
-        AssertRefused(Spec(copy), "300 ids", "vocab_size 200");
+        AssertRefused(Spec(copy), "304 ids", "vocab_size 200");
     }
 
     [Fact]
     public void Model_too_large_for_the_budget_is_refused()
     {
         AssertRefused(Spec(PretrainedFixtures.Folder("opt"), ", memory_budget_mb: 1"), "does not fit", "memory_budget_mb");
+    }
+
+    /// <summary>
+    /// Where Debian's python3-torch is installed, make_fixtures.py's reference forward reads the exported folder and
+    /// must give CollapseLab's logits (written beside it as reference.safetensors) within 1e-4 relative.
+    /// </summary>
+    private static void PyTorchReproduces(PretrainedLm lm, string folder)
+    {
+        var reference = new Dictionary<string, CollapseLab.Tensors.Tensor>();
+        int[][] prompts = [[1, 2, 3, 250, 299], [42, 17, 17, 9, 0, 280, 5, 6]];
+        using (CollapseLab.Tensors.Autodiff.Tape.NoGrad())
+        {
+            for (var i = 0; i < prompts.Length; i++)
+            {
+                reference[$"prompt.{i}"] = CollapseLab.Tensors.Tensor.FromArray(prompts[i].Select(x => (float)x).ToArray(), prompts[i].Length);
+                reference[$"logits.{i}"] = lm.Logits(prompts[i], 1, prompts[i].Length).Clone();
+            }
+        }
+        SafeTensors.Save(Path.Combine(folder, "reference.safetensors"), reference);
+        var script = Path.Combine(PretrainedFixtures.Folder(""), "make_fixtures.py");
+        if (!File.Exists("/usr/bin/python3") || Python("-c \"import torch\"").ExitCode != 0)
+        {
+            return;
+        }
+        var check = Python($"\"{script}\" check \"{folder}\"");
+        Assert.True(check.ExitCode == 0, check.Output);
+    }
+
+    private static (int ExitCode, string Output) Python(string arguments)
+    {
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/python3", arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, output);
     }
 
     private static void AssertRefused(string spec, string first, string second)
