@@ -56,7 +56,7 @@ public sealed class PretrainedCliTests : IDisposable
         var (exported, config) = HfCheckpoint.Load(target);
         Assert.Equal(lm.Parameters.Data, exported.Parameters.Data);
         Assert.Equal("float32", config.Json["torch_dtype"]!.GetValue<string>());
-        Assert.True(File.Exists(Path.Combine(target, "vocab.json")));
+        Assert.True(File.Exists(Path.Combine(target, "tokenizer.json")));
         // fine-tuning moved the weights away from the checkpoint's
         var (original, _) = HfCheckpoint.Load(PretrainedFixtures.Folder("opt"));
         Assert.NotEqual(original.Parameters.Data, exported.Parameters.Data);
