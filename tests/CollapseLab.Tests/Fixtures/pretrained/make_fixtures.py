@@ -361,11 +361,27 @@ def prompts(gen, vocab, count=3, length=7):
 
 
 def write_reference(folder, cfg, sd, gen, tokens):
-    """reference.safetensors: prompt.i (T) token ids as F32 and logits.i (T,V), for a few random prompts."""
+    """reference.safetensors: prompt.i (T) token ids as F32 and logits.i (T,V), for a few random prompts; and
+    train.idx/train.targets (B,T) with train.losses, the losses of 10 AdamW steps (lr 1e-2, betas 0.9/0.999,
+    eps 1e-8, no weight decay, no clipping) on that one batch from the stored weights."""
     ref = {}
     for i, p in enumerate(prompts(gen, tokens)):
         ref[f"prompt.{i}"] = torch.tensor(p, dtype=torch.float32)
         ref[f"logits.{i}"] = FORWARD[cfg["model_type"]](sd, cfg, torch.tensor([p]))[0]
+    idx = torch.randint(0, tokens, (2, 8), generator=gen)
+    targets = torch.randint(0, tokens, (2, 8), generator=gen)
+    params = {k: v.clone().requires_grad_(True) for k, v in sd.items()}
+    opt = torch.optim.AdamW(params.values(), lr=1e-2, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)
+    losses = []
+    for _ in range(10):
+        opt.zero_grad()
+        logits = FORWARD[cfg["model_type"]](params, cfg, idx)
+        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    ref["train.idx"], ref["train.targets"] = idx.float(), targets.float()
+    ref["train.losses"] = torch.tensor(losses)
     save_safetensors(os.path.join(folder, "reference.safetensors"), ref, "F32")
 
 
@@ -403,7 +419,7 @@ def check(folder, reference):
     cfg = json.load(open(os.path.join(folder, "config.json")))
     sd = load_folder(folder)
     worst = 0.0
-    for i in range(len(ref) // 2):
+    for i in range(sum(1 for k in ref if k.startswith("prompt."))):
         got = FORWARD[cfg["model_type"]](sd, cfg, ref[f"prompt.{i}"].long()[None])[0]
         e = ref[f"logits.{i}"]
         worst = max(worst, ((got - e).abs().max() / e.abs().max()).item())
