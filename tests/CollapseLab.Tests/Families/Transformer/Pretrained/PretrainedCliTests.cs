@@ -76,6 +76,23 @@ public sealed class PretrainedCliTests : IDisposable
     }
 
     [Fact]
+    public void Frozen_embeddings_and_blocks_keep_the_checkpoint_values()
+    {
+        var runs = Path.Combine(_folder, "runs");
+        var (code, _, error) = Cli("run", Spec(PretrainedFixtures.Folder("llama"), ", freeze_embeddings: true, freeze_blocks: 1"), "--runs", runs, "-q");
+        Assert.True(code == 0, error);
+        var saved = Directory.GetDirectories(runs, "gen001-hf", SearchOption.AllDirectories).Single();
+        var (tuned, _) = HfCheckpoint.Load(saved);
+        var (original, _) = HfCheckpoint.Load(PretrainedFixtures.Folder("llama"));
+        foreach (var slice in original.Parameters.Slices)
+        {
+            var frozen = slice.Name is "model.embed_tokens.weight" or "lm_head.weight" || slice.Name.StartsWith("model.layers.0.", StringComparison.Ordinal);
+            var same = slice.Tensor.Data.SequenceEqual(tuned.Parameters[slice.Name].Data);
+            Assert.True(frozen == same, $"{slice.Name}: frozen {frozen}, unchanged {same}");
+        }
+    }
+
+    [Fact]
     public void Missing_config_is_refused()
     {
         var copy = PretrainedFixtures.Copy("opt");
