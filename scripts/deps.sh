@@ -7,6 +7,7 @@ packages=(
   bible-kjv         # the King James text (the `bible` program), a built-in English corpus
   libopenblas0-pthread  # optional fast GEMM for the neural families
   dataset-fashion-mnist # Fashion-MNIST images for the VAE family
+  python3-torch     # PyTorch, which re-reads exported Hugging Face folders in the pretrained tests (and runs the peers)
   slurm-wlm munge   # a single-node Slurm for the sharded-run tests (started by scripts/services/slurm.sh)
 )
 # The build runs `npm ci` in reports/ to embed the chart libraries; Node.js usually comes with the machine.

@@ -10,6 +10,7 @@ using BenchmarkDotNet.Running;
 //   curation [rounds]                    curation steps at the sizes (near-dedup, MinHash, matching)
 //   watermark [rounds]                   watermarked vs plain trigram sampling, and z-test throughput, on the King James text
 //   denoiser [seconds]                   diffusion denoiser training and sampling steps (bench/peers/diffusion_torch.py)
+//   pretrained [seconds]                 a 124M GPT-2-shaped checkpoint: fine-tuning and KV-cached decoding (bench/peers/pretrained_torch.py)
 switch (args)
 {
     case ["--loop-throughput", ..]:
@@ -32,6 +33,9 @@ switch (args)
         break;
     case ["denoiser", ..]:
         CollapseLab.Benchmarks.Diffusion.DenoiserStepTimer.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
+        break;
+    case ["pretrained", ..]:
+        CollapseLab.Benchmarks.Transformer.PretrainedTimer.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
         break;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

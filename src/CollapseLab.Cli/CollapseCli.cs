@@ -30,6 +30,8 @@ public static class CollapseCli
         root.Subcommands.Add(DetectCommand.Build());
         root.Subcommands.Add(WatchCommand.Build());
         root.Subcommands.Add(ServeCommand.Build());
+        root.Subcommands.Add(ExportModelCommand.Build());
+        root.Subcommands.Add(ScoreCommand.Build());
         return root;
     }
 

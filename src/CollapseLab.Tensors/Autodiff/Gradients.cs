@@ -472,4 +472,51 @@ internal static class Gradients
             dx[i] += g[i] * s * (1f + (xs[i] * (1f - s)));
         }
     }
+
+    // y = x·rstd·w with rstd = 1/√(mean(x²)+eps): dw += Σ_rows g·x·rstd;
+    // dx = rstd·(g·w) − x·rstd³/C·Σ_j g_j w_j x_j
+    public static void RmsNorm(Tensor x, Tensor weight, Tensor y, float[] rstd)
+    {
+        var c = x.Shape[^1];
+        var rows = c == 0 ? 0 : x.Length / c;
+        var xs = x.Data;
+        var w = weight.Data;
+        var g = y.Grad;
+        var dx = x.RequiresGrad ? x.Grad : default;
+        var dw = weight.RequiresGrad ? weight.Grad : default;
+        for (var r = 0; r < rows; r++)
+        {
+            var s = rstd[r];
+            var xr = xs.Slice(r * c, c);
+            var gr = g.Slice(r * c, c);
+            var dot = 0f;
+            for (var i = 0; i < c; i++)
+            {
+                dot += gr[i] * w[i] * xr[i];
+                if (!dw.IsEmpty)
+                {
+                    dw[i] += gr[i] * xr[i] * s;
+                }
+            }
+
+            if (!dx.IsEmpty)
+            {
+                var k = s * s * s * dot / c;
+                var dr = dx.Slice(r * c, c);
+                for (var i = 0; i < c; i++)
+                {
+                    dr[i] += (s * gr[i] * w[i]) - (xr[i] * k);
+                }
+            }
+        }
+    }
+
+    // y = rotary(x): the rotation is orthogonal, so dx += rotate(g) by the opposite angles
+    public static void Rotary(Tensor x, Tensor y, float[] cos, float[] sin, int heads)
+    {
+        var (b, t, c) = (x.Shape[0], x.Shape[1], x.Shape[2]);
+        var back = Tape.Rent(x.Length, clear: false);
+        Ops.Rotate(y.Grad, back, cos, sin, b, t, c / heads, heads, -1f);
+        TensorPrimitives.Add(x.Grad, back, x.Grad);
+    }
 }

@@ -16,7 +16,7 @@ public sealed record TransformerConfig(int Vocab, int Layers = 4, int Heads = 4,
 /// and a 4C GELU MLP, a final layer norm, and an output head tied to the token embedding. Parameter names follow
 /// PyTorch's state_dict (wte.weight, h.0.attn.c_attn.weight, …) so checkpoints move between the two.
 /// </summary>
-public sealed class TransformerLm
+public sealed class TransformerLm : ICausalLm
 {
     public TransformerLm(TransformerConfig config, ulong seed)
     {
@@ -33,6 +33,12 @@ public sealed class TransformerLm
     public TransformerConfig Config { get; }
 
     public ParameterBlock Parameters { get; }
+
+    public int Vocab => Config.Vocab;
+
+    public int Context => Config.Context;
+
+    public IIncrementalDecoder Decoder(int batch) => new TransformerSampler(this, batch);
 
     /// <summary>Logits (B,T,V) for token ids idx laid out (B,T).</summary>
     public Tensor Logits(ReadOnlySpan<int> idx, int b, int t) =>

@@ -8,7 +8,7 @@ namespace CollapseLab.Tensors.Models;
 /// token per row and costs one position's work instead of a full forward pass. Positions are absolute, so once the
 /// context is full the cache is refilled by one batched pass over the last T−1 tokens (as nanoGPT crops its input).
 /// </summary>
-public sealed class TransformerSampler
+public sealed class TransformerSampler : IIncrementalDecoder
 {
     private readonly TransformerLm model;
     private readonly int b;
@@ -44,6 +44,10 @@ public sealed class TransformerSampler
     /// Becomes a copy of <paramref name="source"/> (same model and batch): the cached keys and values of its
     /// positions and its history, so both continue identically; beam search branches a sequence this way.
     /// </summary>
+    public void CopyFrom(IIncrementalDecoder source) => CopyFrom(source as TransformerSampler
+        ?? throw new ArgumentException("CopyFrom needs a sampler of the same model and batch size"));
+
+    /// <inheritdoc cref="CopyFrom(IIncrementalDecoder)"/>
     public void CopyFrom(TransformerSampler source)
     {
         if (!ReferenceEquals(source.model, model) || source.b != b)

@@ -6,11 +6,12 @@ namespace CollapseLab.Data.Text;
 /// <c>data.tokenizer</c>: <c>word</c>, <c>char</c>, <c>bpe</c>, or a mapping with <c>kind</c> and options —
 /// <c>vocab_size</c> (BPE: at least 257; word/char: a cap, rarer types become &lt;unk&gt;), <c>lowercase</c> (word),
 /// <c>vocab</c> + <c>merges</c> (BPE: GPT-2-format files to load instead of training), <c>save</c> (BPE: a folder
-/// to write the trained vocab.json and merges.txt to).
+/// to write the trained vocab.json and merges.txt to); <c>pretrained</c> with <c>folder</c> reads a Hugging Face
+/// checkpoint folder's tokenizer (<see cref="PretrainedTokenizer"/>).
 /// </summary>
 public sealed record TokenizerSpec(string Kind, int VocabularySize, bool Lowercase, string? VocabPath, string? MergesPath, string? SaveFolder)
 {
-    public static readonly string[] Kinds = ["word", "char", "bpe"];
+    public static readonly string[] Kinds = ["word", "char", "bpe", "pretrained"];
 
     public static TokenizerSpec Read(SpecReader data, string baseDirectory)
     {
@@ -26,6 +27,10 @@ public sealed record TokenizerSpec(string Kind, int VocabularySize, bool Lowerca
             string? vocab = null, merges = null, save = null;
             var size = 0;
             var lowercase = false;
+            if (k == "pretrained")
+            {
+                return PretrainedTokenizer.Read(t, baseDirectory);
+            }
             if (k == "bpe")
             {
                 vocab = t.OptionalString("vocab");
@@ -75,6 +80,8 @@ public sealed record TokenizerSpec(string Kind, int VocabularySize, bool Lowerca
     {
         switch (Kind)
         {
+            case "pretrained":
+                return PretrainedTokenizer.Load(this);
             case "char":
                 return CharTokenizer.Train(trainingDocuments, VocabularySize);
             default:

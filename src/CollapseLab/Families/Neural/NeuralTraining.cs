@@ -8,6 +8,9 @@ public enum NeuralInit
     Scratch,
     Model0,
     Previous,
+
+    /// <summary>Every generation starts from the same pretrained checkpoint (model.pretrained).</summary>
+    Pretrained,
 }
 
 /// <summary>How long one fit trains: <see cref="Steps"/> optimiser steps, or (Steps = 0) <see cref="Epochs"/> passes over the training set.</summary>
@@ -55,7 +58,10 @@ public sealed record NeuralTraining(
 
     public bool WarmStartsFromPrevious => Init == NeuralInit.Previous;
 
-    public static NeuralTraining Read(SpecReader model, NeuralDefaults defaults)
+    /// <summary>The init choices when the weights come from a checkpoint (model.pretrained); the first is the default.</summary>
+    public static readonly string[] PretrainedInits = ["pretrained", "model0", "previous"];
+
+    public static NeuralTraining Read(SpecReader model, NeuralDefaults defaults, bool pretrained = false)
     {
         foreach (var (old, replacement) in Renamed)
         {
@@ -64,7 +70,8 @@ public sealed record NeuralTraining(
                 throw model.Error(old, $"unknown key. Did you mean '{replacement}'? The neural families share their training keys, and '{old}' is now '{replacement}'.");
             }
         }
-        var init = (NeuralInit)Array.IndexOf(Inits, model.Choice("init", "scratch", Inits));
+        var choices = pretrained ? PretrainedInits : Inits;
+        var init = Enum.Parse<NeuralInit>(model.Choice("init", choices[0], choices), ignoreCase: true);
         var budget = ReadBudget(model, "steps", "epochs", defaults.Budget, recordDefault: true);
         var finetune = ReadBudget(model, "finetune_steps", "finetune_epochs", budget, recordDefault: false);
         var batch = model.Int("batch_size", defaults.BatchSize, min: 1, max: 1 << 20);

@@ -18,7 +18,7 @@ internal sealed class DecoderCache
     private readonly int[] _one = new int[1];
     private long _clock;
 
-    public DecoderCache(TransformerLm network, int boundary, int capacity, bool branching)
+    public DecoderCache(ICausalLm network, int boundary, int capacity, bool branching)
     {
         Network = network;
         _boundary = boundary;
@@ -26,14 +26,14 @@ internal sealed class DecoderCache
         _branching = branching;
     }
 
-    public TransformerLm Network { get; }
+    public ICausalLm Network { get; }
 
     /// <summary>Logits (V) of the token after <paramref name="history"/> (read after the boundary); valid until the next call.</summary>
     public float[] Logits(ReadOnlySpan<int> history)
     {
-        if (history.Length + 1 > Network.Config.Context)
+        if (history.Length + 1 > Network.Context)
         {
-            throw new ArgumentException($"a history of {history.Length} tokens plus the boundary exceeds the context of {Network.Config.Context}");
+            throw new ArgumentException($"a history of {history.Length} tokens plus the boundary exceeds the context of {Network.Context}");
         }
         State? best = null;
         foreach (var s in _states)
@@ -90,7 +90,7 @@ internal sealed class DecoderCache
     {
         if (_states.Count < _capacity || (_states.Count == 1 && keep is not null))
         {
-            var s = new State(new TransformerSampler(Network, 1), new float[Network.Config.Vocab]);
+            var s = new State(Network.Decoder(1), new float[Network.Vocab]);
             _states.Add(s);
             return s;
         }
@@ -106,9 +106,9 @@ internal sealed class DecoderCache
         return victim;
     }
 
-    private sealed class State(TransformerSampler sampler, float[] logits)
+    private sealed class State(IIncrementalDecoder sampler, float[] logits)
     {
-        public TransformerSampler Sampler { get; } = sampler;
+        public IIncrementalDecoder Sampler { get; } = sampler;
 
         public float[] Logits { get; } = logits;
 

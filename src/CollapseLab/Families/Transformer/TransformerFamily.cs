@@ -32,6 +32,9 @@ public sealed record TransformerFamily(
 
     public string Name => "transformer";
 
+    /// <summary>The checkpoint every fit starts from (model.pretrained), or null to train from scratch.</summary>
+    public PretrainedOptions? Pretrained { get; init; }
+
     public bool WarmStartsFromPrevious => Training.WarmStartsFromPrevious;
 
     public DataKind Kind => DataKind.Tokens;
@@ -41,6 +44,17 @@ public sealed record TransformerFamily(
 
     public static TransformerFamily Read(SpecReader model)
     {
+        if (PretrainedOptions.Read(model) is { } pretrained)
+        {
+            var a = pretrained.Architecture;
+            var options = NeuralTraining.Read(model, Defaults with { WeightDecay = 0 }, pretrained: true);
+            if (options.Dropout > 0)
+            {
+                throw model.Error("dropout", "dropout is not applied when fine-tuning a pretrained checkpoint; remove model.dropout.");
+            }
+            return new TransformerFamily(a.Layers, a.Heads, a.Channels, a.Context, model.Int("warmup", 10, min: 0),
+                model.Double("token_dropout", 0, min: 0, max: 1), options, model.Section("sampling", SamplingOptions.Read)) { Pretrained = pretrained };
+        }
         var layers = model.Int("layers", 2, min: 1, max: 48);
         var heads = model.Int("heads", 4, min: 1, max: 64);
         var width = model.Int("width", 128, min: 1, max: 8192);
@@ -75,6 +89,38 @@ public sealed record TransformerFamily(
             throw model.Error("context", $"sampling needs {what} = {needed} positions but the context (block size) is {Context}. Raise model.context to {needed} or shorten sampling.max_length / sampling.prompt_length.");
         }
         Training.Validate(data.PoolSize, "blocks", model);
+        if (Pretrained is { } p)
+        {
+            ValidatePretrained(p, text, needed, model);
+        }
+    }
+
+    /// <summary>The tokenizer must fit the embedding, and the fine-tuning must fit the memory budget (printed before the run).</summary>
+    private void ValidatePretrained(PretrainedOptions p, TextData text, int sampled, SpecReader model)
+    {
+        var a = p.Architecture;
+        var v = text.Tokenizer.VocabularySize;
+        if (v > a.Vocab)
+        {
+            throw model.Error("pretrained", $"the data's tokenizer ({text.Tokenizer.Describe()}) has {v} ids but {p.Config.Path} has vocab_size {a.Vocab} embedding rows; tokenize the data with the checkpoint's own tokenizer files (data.tokenizer: {{ kind: bpe, vocab: …/vocab.json, merges: …/merges.txt }} or {{ kind: pretrained, folder: … }}).");
+        }
+        try
+        {
+            // read once here, so a missing, misshapen or truncated tensor stops the spec before the run
+            p.Load();
+        }
+        catch (InvalidDataException e)
+        {
+            throw model.Error("pretrained", e.Message);
+        }
+        var tokens = Math.Max(text.BlockLength, sampled);
+        var memory = PretrainedMemory.Estimate(a, Training.BatchSize, tokens);
+        var description = $"model.pretrained ({a.ModelType}, {p.Folder}): {memory.Describe(Training.BatchSize, tokens, p.MemoryBudget)}";
+        if (memory.TotalBytes > p.MemoryBudget)
+        {
+            throw model.Error("pretrained", $"{description}: the model does not fit. Lower model.batch_size or data.block, or raise model.memory_budget_mb if the machine has the memory.");
+        }
+        Console.Error.WriteLine(description);
     }
 
     public IModel Fit(DataBatch train, FitContext context) => TransformerTrainer.Fit(this, (TokenBatch)train, context);

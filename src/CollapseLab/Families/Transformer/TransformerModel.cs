@@ -8,6 +8,7 @@ using CollapseLab.Tensors;
 using CollapseLab.Tensors.Autodiff;
 using CollapseLab.Tensors.IO;
 using CollapseLab.Tensors.Models;
+using CollapseLab.Tensors.Models.Pretrained;
 
 namespace CollapseLab.Families.Transformer;
 
@@ -18,7 +19,7 @@ namespace CollapseLab.Families.Transformer;
 /// key/value cache (<see cref="DecoderCache"/>) that always decodes one position at a time, so a distribution's
 /// bits depend only on the history, never on what the cache held before.
 /// </summary>
-public sealed class TransformerModel : ILanguageModel
+public sealed class TransformerModel : ILanguageModel, IHuggingFaceExport
 {
     [ThreadStatic]
     private static DecoderCache? t_cache;
@@ -30,9 +31,11 @@ public sealed class TransformerModel : ILanguageModel
     private readonly Compute _serial;
 
     /// <param name="compute">The GEMM and thread budget of the fit; scoring and decoding one sequence use its GEMM on one thread.</param>
-    internal TransformerModel(TransformerLm network, int boundary, SamplingOptions sampling, TokenBatch? prompts, Tokenizer? tokenizer,
+    /// <param name="vocabulary">V, the tokenizer's ids: the first V of the network's logits (a checkpoint may pad its embedding).</param>
+    internal TransformerModel(ICausalLm network, int vocabulary, int boundary, SamplingOptions sampling, TokenBatch? prompts, Tokenizer? tokenizer,
         double[] unigram, TrainingReport report, Compute compute)
     {
+        VocabularySize = vocabulary;
         _compute = compute;
         _serial = compute.WithThreads(1);
         Network = network;
@@ -46,12 +49,18 @@ public sealed class TransformerModel : ILanguageModel
     }
 
     /// <summary>The network; its weights must not be changed (models are immutable).</summary>
-    public TransformerLm Network { get; }
+    public ICausalLm Network { get; }
+
+    /// <summary>The checkpoint's config when the network is a pretrained architecture, else null.</summary>
+    public HfConfig? PretrainedConfig { get; init; }
+
+    /// <summary>The checkpoint folder a pretrained network came from, whose tokenizer files an export copies.</summary>
+    public string? PretrainedFolder { get; init; }
 
     /// <summary>What the fit did: steps run, final training loss, best validation loss.</summary>
     public TrainingReport Report { get; }
 
-    public int VocabularySize => Network.Config.Vocab;
+    public int VocabularySize { get; }
 
     public int Boundary { get; }
 
@@ -60,6 +69,42 @@ public sealed class TransformerModel : ILanguageModel
     public string? Degeneracy { get; }
 
     public ReadOnlySpan<double> Unigram => _unigram;
+
+    public string? ExportUnavailable => Network is PretrainedLm
+        ? null
+        : "this transformer was trained from scratch in CollapseLab's own format (nanoGPT names); only models fine-tuned from model.pretrained export as a Hugging Face folder";
+
+    public void ExportTo(string folder) => PretrainedExport.Write(this, folder, overwrite: false);
+
+    /// <summary>
+    /// A Hugging Face checkpoint folder as a language model, with the tokenizer it ships (vocab.json + merges.txt);
+    /// sequences start after the tokenizer's boundary token. Bad files are reported as a <see cref="Specs.SpecException"/>.
+    /// </summary>
+    public static (TransformerModel Model, Tokenizer Tokenizer) OpenCheckpoint(string folder)
+    {
+        PretrainedLm lm;
+        HfConfig config;
+        try
+        {
+            (lm, config) = HfCheckpoint.Load(folder);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new Specs.SpecException(e.Message);
+        }
+        var tokenizer = PretrainedTokenizer.Load(PretrainedTokenizer.Locate(folder));
+        if (tokenizer.VocabularySize > lm.Vocab)
+        {
+            throw new Specs.SpecException($"{folder}: the tokenizer has {tokenizer.VocabularySize} ids but config.json's vocab_size gives {lm.Vocab} embedding rows; the tokenizer files belong to another model.");
+        }
+        var uniform = Enumerable.Repeat(1.0 / tokenizer.VocabularySize, tokenizer.VocabularySize).ToArray();
+        var model = new TransformerModel(lm, tokenizer.VocabularySize, tokenizer.Boundary, SamplingOptions.Default, null, tokenizer, uniform, TrainingReport.Loaded, Compute.Current)
+        {
+            PretrainedConfig = config,
+            PretrainedFolder = Path.GetFullPath(folder),
+        };
+        return (model, tokenizer);
+    }
 
     public DataBatch Sample(int count, StreamKey stream, int threads)
     {
@@ -74,9 +119,9 @@ public sealed class TransformerModel : ILanguageModel
         {
             return;
         }
-        if (n > Network.Config.Context)
+        if (n > Network.Context)
         {
-            throw new ArgumentException($"a sequence of {n} tokens is longer than the context of {Network.Config.Context}");
+            throw new ArgumentException($"a sequence of {n} tokens is longer than the context of {Network.Context}");
         }
         var input = new int[n];
         input[0] = Boundary;
@@ -86,10 +131,10 @@ public sealed class TransformerModel : ILanguageModel
         using var scope = Tape.NoGrad();
         // logits are (1,n,V)
         var logits = Network.Logits(input, 1, n).Data;
-        var v = VocabularySize;
+        var (v, rows) = (VocabularySize, Network.Vocab);
         for (var i = 0; i < n; i++)
         {
-            var row = logits.Slice(i * v, v);
+            var row = logits.Slice(i * rows, v);
             var lp = row[tokens[i]] - LogSumExp(row);
             destination[i] = double.IsNaN(lp) ? double.NegativeInfinity : lp;
         }
@@ -142,7 +187,7 @@ public sealed class TransformerModel : ILanguageModel
         {
             cache = t_cache = new DecoderCache(Network, Boundary, Sampling.Beam > 1 ? (2 * Sampling.Beam) + 2 : 2, Sampling.Beam > 1);
         }
-        var logits = cache.Logits(history);
+        var logits = cache.Logits(history).AsSpan(0, VocabularySize);
         var p = new double[logits.Length];
         var max = double.NegativeInfinity;
         foreach (var l in logits)
@@ -187,7 +232,12 @@ public sealed class TransformerModel : ILanguageModel
     /// </summary>
     public void Save(string path)
     {
-        var cfg = Network.Config;
+        if (Network is PretrainedLm pretrained)
+        {
+            SavePretrained(pretrained, path);
+            return;
+        }
+        var cfg = ((TransformerLm)Network).Config;
         var metadata = new Dictionary<string, string>
         {
             ["format"] = "collapselab-transformer",
@@ -211,6 +261,10 @@ public sealed class TransformerModel : ILanguageModel
     public static TransformerModel Load(string path, SamplingOptions sampling, TokenBatch? prompts = null, Tokenizer? tokenizer = null)
     {
         var meta = SafeTensors.Metadata(path);
+        if (meta.GetValueOrDefault("format") == PretrainedFormat)
+        {
+            return LoadPretrained(path, meta, sampling, prompts, tokenizer);
+        }
         int Get(string key) => meta.TryGetValue(key, out var s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
             ? v
             : throw new InvalidDataException($"{path}: not a CollapseLab transformer checkpoint (metadata '{key}' is missing)");
@@ -226,7 +280,49 @@ public sealed class TransformerModel : ILanguageModel
             t.Data.CopyTo(slice.Tensor.Data);
         }
         var unigram = tensors.TryGetValue("collapselab.unigram", out var u) ? u.ToArray().Select(x => (double)x).ToArray() : new double[config.Vocab];
-        return new TransformerModel(network, Get("boundary"), sampling, prompts, tokenizer, unigram, TrainingReport.Loaded, Compute.Current);
+        return new TransformerModel(network, config.Vocab, Get("boundary"), sampling, prompts, tokenizer, unigram, TrainingReport.Loaded, Compute.Current);
+    }
+
+    private const string PretrainedFormat = "collapselab-pretrained";
+
+    /// <summary>
+    /// A pretrained network's generation file: its parameters under the architecture's names (nn.Linear layout),
+    /// the unigram marginal, and in the metadata the checkpoint's config.json, the context, V and the boundary.
+    /// <see cref="PretrainedExport"/> turns it into a Hugging Face folder.
+    /// </summary>
+    private void SavePretrained(PretrainedLm network, string path)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = PretrainedFormat,
+            ["config"] = PretrainedConfig!.Json.ToJsonString(),
+            ["context"] = Inv(network.Context),
+            ["vocabulary"] = Inv(VocabularySize),
+            ["boundary"] = Inv(Boundary),
+            ["source"] = PretrainedFolder ?? "",
+        };
+        var unigram = Tensor.FromArray(_unigram.Select(x => (float)x).ToArray(), _unigram.Length);
+        SafeTensors.Save(path, network.Parameters.Slices.Select(s => KeyValuePair.Create(s.Name, s.Tensor))
+            .Append(KeyValuePair.Create("collapselab.unigram", unigram)), metadata);
+    }
+
+    private static TransformerModel LoadPretrained(string path, Dictionary<string, string> meta, SamplingOptions sampling, TokenBatch? prompts, Tokenizer? tokenizer)
+    {
+        int Get(string key) => meta.TryGetValue(key, out var s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
+            ? v
+            : throw new InvalidDataException($"{path}: metadata '{key}' is missing");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(meta["config"]) as System.Text.Json.Nodes.JsonObject
+            ?? throw new InvalidDataException($"{path}: metadata 'config' is not a JSON object");
+        var config = HfConfig.Parse(json, path + " (config)", Get("context"));
+        var network = new PretrainedLm(config.Architecture);
+        SafeTensors.LoadInto(path, network.Parameters);
+        var tensors = SafeTensors.Load(path);
+        var unigram = tensors["collapselab.unigram"].ToArray().Select(x => (double)x).ToArray();
+        return new TransformerModel(network, Get("vocabulary"), Get("boundary"), sampling, prompts, tokenizer, unigram, TrainingReport.Loaded, Compute.Current)
+        {
+            PretrainedConfig = config,
+            PretrainedFolder = meta.GetValueOrDefault("source") is { Length: > 0 } source ? source : null,
+        };
     }
 
     private static string Inv(int x) => x.ToString(CultureInfo.InvariantCulture);

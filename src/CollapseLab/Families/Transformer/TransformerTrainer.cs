@@ -2,6 +2,7 @@ using CollapseLab.Families.Language;
 using CollapseLab.Data.Text;
 using CollapseLab.Families.NGram;
 using CollapseLab.Families.Neural;
+using CollapseLab.Tensors;
 using CollapseLab.Tensors.Autodiff;
 using CollapseLab.Tensors.Kernels;
 using CollapseLab.Tensors.Models;
@@ -26,8 +27,10 @@ internal static class TransformerTrainer
         var o = f.Training;
         var (_, pool, v, boundary) = TextTraining.Of(train, context);
         var rng = context.Stream.Open();
-        var config = new TransformerConfig(v, f.Layers, f.Heads, f.Width, f.Context, GeluApproximation.Erf, (float)o.Dropout);
-        var network = new TransformerLm(config, rng.NextUInt64());
+        ICausalLm network = f.Pretrained is { } pretrained
+            ? pretrained.Load()
+            : new TransformerLm(new TransformerConfig(v, f.Layers, f.Heads, f.Width, f.Context, GeluApproximation.Erf, (float)o.Dropout), rng.NextUInt64());
+        var frozen = Frozen(f, network);
         var start = o.Start(context) as TransformerModel;
         start?.Network.Parameters.Data.CopyTo(network.Parameters.Data, 0);
         var (held, rows) = NeuralFit.Split(o, train, context);
@@ -64,22 +67,53 @@ internal static class TransformerTrainer
                 }
             }
             optimizer.LearningRate = TrainingUtilities.WarmupCosine(step, (float)o.LearningRate, (float)o.LearningRate / 10, f.Warmup, steps);
-            return Step(network, optimizer, idx, targets, b, t, o.Dropout > 0 ? rng.NextUInt64() : null);
+            return Step(network, optimizer, idx, targets, b, t, o.Dropout > 0 ? rng.NextUInt64() : null, frozen);
         });
-        var model = new TransformerModel(network, boundary, f.Sampling.ResolveFor(pool), f.Sampling.PromptsFrom(pool), pool.Tokenizer,
-            NGramFamily.UnigramOf(train, v), report, context.Compute);
+        var model = new TransformerModel(network, v, boundary, f.Sampling.ResolveFor(pool), f.Sampling.PromptsFrom(pool), pool.Tokenizer,
+            NGramFamily.UnigramOf(train, v), report, context.Compute)
+        {
+            PretrainedConfig = f.Pretrained?.Config,
+            PretrainedFolder = f.Pretrained?.Folder,
+        };
         NeuralFit.Save(o, context, model.Save);
+        if (f.Pretrained is not null && o.SaveModels && context.ModelDirectory is { } directory)
+        {
+            PretrainedExport.Write(model, Path.Combine(directory, HfFolder(context.Generation)), overwrite: true);
+        }
         return model;
     }
 
-    private static float Step(TransformerLm network, IOptimizer optimizer, int[] idx, int[] targets, int b, int t, ulong? dropoutSeed)
+    /// <summary>The Hugging Face folder a saved pretrained generation is also written to, beside its model file.</summary>
+    public static string HfFolder(int generation) => $"gen{generation:D3}-hf";
+
+    /// <summary>The parameters fine-tuning keeps fixed, with their starting values (null when none are).</summary>
+    private static (ParameterSlice Slice, float[] Values)[]? Frozen(TransformerFamily f, ICausalLm network)
+    {
+        if (f.Pretrained is not { } p || (!p.FreezeEmbeddings && p.FreezeBlocks == 0))
+        {
+            return null;
+        }
+        return network.Parameters.Slices.Where(s => p.Frozen(s.Name)).Select(s => (s, s.Tensor.ToArray())).ToArray();
+    }
+
+    private static float Step(ICausalLm network, IOptimizer optimizer, int[] idx, int[] targets, int b, int t, ulong? dropoutSeed,
+        (ParameterSlice Slice, float[] Values)[]? frozen)
     {
         network.Parameters.ZeroGrad();
         using var tape = new Tape(recycleBuffers: true);
-        var loss = dropoutSeed is { } seed ? network.Loss(idx, targets, b, t, seed) : network.Loss(idx, targets, b, t);
+        var loss = dropoutSeed is { } seed && network is TransformerLm lm ? lm.Loss(idx, targets, b, t, seed) : network.Loss(idx, targets, b, t);
         tape.Backward(loss);
+        foreach (var (slice, _) in frozen ?? [])
+        {
+            network.Parameters.Gradient.AsSpan(slice.Offset, slice.Length).Clear();
+        }
         TrainingUtilities.ClipGradNorm(network.Parameters, 1f);
         optimizer.Step();
+        // AdamW's decoupled weight decay moves a weight even with a zero gradient: put frozen ones back.
+        foreach (var (slice, values) in frozen ?? [])
+        {
+            values.CopyTo(slice.Tensor.Data);
+        }
         return loss.Item();
     }
 
@@ -115,7 +149,7 @@ internal static class TransformerTrainer
     }
 
     /// <summary>Mean cross-entropy over the validation rows, in chunks of 32 rows, summed in order.</summary>
-    private static double ValidationLoss(TransformerLm network, Batch data)
+    private static double ValidationLoss(ICausalLm network, Batch data)
     {
         using var scope = Tape.NoGrad();
         var total = 0.0;

@@ -72,7 +72,7 @@ public class TransformerBadInputTests
         var models = Directory.GetFiles(Path.Combine(dir, "runs"), "*.safetensors", SearchOption.AllDirectories).Order().ToArray();
         Assert.Equal(["gen000.safetensors", "gen001.safetensors"], models.Select(m => Path.GetFileName(m)).ToList());
         var reloaded = CollapseLab.Families.Transformer.TransformerModel.Load(models[1], CollapseLab.Families.Language.SamplingOptions.Default);
-        Assert.Equal(16, reloaded.Network.Config.Channels);
+        Assert.Equal(16, ((CollapseLab.Tensors.Models.TransformerLm)reloaded.Network).Config.Channels);
     }
 
     /// <summary>The KJV source without the 'bible' program on PATH: the message names the Debian package.</summary>
