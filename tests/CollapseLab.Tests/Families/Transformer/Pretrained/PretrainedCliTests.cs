@@ -197,7 +197,7 @@ public sealed class PretrainedCliTests : IDisposable
         }
         SafeTensors.Save(Path.Combine(folder, "reference.safetensors"), reference);
         var script = Path.Combine(PretrainedFixtures.Folder(""), "make_fixtures.py");
-        var torch = File.Exists("/usr/bin/python3") ? Python("-c \"import torch\"") : (1, "/usr/bin/python3 is missing");
+        (int ExitCode, string Output) torch = File.Exists("/usr/bin/python3") ? Python("-c \"import torch\"") : (1, "/usr/bin/python3 is missing");
         Assert.True(torch.ExitCode == 0, $"PyTorch re-reads the exported folder here; install it with scripts/deps.sh (python3-torch): {torch.Output}");
         var check = Python($"\"{script}\" check \"{folder}\"");
         Assert.True(check.ExitCode == 0, check.Output);
