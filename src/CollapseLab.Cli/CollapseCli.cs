@@ -28,6 +28,7 @@ public static class CollapseCli
         root.Subcommands.Add(SubmitCommand.Build());
         root.Subcommands.Add(StatusCommand.Build());
         root.Subcommands.Add(DetectCommand.Build());
+        root.Subcommands.Add(PlanCommand.Build());
         return root;
     }
 

@@ -67,6 +67,10 @@ internal static class RunCommand
                 console.MarkupLine($"[bold]{Markup.Escape(session.Spec.Name)}[/]: {session.Spec.Arms.Count} arm(s) × {session.Spec.Replicates} replicate(s) × {session.Spec.Generations + 1} generations on {threadCount} thread(s)");
                 console.MarkupLine($"data: {Markup.Escape(session.Spec.Arms[0].Data.Describe())}");
                 console.MarkupLine($"run folder: {Markup.Escape(session.Folder.Path)}");
+                if (resumeRun is null && IsLong(session.Spec))
+                {
+                    console.MarkupLine(PlanCommand.Estimate(RunPlan.Calibrate(session.Spec, CommonOptions.Compute(1)), threadCount));
+                }
             }
             using var stop = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -98,6 +102,9 @@ internal static class RunCommand
         });
         return command;
     }
+
+    /// <summary>Long enough that timing two generations of each arm's first chain costs under 2% of the run.</summary>
+    private static bool IsLong(ExperimentSpec spec) => (long)spec.ChainCount * (spec.Generations + 1) >= 50L * spec.Arms.Count * 3;
 
     public static ExperimentSpec LoadSpec(string? path, IEnumerable<string> overrides)
     {
