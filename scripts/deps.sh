@@ -8,6 +8,7 @@ packages=(
   libopenblas0-pthread  # optional fast GEMM for the neural families
   dataset-fashion-mnist # Fashion-MNIST images for the VAE family
   slurm-wlm munge   # a single-node Slurm for the sharded-run tests (started by scripts/services/slurm.sh)
+  postgresql        # a throwaway PostgreSQL cluster for the shared-index tests (started by scripts/services/postgres.sh)
 )
 # The build runs `npm ci` in reports/ to embed the chart libraries; Node.js usually comes with the machine.
 command -v npm >/dev/null || packages+=(nodejs npm)

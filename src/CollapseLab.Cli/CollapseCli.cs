@@ -48,7 +48,7 @@ public static class CollapseCli
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is SpecException or RunFolderException or CommandLineException)
+        catch (Exception e) when (e is SpecException or RunFolderException or CommandLineException or StoreException)
         {
             error.WriteLine($"error: {e.Message}");
             return BadInput;

@@ -20,9 +20,10 @@ internal static class RunCommand
         var resume = new Option<string?>("--resume") { Description = "Continue a stopped run (its folder or id) from its last completed generation." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress display and no result tables." };
         var sharding = new ShardOptions();
+        var store = CommonOptions.Store();
         var command = new Command("run", "Run an experiment: every arm × replicate × generation, then write the run folder and print the results.")
         {
-            spec, set, threads, runs, resume, quiet,
+            spec, set, threads, runs, resume, quiet, store,
         };
         foreach (var option in sharding.All)
         {
@@ -47,19 +48,20 @@ internal static class RunCommand
                     throw new CommandLineException("--resume does not apply to a shard: rerun the same shard command and it continues where it stopped.");
                 }
                 var experiment = LoadSpec(parsed.GetValue(spec), parsed.GetValue(set) ?? []);
-                return ShardCommand.Run(parsed, experiment, shard, compute, parsed.GetValue(quiet));
+                var shardIndex = RunStore.Named(parsed.GetValue(store)) is null ? null : RunStore.Open(parsed.GetValue(store), runsDirectory);
+                return ShardCommand.Run(parsed, experiment, shard, compute, parsed.GetValue(quiet), shardIndex);
             }
             RunSession session;
             if (resumeRun is not null)
             {
                 var folder = RunFolder.Find(resumeRun, runsDirectory)
                     ?? throw new RunFolderException($"--resume {resumeRun}: no run folder with a {RunFolder.SpecFile} there or under {runsDirectory}/. 'collapse list' shows the runs.");
-                session = RunSession.Resume(folder, runsDirectory, compute, ReportCommand.RunOptions);
+                session = RunSession.Resume(folder, runsDirectory, compute, ReportCommand.RunOptions, index: RunStore.Open(parsed.GetValue(store), runsDirectory));
             }
             else
             {
                 var experiment = LoadSpec(parsed.GetValue(spec), parsed.GetValue(set) ?? []);
-                session = RunSession.Start(experiment, runsDirectory, compute, ReportCommand.RunOptions);
+                session = RunSession.Start(experiment, runsDirectory, compute, ReportCommand.RunOptions, RunStore.Open(parsed.GetValue(store), runsDirectory));
             }
             var quietRun = parsed.GetValue(quiet);
             if (!quietRun)
