@@ -14,7 +14,7 @@ internal static class PlanCommand
     {
         var spec = new Argument<string?>("spec") { Description = "Experiment spec (YAML); omit for the built-in default.", Arity = ArgumentArity.ZeroOrOne };
         var set = CommonOptions.Set();
-        var generations = new Option<int>("--generations") { Description = "Generations of each arm's first chain to time (at most the spec's).", DefaultValueFactory = _ => 2 };
+        var generations = new Option<int>("--generations") { Description = "Generations of each arm's first chain to time after generation 0 (at most the spec's).", DefaultValueFactory = _ => 3 };
         var threads = new Option<int>("--threads", "-j") { Description = "Cores the run would get on one machine, for its wall-clock estimate.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("plan", "Estimate a run before spending it: times a few generations of each arm, then prints per arm the chains and CPU time, and suggests a shard count.")
         {

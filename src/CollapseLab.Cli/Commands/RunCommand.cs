@@ -105,8 +105,8 @@ internal static class RunCommand
         return command;
     }
 
-    /// <summary>Long enough that timing two generations of each arm's first chain costs under 2% of the run.</summary>
-    private static bool IsLong(ExperimentSpec spec) => (long)spec.ChainCount * (spec.Generations + 1) >= 50L * spec.Arms.Count * 3;
+    /// <summary>Long enough that timing generations 0–3 of each arm's first chain costs under 2% of the run.</summary>
+    private static bool IsLong(ExperimentSpec spec) => (long)spec.ChainCount * (spec.Generations + 1) >= 50L * spec.Arms.Count * 4;
 
     public static ExperimentSpec LoadSpec(string? path, IEnumerable<string> overrides)
     {

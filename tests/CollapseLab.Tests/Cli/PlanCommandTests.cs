@@ -49,9 +49,9 @@ public class PlanCommandTests
     public void The_suggested_shard_count_gives_each_about_ten_minutes_and_never_more_shards_than_chains()
     {
         ArmPlan Arm(double cpu, int chains) => new("a", chains, cpu / chains, cpu);
-        Assert.Equal(1, new RunPlan([Arm(30, 100)], 2, 1, 1).SuggestedShards);
-        Assert.Equal(6, new RunPlan([Arm(3000, 100), Arm(600, 100)], 2, 1, 1).SuggestedShards);
-        Assert.Equal(4, new RunPlan([Arm(1e6, 4)], 2, 1, 1).SuggestedShards);
+        Assert.Equal(1, new RunPlan([Arm(30, 100)], 2, 1).SuggestedShards);
+        Assert.Equal(6, new RunPlan([Arm(3000, 100), Arm(600, 100)], 2, 1).SuggestedShards);
+        Assert.Equal(4, new RunPlan([Arm(1e6, 4)], 2, 1).SuggestedShards);
     }
 
     [Fact]
