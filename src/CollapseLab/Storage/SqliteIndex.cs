@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
@@ -6,11 +7,14 @@ namespace CollapseLab.Storage;
 /// <summary>
 /// runs/collapselab.db, the embedded index. Many shard processes may write it at once: the file is in WAL mode
 /// (readers never block the writer), a writer waits up to 30 s for the lock, and a transaction that still finds
-/// the database busy is retried whole, so no writer fails with "database is locked".
+/// the database busy is retried whole, so no writer fails with "database is locked". A connection per write keeps
+/// no file open between writes; opening one is cheap once the tables exist.
 /// </summary>
 public sealed class SqliteIndex : SqlIndex
 {
     public const string FileName = "collapselab.db";
+
+    private static readonly ConcurrentDictionary<string, bool> Ready = new();
 
     private readonly string _connectionString;
 
@@ -37,8 +41,12 @@ public sealed class SqliteIndex : SqlIndex
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA busy_timeout=30000; PRAGMA journal_mode=WAL;\n" + Schema("INTEGER", "REAL");
+            // synchronous=NORMAL is WAL's usual setting: a commit no longer waits for fsync, and the file stays consistent.
+            // The journal mode and the tables persist in the file, so they are set once per process.
+            command.CommandText = "PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;"
+                + (Ready.ContainsKey(Location) && File.Exists(Location) ? "" : "\nPRAGMA journal_mode=WAL;\n" + Schema("INTEGER", "REAL"));
             command.ExecuteNonQuery();
+            Ready[Location] = true;
             return connection;
         }
         catch
