@@ -9,6 +9,7 @@ packages=(
   dataset-fashion-mnist # Fashion-MNIST images for the VAE family
   python3-torch     # PyTorch, which re-reads exported Hugging Face folders in the pretrained tests (and runs the peers)
   slurm-wlm munge   # a single-node Slurm for the sharded-run tests (started by scripts/services/slurm.sh)
+  postgresql        # a throwaway PostgreSQL cluster for the shared-index tests (started by scripts/services/postgres.sh)
 )
 # The build runs `npm ci` in reports/ to embed the chart libraries; Node.js usually comes with the machine.
 command -v npm >/dev/null || packages+=(nodejs npm)

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/deps.sh
 # Services the tests use. One that cannot start is reported here and fails its tests with the reason; none is skipped.
 bash scripts/services/slurm.sh || echo "services: Slurm did not start; the Slurm tests will fail (see above)"
+bash scripts/services/postgres.sh || echo "services: PostgreSQL did not start; the PostgreSQL index tests will fail (see above)"
 dotnet build CollapseLab.slnx -c Release
 log=$(mktemp)
 status=0

@@ -32,6 +32,7 @@ public static class CollapseCli
         root.Subcommands.Add(ServeCommand.Build());
         root.Subcommands.Add(ExportModelCommand.Build());
         root.Subcommands.Add(ScoreCommand.Build());
+        root.Subcommands.Add(PlanCommand.Build());
         return root;
     }
 
@@ -51,7 +52,7 @@ public static class CollapseCli
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is SpecException or RunFolderException or CommandLineException)
+        catch (Exception e) when (e is SpecException or RunFolderException or CommandLineException or StoreException)
         {
             error.WriteLine($"error: {e.Message}");
             return BadInput;

@@ -13,6 +13,11 @@ internal static class CommonOptions
         DefaultValueFactory = _ => "runs",
     };
 
+    public static Option<string?> Store() => new("--store")
+    {
+        Description = "The index to use instead of runs/collapselab.db: postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (a team's server) or sqlite:PATH. Default: COLLAPSELAB_STORE.",
+    };
+
     public static Option<string[]> Set() => new("--set")
     {
         Description = "Override a spec key without editing the file, e.g. --set replicates=10 --set data.train=50 --set arms[0].policy.fraction=0.2 (repeatable).",

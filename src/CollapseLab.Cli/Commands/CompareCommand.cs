@@ -11,9 +11,10 @@ internal static class CompareCommand
         var runArgs = new Argument<string[]>("runs") { Description = "Two or more run folders or ids.", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out", "-o") { Description = "Where to write the HTML file.", Required = true };
         var runs = CommonOptions.Runs();
+        var store = CommonOptions.Store();
         var command = new Command("compare", "Write one HTML report overlaying the arms of several runs (arm names prefixed by run id).")
         {
-            runArgs, output, runs,
+            runArgs, output, runs, store,
         };
         command.SetAction(parsed =>
         {
@@ -22,7 +23,7 @@ internal static class CompareCommand
             {
                 throw new CommandLineException($"compare needs at least two runs, got {names.Length}; for one run use 'collapse report {names.FirstOrDefault() ?? "RUN"}'.");
             }
-            var folders = names.Select(n => ReportCommand.Find(n, parsed.GetValue(runs)!)).ToList();
+            var folders = names.Select(n => IndexedRuns.Find(n, parsed.GetValue(runs)!, parsed.GetValue(store))).ToList();
             var duplicate = folders.GroupBy(f => f.Path).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null)
             {

@@ -11,6 +11,9 @@ namespace CollapseLab.Cli.Commands;
 /// </summary>
 internal sealed record KubernetesManifests(string Name, int Shards, int Parallel, int Threads, string Memory, string Image, string Claim, string Mount)
 {
+    /// <summary>The plan's estimate of one shard's CPU time, written as an annotation; null when not calibrated.</summary>
+    public double? ShardCpuSeconds { get; init; }
+
     /// <summary>The run folder as the pods see it.</summary>
     public string PodFolder => $"{Mount.TrimEnd('/')}/{Name}";
 
@@ -19,6 +22,10 @@ internal sealed record KubernetesManifests(string Name, int Shards, int Parallel
     public string Shard()
     {
         var s = Head(JobName);
+        if (ShardCpuSeconds is { } seconds)
+        {
+            s.Append(CultureInfo.InvariantCulture, $"  annotations:\n    collapselab/estimated-cpu-seconds-per-shard: {Quote(seconds.ToString("F0", CultureInfo.InvariantCulture))}\n");
+        }
         s.Append("spec:\n");
         s.Append("  completionMode: Indexed\n");
         s.Append(CultureInfo.InvariantCulture, $"  completions: {Shards}\n");

@@ -20,9 +20,10 @@ internal static class RunCommand
         var resume = new Option<string?>("--resume") { Description = "Continue a stopped run (its folder or id) from its last completed generation." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress display and no result tables." };
         var sharding = new ShardOptions();
+        var store = CommonOptions.Store();
         var command = new Command("run", "Run an experiment: every arm × replicate × generation, then write the run folder and print the results.")
         {
-            spec, set, threads, runs, resume, quiet,
+            spec, set, threads, runs, resume, quiet, store,
         };
         foreach (var option in sharding.All)
         {
@@ -47,19 +48,20 @@ internal static class RunCommand
                     throw new CommandLineException("--resume does not apply to a shard: rerun the same shard command and it continues where it stopped.");
                 }
                 var experiment = LoadSpec(parsed.GetValue(spec), parsed.GetValue(set) ?? []);
-                return ShardCommand.Run(parsed, experiment, shard, compute, parsed.GetValue(quiet));
+                var shardIndex = RunStore.Named(parsed.GetValue(store)) is null ? null : RunStore.Open(parsed.GetValue(store), runsDirectory);
+                return ShardCommand.Run(parsed, experiment, shard, compute, parsed.GetValue(quiet), shardIndex);
             }
             RunSession session;
             if (resumeRun is not null)
             {
                 var folder = RunFolder.Find(resumeRun, runsDirectory)
                     ?? throw new RunFolderException($"--resume {resumeRun}: no run folder with a {RunFolder.SpecFile} there or under {runsDirectory}/. 'collapse list' shows the runs.");
-                session = RunSession.Resume(folder, runsDirectory, compute, ReportCommand.RunOptions);
+                session = RunSession.Resume(folder, runsDirectory, compute, ReportCommand.RunOptions, index: RunStore.Open(parsed.GetValue(store), runsDirectory));
             }
             else
             {
                 var experiment = LoadSpec(parsed.GetValue(spec), parsed.GetValue(set) ?? []);
-                session = RunSession.Start(experiment, runsDirectory, compute, ReportCommand.RunOptions);
+                session = RunSession.Start(experiment, runsDirectory, compute, ReportCommand.RunOptions, RunStore.Open(parsed.GetValue(store), runsDirectory));
             }
             var quietRun = parsed.GetValue(quiet);
             if (!quietRun)
@@ -67,6 +69,10 @@ internal static class RunCommand
                 console.MarkupLine($"[bold]{Markup.Escape(session.Spec.Name)}[/]: {session.Spec.Arms.Count} arm(s) × {session.Spec.Replicates} replicate(s) × {session.Spec.Generations + 1} generations on {threadCount} thread(s)");
                 console.MarkupLine($"data: {Markup.Escape(session.Spec.Arms[0].Data.Describe())}");
                 console.MarkupLine($"run folder: {Markup.Escape(session.Folder.Path)}");
+                if (resumeRun is null && IsLong(session.Spec))
+                {
+                    console.MarkupLine(PlanCommand.Estimate(RunPlan.Calibrate(session.Spec, CommonOptions.Compute(1)), threadCount));
+                }
             }
             using var stop = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -98,6 +104,9 @@ internal static class RunCommand
         });
         return command;
     }
+
+    /// <summary>Long enough that timing generations 0–3 of each arm's first chain costs under 2% of the run.</summary>
+    private static bool IsLong(ExperimentSpec spec) => (long)spec.ChainCount * (spec.Generations + 1) >= 50L * spec.Arms.Count * 4;
 
     public static ExperimentSpec LoadSpec(string? path, IEnumerable<string> overrides)
     {

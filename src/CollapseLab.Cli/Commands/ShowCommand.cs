@@ -17,13 +17,14 @@ internal static class ShowCommand
         var format = new Option<string>("--format") { Description = "table, csv or json.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "csv", "json");
         var runs = CommonOptions.Runs();
+        var store = CommonOptions.Store();
         var command = new Command("show", "Show a run's metrics by generation per arm: mean ± 95% interval across replicates, with theory where it exists.")
         {
-            run, metric, every, format, runs,
+            run, metric, every, format, runs, store,
         };
         command.SetAction(parsed =>
         {
-            var folder = ReportCommand.Find(parsed.GetValue(run)!, parsed.GetValue(runs)!);
+            var folder = IndexedRuns.Find(parsed.GetValue(run)!, parsed.GetValue(runs)!, parsed.GetValue(store));
             var output = parsed.InvocationConfiguration.Output;
             var rows = SummaryTable.Read(folder);
             var metrics = rows.Select(r => r.Metric).Distinct().ToList();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using CollapseLab.Storage;
 
@@ -56,24 +55,7 @@ internal static class SlurmSubmitter
     }
 
     /// <summary>Runs a Slurm client program; a missing one is bad input naming the Debian package.</summary>
-    public static (int Code, string Output, string Error) Run(string program, string arguments)
-    {
-        var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            throw new CommandLineException($"'{program}' is not installed here: Slurm's client commands come with Debian's slurm-client package (apt-get install slurm-client), or use --dry-run to only write the scripts.");
-        }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, stdout.Result, stderr);
-        }
-    }
+    public static (int Code, string Output, string Error) Run(string program, string arguments) =>
+        ClientProgram.Run(program, arguments,
+            $"'{program}' is not installed here: Slurm's client commands come with Debian's slurm-client package (apt-get install slurm-client; slurm-wlm for a whole node), or use --dry-run to only write the scripts.");
 }

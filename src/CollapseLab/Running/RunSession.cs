@@ -8,17 +8,17 @@ using CollapseLab.Tensors.Kernels;
 namespace CollapseLab.Running;
 
 /// <summary>
-/// One execution of an experiment into a run folder and the SQLite index: created only after the spec is valid
+/// One execution of an experiment into a run folder and the index (SQLite, or the team's PostgreSQL): created only after the spec is valid
 /// and the data loaded, marked running, then complete (results exported) or stopped (resumable).
 /// </summary>
 public sealed class RunSession
 {
-    private readonly SqliteIndex _index;
+    private readonly IRunIndex _index;
     private readonly string _specYaml;
     private readonly IReadOnlyList<Action<RunFolder, RunSummary>> _afterComplete;
     private RunInfo _info;
 
-    private RunSession(ExperimentSpec spec, RunFolder folder, SqliteIndex index, RunInfo info, Compute compute, RunnerOptions? options)
+    private RunSession(ExperimentSpec spec, RunFolder folder, IRunIndex index, RunInfo info, Compute compute, RunnerOptions? options)
     {
         Spec = spec;
         Folder = folder;
@@ -48,7 +48,8 @@ public sealed class RunSession
         Start(spec, runsDirectory, new Compute(GemmKind.Auto, threads), options);
 
     /// <summary>Starts a run whose chains share <paramref name="compute"/>'s threads and use its GEMM.</summary>
-    public static RunSession Start(ExperimentSpec spec, string runsDirectory, Compute compute, RunnerOptions? options = null)
+    /// <param name="index">Where the run is indexed (default: SQLite in <paramref name="runsDirectory"/>).</param>
+    public static RunSession Start(ExperimentSpec spec, string runsDirectory, Compute compute, RunnerOptions? options = null, IRunIndex? index = null)
     {
         var threads = compute.Threads;
         var folder = RunFolder.Create(runsDirectory, spec.Name, DateTime.UtcNow);
@@ -57,7 +58,7 @@ public sealed class RunSession
         AtomicFile.WriteText(folder.File(RunFolder.SpecFile), yaml);
         var info = new RunInfo { Id = folder.Id, Name = spec.Name, Status = "running", Started = DateTime.UtcNow, Threads = threads };
         info.Save(folder);
-        var index = new SqliteIndex(runsDirectory);
+        index ??= new SqliteIndex(runsDirectory);
         var session = new RunSession(spec, folder, index, info, compute, options);
         index.RecordRun(info, folder, session._specYaml, spec);
         return session;
@@ -67,7 +68,7 @@ public sealed class RunSession
     public static RunSession Resume(RunFolder folder, string runsDirectory, int threads, RunnerOptions? options = null, Extending.Catalog? catalog = null) =>
         Resume(folder, runsDirectory, new Compute(GemmKind.Auto, threads), options, catalog);
 
-    public static RunSession Resume(RunFolder folder, string runsDirectory, Compute compute, RunnerOptions? options = null, Extending.Catalog? catalog = null)
+    public static RunSession Resume(RunFolder folder, string runsDirectory, Compute compute, RunnerOptions? options = null, Extending.Catalog? catalog = null, IRunIndex? index = null)
     {
         var threads = compute.Threads;
         var spec = SpecLoader.LoadFile(folder.File(RunFolder.SpecFile), catalog: catalog);
@@ -78,7 +79,7 @@ public sealed class RunSession
         }
         info = info with { Status = "running", Threads = threads };
         info.Save(folder);
-        return new RunSession(spec, folder, new SqliteIndex(runsDirectory), info, compute, options);
+        return new RunSession(spec, folder, index ?? new SqliteIndex(runsDirectory), info, compute, options);
     }
 
     /// <summary>Runs what is left; true when the run completed, false when it was stopped (and can be resumed).</summary>

@@ -11,8 +11,9 @@ namespace CollapseLab.Running.Shards;
 /// </summary>
 public static class ShardMerge
 {
-    /// <param name="runsDirectory">Where the index lives (default: DIR's parent, like any run under runs/).</param>
-    public static RunSummary Merge(string directory, string? runsDirectory = null, RunnerOptions? options = null, Extending.Catalog? catalog = null)
+    /// <param name="runsDirectory">Where the SQLite index lives (default: DIR's parent, like any run under runs/).</param>
+    /// <param name="index">The index to record the run in instead, e.g. the team's PostgreSQL.</param>
+    public static RunSummary Merge(string directory, string? runsDirectory = null, RunnerOptions? options = null, Extending.Catalog? catalog = null, IRunIndex? index = null)
     {
         var run = new ShardedRunFolder(directory);
         var hash = run.StoredHash()
@@ -50,7 +51,7 @@ public static class ShardMerge
             throw new RunFolderException($"{run.Path}: {missing.Length} chain(s) are in no shard's log (first: arm {missing[0] % spec.Arms.Count}, replicate {missing[0] / spec.Arms.Count}). Delete the shard folders that claim to be done and rerun them.");
         }
         GatherCalibration(run, count);
-        return Write(run, spec, results.Select(r => r!).ToArray(), manifests.Values.Sum(m => m.Seconds), runsDirectory, options);
+        return Write(run, spec, results.Select(r => r!).ToArray(), manifests.Values.Sum(m => m.Seconds), index ?? new SqliteIndex(runsDirectory ?? Path.GetDirectoryName(run.Path)!), options);
     }
 
     /// <summary>Every shard calibrated the monitors itself, from the spec alone; their thresholds must agree to the bit.</summary>
@@ -100,7 +101,7 @@ public static class ShardMerge
         return manifests;
     }
 
-    private static RunSummary Write(ShardedRunFolder run, ExperimentSpec spec, ChainResult[] results, double seconds, string? runsDirectory, RunnerOptions? options)
+    private static RunSummary Write(ShardedRunFolder run, ExperimentSpec spec, ChainResult[] results, double seconds, IRunIndex index, RunnerOptions? options)
     {
         var folder = new RunFolder(run.Path);
         var started = Directory.GetCreationTimeUtc(run.ShardsPath);
@@ -114,7 +115,6 @@ public static class ShardMerge
         };
         info.Save(folder);
         JsonExporter.Write(folder, info, summary);
-        var index = new SqliteIndex(runsDirectory ?? Path.GetDirectoryName(run.Path)!);
         index.RecordRun(info, folder, File.ReadAllText(run.SpecPath), spec);
         index.RecordResults(info, summary);
         foreach (var hook in options?.AfterComplete ?? [])

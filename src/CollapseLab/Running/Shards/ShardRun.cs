@@ -17,8 +17,10 @@ public sealed class ShardRun
     private readonly string _hash;
     private readonly RunFolder _folder;
     private readonly Lock _logGate = new();
+    private readonly IRunIndex _index;
 
-    public ShardRun(ExperimentSpec spec, string directory, int shard, int shards, Compute compute, RunnerOptions? options = null)
+    /// <param name="index">Where the shard's progress is indexed (default: SQLite in DIR's parent, where merge records the run).</param>
+    public ShardRun(ExperimentSpec spec, string directory, int shard, int shards, Compute compute, RunnerOptions? options = null, IRunIndex? index = null)
     {
         if (shards < 1 || shard < 0 || shard >= shards)
         {
@@ -30,6 +32,7 @@ public sealed class ShardRun
         _run = new ShardedRunFolder(directory);
         _hash = Claim(spec, _run);
         _folder = _run.Shard(shard);
+        _index = index ?? new SqliteIndex(Path.GetDirectoryName(_run.Path)!);
         Directory.CreateDirectory(_folder.Path);
         if (ShardManifest.Load(_folder) is { } previous && (previous.Shards != shards || previous.SpecHash != _hash))
         {
@@ -90,17 +93,24 @@ public sealed class ShardRun
         return results is not null;
     }
 
-    private void Save(string status, int completed, double seconds) =>
-        new ShardManifest { SpecHash = _hash, Shard = Shard, Shards = Shards, Status = status, Chains = Slots.Count, Completed = completed, Seconds = seconds }
-            .Save(_folder);
+    private void Save(string status, int completed, double seconds)
+    {
+        var manifest = new ShardManifest { SpecHash = _hash, Shard = Shard, Shards = Shards, Status = status, Chains = Slots.Count, Completed = completed, Seconds = seconds };
+        manifest.Save(_folder);
+        _index.RecordShard(RunId, manifest);
+    }
+
+    /// <summary>The run's id in the index: its folder's name, as merge records it.</summary>
+    private string RunId => Path.GetFileName(_run.Path);
 
     private void LogComputed(ChainResult chain)
     {
-        var line = string.Create(CultureInfo.InvariantCulture,
-            $"computed arm={chain.Arm} replicate={chain.Replicate} address={ShardedRunFolder.ChainAddress(_hash, chain.Arm, chain.Replicate)} at={DateTime.UtcNow:O}\n");
+        var address = ShardedRunFolder.ChainAddress(_hash, chain.Arm, chain.Replicate);
+        var line = string.Create(CultureInfo.InvariantCulture, $"computed arm={chain.Arm} replicate={chain.Replicate} address={address} at={DateTime.UtcNow:O}\n");
         lock (_logGate)
         {
             File.AppendAllText(_folder.File("chains.log"), line);
         }
+        _index.RecordChain(RunId, Shard, chain.Arm, chain.Replicate, address);
     }
 }

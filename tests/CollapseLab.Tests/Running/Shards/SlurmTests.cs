@@ -29,6 +29,30 @@ public class SlurmTests
           - { name: acc, policy: { kind: accumulate } }
         """;
 
+    private const string Language = """
+        name: slurm-text
+        seed: 5
+        generations: 3
+        replicates: 4
+        data: { source: zipf, vocab: 40, train: 60, test: 100, block: 12 }
+        model: { family: ngram, order: 2 }
+        arms:
+          - { name: replace, policy: { kind: replace } }
+          - { name: acc, policy: { kind: accumulate } }
+        """;
+
+    private const string Kde = """
+        name: slurm-kde
+        seed: 6
+        generations: 4
+        replicates: 4
+        data: { source: moons, dim: 2, train: 40, test: 200 }
+        model: { family: kde, kernel: gaussian, bandwidth: 0.5 }
+        arms:
+          - { name: replace, policy: { kind: replace } }
+          - { name: subsample, policy: { kind: accumulate-subsample, size: 40 } }
+        """;
+
     private static void RequireSlurm()
     {
         const string conf = "/tmp/collapselab-slurm/slurm.conf";
@@ -115,6 +139,20 @@ public class SlurmTests
         var folder = Path.Combine(TestSpecs.TempDirectory(), "run");
         Cli("submit", spec, "--slurm", "--shards", "8", "--parallel", "4", "--out", folder);
         Assert.Contains("--shards 8 --out", File.ReadAllText(Path.Combine(folder, "slurm", "array.sbatch")), StringComparison.Ordinal);
+        AwaitMerge(folder);
+        AssertSameFiles(Unsharded(spec), folder);
+        Assert.Equal(8, Computed(folder));
+    }
+
+    [Theory]
+    [InlineData(Language)]
+    [InlineData(Kde)]
+    public void A_language_and_a_kde_spec_through_sbatch_merge_to_the_unsharded_files(string yaml)
+    {
+        RequireSlurm();
+        var spec = Write(yaml);
+        var folder = Path.Combine(TestSpecs.TempDirectory(), "run");
+        Cli("submit", spec, "--slurm", "--shards", "8", "--out", folder);
         AwaitMerge(folder);
         AssertSameFiles(Unsharded(spec), folder);
         Assert.Equal(8, Computed(folder));
