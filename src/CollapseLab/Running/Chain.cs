@@ -60,6 +60,7 @@ public sealed class Chain
         resumeFrom?.Synthetic.ToArray().CopyTo(synthetic, 0);
         DataBatch? retired = null;
         Func<int, StreamKey, DataBatch> fresh = _arm.Data.Fresh;
+        DataBatch? previousTrain = null;
         if (result.Completed > 0 && model0 is null)
         {
             model0 = _arm.Family.Fit(pool, new FitContext(0, Key(0, Purpose.Fit), _threads, null, null, pool) { RealData = _arm.Data });
@@ -71,13 +72,14 @@ public sealed class Chain
             {
                 break;
             }
-            var policyInput = new PolicyInput(g, pool, synthetic, fresh, Key(g, Purpose.Policy));
+            var policyInput = new PolicyInput(g, pool, synthetic, fresh, Key(g, Purpose.Policy)) { PreviousTraining = previousTrain };
             var pooled = _arm.Policy as ICandidatePolicy;
             var train = g == 0
                 ? new TrainingSet(pool, Composition.AllReal(pool.Count))
                 : pooled is not null && !_arm.Curation.IsEmpty
                     ? CuratePool(g, pooled.Candidates(policyInput), model0!, result)
                     : _arm.Policy.Compose(policyInput);
+            previousTrain = train.Data;
             var model = _arm.Family.Fit(train.Data, new FitContext(g, Key(g, Purpose.Fit), _threads, previous, model0, pool) { ModelDirectory = _modelDirectory, RealData = _arm.Data });
             model0 ??= model;
             var samples = model.Sample(_arm.SamplesPerGeneration, Key(g, Purpose.Sample), _threads);
