@@ -10,6 +10,7 @@ using BenchmarkDotNet.Running;
 //   curation [rounds]                    curation steps at the sizes (near-dedup, MinHash, matching)
 //   watermark [rounds]                   watermarked vs plain trigram sampling, and z-test throughput, on the King James text
 //   denoiser [seconds]                   diffusion denoiser training and sampling steps (bench/peers/diffusion_torch.py)
+//   growth [chains] [case] [policy]      CPU ms per generation at g = 10, 100, 1000 by family and policy (Growth/)
 switch (args)
 {
     case ["--loop-throughput", ..]:
@@ -32,6 +33,9 @@ switch (args)
         break;
     case ["denoiser", ..]:
         CollapseLab.Benchmarks.Diffusion.DenoiserStepTimer.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
+        break;
+    case ["growth", ..]:
+        CollapseLab.Benchmarks.Growth.GenerationCost.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3, args.Length > 2 ? args[2] : null, args.Length > 3 ? args[3] : null);
         break;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
