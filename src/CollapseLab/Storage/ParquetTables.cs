@@ -16,6 +16,12 @@ public static class ParquetTables
     /// <summary>Rows per row group: large enough to compress well, small enough to stream a 12-million-row table.</summary>
     public const int RowGroupRows = 1 << 20;
 
+    /// <summary>
+    /// zstd at its fastest level: Parquet.Net's default (smallest size) took 11 s per million float64 values here
+    /// against 1.3 s, for under 0.1% smaller files, since metric values barely compress.
+    /// </summary>
+    private static readonly ParquetOptions Options = new() { CompressionMethod = CompressionMethod.Zstd, CompressionLevel = System.IO.Compression.CompressionLevel.Fastest };
+
     /// <summary>Columns holding counts and indices; other number columns are float64.</summary>
     private static readonly HashSet<string> IntColumns = ["replicate", "generation", "index", "n", "n_finite", "step", "seen", "kept", "changed"];
 
@@ -148,7 +154,7 @@ public static class ParquetTables
             Types = [.. columns.Select(c => c.Type)];
             _fields = [.. columns.Select(c => c.Type == typeof(int) ? new DataField<int>(c.Name)
                 : c.Type == typeof(double) ? new DataField<double>(c.Name) : (DataField)new DataField<string>(c.Name))];
-            _writer = ParquetWriter.CreateAsync(new ParquetSchema(_fields), stream, new ParquetOptions { CompressionMethod = CompressionMethod.Zstd }).GetAwaiter().GetResult();
+            _writer = ParquetWriter.CreateAsync(new ParquetSchema(_fields), stream, Options).GetAwaiter().GetResult();
             _columns = [.. Types.Select(t => Array.CreateInstance(t, RowGroupRows))];
         }
 
