@@ -11,6 +11,7 @@ using BenchmarkDotNet.Running;
 //   watermark [rounds]                   watermarked vs plain trigram sampling, and z-test throughput, on the King James text
 //   denoiser [seconds]                   diffusion denoiser training and sampling steps (bench/peers/diffusion_torch.py)
 //   pretrained [seconds]                 a 124M GPT-2-shaped checkpoint: fine-tuning and KV-cached decoding (bench/peers/pretrained_torch.py)
+//   growth [chains] [case] [policy]      CPU ms per generation at g = 10, 100, 1000 by family and policy (Growth/)
 switch (args)
 {
     case ["--loop-throughput", ..]:
@@ -36,6 +37,9 @@ switch (args)
         break;
     case ["pretrained", ..]:
         CollapseLab.Benchmarks.Transformer.PretrainedTimer.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
+        break;
+    case ["growth", ..]:
+        CollapseLab.Benchmarks.Growth.GenerationCost.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3, args.Length > 2 ? args[2] : null, args.Length > 3 ? args[3] : null);
         break;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

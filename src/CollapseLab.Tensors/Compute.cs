@@ -24,8 +24,8 @@ public sealed class Compute
     }
 
     /// <summary>
-    /// What ops use when no scope is entered: the default GEMM (OpenBLAS when it loads, else managed, as a run
-    /// without COLLAPSELAB_GEMM) on one thread.
+    /// What ops use when no scope is entered: the default GEMM (the faster one on this machine, as a run without
+    /// COLLAPSELAB_GEMM) on one thread.
     /// </summary>
     public static Compute Default { get; } = new(GemmKind.Auto, 1);
 
@@ -49,6 +49,9 @@ public sealed class Compute
         current = this;
         return scope;
     }
+
+    /// <summary>The GEMM in use and why, for run.json: "managed(2 threads)" and, under auto, how it was chosen.</summary>
+    public string Describe() => Kind == GemmKind.Auto ? $"{Gemm.Name}; {GemmChoice.Machine.Reason}" : $"{Gemm.Name}; chosen explicitly ({Kernels.Gemm.KindVariable} or the caller)";
 
     public override string ToString() => Gemm.Name;
 

@@ -10,11 +10,11 @@ internal static class ExportCommand
         var run = new Argument<string>("run") { Description = "Run folder or id (see 'collapse list')." };
         var table = new Argument<string>("table") { Description = $"Which table: {string.Join(", ", TableExport.Tables.Keys)} (per-replicate metrics in long form; statistics across replicates; training-set composition; sample previews; per-sample values such as perplexities)." };
         table.AcceptOnlyFromAmong([.. TableExport.Tables.Keys]);
-        var format = new Option<string>("--format") { Description = "csv or json.", DefaultValueFactory = _ => "csv" };
-        format.AcceptOnlyFromAmong("csv", "json");
+        var format = new Option<string>("--format") { Description = "csv, json or parquet (parquet needs --out). Reads a table stored as CSV, gzipped CSV or Parquet.", DefaultValueFactory = _ => "csv" };
+        format.AcceptOnlyFromAmong("csv", "json", "parquet");
         var output = new Option<string?>("--out", "-o") { Description = "Write to this file instead of standard output." };
         var runs = CommonOptions.Runs();
-        var command = new Command("export", "Export one of a run's tables as CSV or JSON (numbers in the invariant culture; ±∞ as inf/-inf).")
+        var command = new Command("export", "Export one of a run's tables as CSV, JSON or Parquet (numbers in the invariant culture; ±∞ as inf/-inf).")
         {
             run, table, format, output, runs,
         };
@@ -23,6 +23,15 @@ internal static class ExportCommand
             var folder = ReportCommand.Find(parsed.GetValue(run)!, parsed.GetValue(runs)!);
             var path = TableExport.Locate(folder, parsed.GetValue(table)!);
             var target = parsed.GetValue(output);
+            if (parsed.GetValue(format) == "parquet")
+            {
+                if (target is null)
+                {
+                    throw new CommandLineException("--format parquet writes a binary file: give it one with --out FILE.parquet.");
+                }
+                AtomicFile.Write(Path.GetFullPath(target), stream => ParquetTables.FromCsv(TableExport.Records(path), stream));
+                return CollapseCli.Ok;
+            }
             using var file = target is null ? null : new StreamWriter(target, false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
             var writer = file ?? parsed.InvocationConfiguration.Output;
             if (parsed.GetValue(format) == "json")

@@ -98,7 +98,7 @@ internal static class RunCommand
             if (!quietRun)
             {
                 ResultTables.Render(console, session.Summary!);
-                console.MarkupLine($"results: {Markup.Escape(session.Folder.Path)} (summary.csv, metrics.csv, summary.json; 'collapse show {Markup.Escape(session.Folder.Id)}')");
+                console.MarkupLine($"results: {Markup.Escape(session.Folder.Path)} (summary.csv, {CsvExporter.MetricsFileName(session.Summary!)}, summary.json; 'collapse show {Markup.Escape(session.Folder.Id)}')");
             }
             return CollapseCli.Ok;
         });

@@ -3,7 +3,7 @@ namespace CollapseLab.Tensors.Kernels;
 /// <summary>Which GEMM implementation the ops use.</summary>
 public enum GemmKind
 {
-    /// <summary>OpenBLAS when it loads, else managed.</summary>
+    /// <summary>The faster of the two on this machine for training shapes, measured once and cached (<see cref="GemmChoice"/>).</summary>
     Auto,
     Managed,
     OpenBlas,
@@ -23,7 +23,7 @@ public static class Gemm
         GemmKind.Managed => new ManagedGemm(threads),
         GemmKind.OpenBlas => OpenBlasGemm.TryCreate(threads) ?? throw new InvalidOperationException(
             "OpenBLAS was requested but libopenblas.so.0 could not be loaded; install it (Debian: apt-get install libopenblas0-pthread) or use managed"),
-        _ => (IGemm?)OpenBlasGemm.TryCreate(threads) ?? new ManagedGemm(threads),
+        _ => Create(GemmChoice.Machine.Kind, threads),
     };
 
     public static GemmKind ParseKind(string? value) => value?.Trim().ToLowerInvariant() switch

@@ -31,11 +31,12 @@ public sealed class NearRowDedup(double epsilon) : CurationStep
         var (n, d) = (x.Count, x.Dim);
         var scale = InverseSd((RowBatch)input.Data.Test);
         var z = new double[n * d];
+        var rows = x.Span;
         for (var i = 0; i < n; i++)
         {
             for (var c = 0; c < d; c++)
             {
-                z[i * d + c] = x.Values[i * d + c] * scale[c];
+                z[i * d + c] = rows[i * d + c] * scale[c];
             }
         }
         // A chained hash grid: head[cell] is the last kept row in it, next[row] the kept row before it there.

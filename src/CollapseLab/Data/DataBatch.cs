@@ -20,6 +20,13 @@ public abstract class DataBatch
     /// <summary>A new batch holding the given parts, in order: each part all of a batch, or its rows at indices.</summary>
     public abstract DataBatch Compose(IReadOnlyList<BatchPart> parts);
 
+    /// <summary>
+    /// This batch's items then all of <paramref name="more"/>'s. A kind that can grow a set in place (rows)
+    /// overrides it so a training set grown by one generation costs that generation, not the whole set.
+    /// </summary>
+    public virtual DataBatch Append(IReadOnlyList<DataBatch> more) =>
+        Compose([new BatchPart(this, null), .. more.Select(b => new BatchPart(b, null))]);
+
     /// <summary>The bytes of item <paramref name="index"/> (a row's doubles, a sequence's token ids): equal bytes, the same item.</summary>
     public abstract ReadOnlySpan<byte> ItemBytes(int index);
 

@@ -122,7 +122,7 @@ public static class Moments
         var total = new double[width];
         if (x.Count <= ChunkRows)
         {
-            body(x.Values, mean, total);
+            body(x.Span, mean, total);
             return total;
         }
         foreach (var p in ChunkPartials(x, threads, width, mean, body))
@@ -145,7 +145,7 @@ public static class Moments
             var start = c * ChunkRows;
             var count = Math.Min(ChunkRows, n - start);
             partials[c] = new double[width];
-            body(x.Values.AsSpan(start * x.Dim, count * x.Dim), mean, partials[c]);
+            body(x.Span.Slice(start * x.Dim, count * x.Dim), mean, partials[c]);
         }
         if (threads <= 1)
         {

@@ -12,15 +12,18 @@ public sealed record AccumulatePolicy : Policy
     public override int TrainingSize(int generation, int poolSize, int samplesPerGeneration) =>
         poolSize + generation * samplesPerGeneration;
 
+    /// <summary>
+    /// Last generation's set plus generation g−1's samples, appended in place (the same items in the same order
+    /// as composing real pool, generation 0, …, g−1 afresh), so a generation costs its own samples, not the set.
+    /// </summary>
     public override TrainingSet Compose(PolicyInput input)
     {
-        var parts = new List<BatchPart> { new(input.RealPool, null) };
-        for (var k = 0; k < input.Generation; k++)
-        {
-            parts.Add(new BatchPart(input.Synthetic[k]!, null));
-        }
-        var data = input.RealPool.Compose(parts);
-        var counts = Enumerable.Range(0, input.Generation).Select(k => (k, input.Synthetic[k]!.Count)).ToList();
+        var g = input.Generation;
+        var counts = Enumerable.Range(0, g).Select(k => (k, input.Synthetic[k]!.Count)).ToList();
+        var before = input.RealPool.Count + counts.Take(g - 1).Sum(c => c.Item2);
+        var data = input.PreviousTraining is { } previous && previous.Count == before
+            ? previous.Append([input.Synthetic[g - 1]!])
+            : input.RealPool.Append(Enumerable.Range(0, g).Select(k => input.Synthetic[k]!).ToArray());
         return new TrainingSet(data, Composition.Of(input.RealPool.Count, counts));
     }
 

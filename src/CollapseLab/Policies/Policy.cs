@@ -62,18 +62,25 @@ public abstract record Policy
         var split = new List<(int, int[])>();
         var p = 0;
         var offset = 0;
-        for (var s = 0; s < sources.Count; s++)
+        // One pass over the picks plus a count per source: a fixed-size subsample of a long history stays cheap.
+        for (var s = 0; s < sources.Count && p < sorted.Length; s++)
         {
-            var local = new List<int>();
-            while (p < sorted.Length && sorted[p] < offset + sources[s].Count)
+            var end = offset + sources[s].Count;
+            var first = p;
+            while (p < sorted.Length && sorted[p] < end)
             {
-                local.Add(sorted[p++] - offset);
+                p++;
             }
-            offset += sources[s].Count;
-            if (local.Count > 0)
+            if (p > first)
             {
-                split.Add((s, local.ToArray()));
+                var local = new int[p - first];
+                for (var i = 0; i < local.Length; i++)
+                {
+                    local[i] = sorted[first + i] - offset;
+                }
+                split.Add((s, local));
             }
+            offset = end;
         }
         return split;
     }
@@ -98,6 +105,12 @@ public sealed record PolicyInput(
 
     /// <summary>The policy's own stream, opened on first use (replace and accumulate draw nothing).</summary>
     public RandomStream Rng => _rng ??= RngKey.Open();
+
+    /// <summary>
+    /// The training set this chain composed a generation ago (the real pool at generation 1), or null when the
+    /// chain has none at hand (e.g. just resumed): a growing policy extends it instead of composing anew.
+    /// </summary>
+    public DataBatch? PreviousTraining { get; init; }
 
     public DataBatch Last => Synthetic[Generation - 1] ?? throw new InvalidOperationException("previous generation's samples were dropped");
 }

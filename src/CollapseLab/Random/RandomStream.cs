@@ -77,10 +77,18 @@ public sealed class RandomStream
     /// <summary>A uniformly random permutation of 0..n-1 (Fisher–Yates).</summary>
     public int[] Permutation(int n) => Choose(n, n);
 
-    /// <summary>k distinct indices from 0..n-1 in random order (partial Fisher–Yates; O(n) memory).</summary>
+    /// <summary>
+    /// k distinct indices from 0..n-1 in random order (partial Fisher–Yates). A small k from a large n (a fixed-size
+    /// subsample of a growing set) keeps only the displaced entries, so it costs O(k) rather than O(n); both forms
+    /// make the same draws and give the same indices.
+    /// </summary>
     public int[] Choose(int n, int k)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(k, n);
+        if (k < n / 8)
+        {
+            return ChooseSparse(n, k);
+        }
         var p = new int[n];
         for (var i = 0; i < n; i++)
         {
@@ -92,5 +100,21 @@ public sealed class RandomStream
             (p[i], p[j]) = (p[j], p[i]);
         }
         return k == n ? p : p.AsSpan(0, k).ToArray();
+    }
+
+    /// <summary>Partial Fisher–Yates over a virtual identity array: only positions moved by a swap are stored.</summary>
+    private int[] ChooseSparse(int n, int k)
+    {
+        var moved = new Dictionary<int, int>(2 * k);
+        var picked = new int[k];
+        for (var i = 0; i < k; i++)
+        {
+            var j = i + NextInt(n - i);
+            var atJ = moved.TryGetValue(j, out var vj) ? vj : j;
+            var atI = moved.TryGetValue(i, out var vi) ? vi : i;
+            picked[i] = atJ;
+            moved[j] = atI;
+        }
+        return picked;
     }
 }

@@ -66,6 +66,8 @@ public sealed class Chain
         var policy = _monitor?.PolicyAfter(result, _arm.Policy) ?? _arm.Policy;
         // A policy an intervention may switch to reuses older samples only if they were kept from the start.
         var keepsHistory = _arm.Policy.KeepsHistory || _monitor?.Action.Then?.KeepsHistory == true;
+        // The last kept generation's training set and the policy that composed it: a growing policy extends it only if it was its own.
+        (DataBatch Data, Policy Policy)? previousTrain = null;
         if (result.Completed > 0 && model0 is null)
         {
             model0 = _arm.Family.Fit(pool, new FitContext(0, Key(0, Purpose.Fit), _threads, null, null, pool) { RealData = _arm.Data });
@@ -77,7 +79,10 @@ public sealed class Chain
             {
                 break;
             }
-            var policyInput = new PolicyInput(g, pool, synthetic, fresh, Key(g, Purpose.Policy));
+            var policyInput = new PolicyInput(g, pool, synthetic, fresh, Key(g, Purpose.Policy))
+            {
+                PreviousTraining = previousTrain is { } last && ReferenceEquals(last.Policy, policy) ? last.Data : null,
+            };
             var pooled = policy as ICandidatePolicy;
             var train = g == 0
                 ? new TrainingSet(pool, Composition.AllReal(pool.Count))
@@ -120,6 +125,7 @@ public sealed class Chain
                 g--;
                 continue;
             }
+            previousTrain = (train.Data, policy);
             result.Compositions.Add(_replicate < _spec.Output.CompositionReplicates ? train.Composition : null);
             if (result.Degenerate is null && model.Degeneracy is { } reason)
             {

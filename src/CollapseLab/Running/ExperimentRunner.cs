@@ -30,7 +30,7 @@ public sealed class ExperimentRunner
         Compute = compute;
     }
 
-    /// <summary>A runner on <paramref name="threads"/> threads with the default GEMM (OpenBLAS when it loads).</summary>
+    /// <summary>A runner on <paramref name="threads"/> threads with the default GEMM (the faster one here, see GemmChoice).</summary>
     public ExperimentRunner(ExperimentSpec spec, RunFolder? folder, int threads)
         : this(spec, folder, new Compute(GemmKind.Auto, threads))
     {

@@ -43,7 +43,7 @@ public sealed class RunSession
 
     public string Status => _info.Status;
 
-    /// <summary>Starts a run on <paramref name="threads"/> threads with the default GEMM (OpenBLAS when it loads).</summary>
+    /// <summary>Starts a run on <paramref name="threads"/> threads with the default GEMM (the faster one here, see GemmChoice).</summary>
     public static RunSession Start(ExperimentSpec spec, string runsDirectory, int threads, RunnerOptions? options = null) =>
         Start(spec, runsDirectory, new Compute(GemmKind.Auto, threads), options);
 
@@ -56,7 +56,7 @@ public sealed class RunSession
         var yaml = $"# Resolved spec of run {folder.Id}: every default and seed filled in. Rerun it with 'collapse run {RunFolder.SpecFile}'.\n"
             + ResolvedYaml.Write(spec.Resolved);
         AtomicFile.WriteText(folder.File(RunFolder.SpecFile), yaml);
-        var info = new RunInfo { Id = folder.Id, Name = spec.Name, Status = "running", Started = DateTime.UtcNow, Threads = threads };
+        var info = new RunInfo { Id = folder.Id, Name = spec.Name, Status = "running", Started = DateTime.UtcNow, Threads = threads, Gemm = compute.Describe() };
         info.Save(folder);
         index ??= new SqliteIndex(runsDirectory);
         var session = new RunSession(spec, folder, index, info, compute, options);
@@ -77,7 +77,12 @@ public sealed class RunSession
         {
             throw new RunFolderException($"{folder.Path}: this run is already complete; nothing to resume. Start a new one with 'collapse run {folder.File(RunFolder.SpecFile)}'.");
         }
-        info = info with { Status = "running", Threads = threads };
+        // Auto on resume keeps the implementation the run started with, so the rest of it has the same bits.
+        if (compute.Kind == GemmKind.Auto && info.Gemm is { } gemm && (gemm.StartsWith("managed", StringComparison.Ordinal) || gemm.StartsWith("openblas", StringComparison.Ordinal)))
+        {
+            compute = new Compute(gemm.StartsWith("managed", StringComparison.Ordinal) ? GemmKind.Managed : GemmKind.OpenBlas, threads);
+        }
+        info = info with { Status = "running", Threads = threads, Gemm = info.Gemm ?? compute.Describe() };
         info.Save(folder);
         return new RunSession(spec, folder, index ?? new SqliteIndex(runsDirectory), info, compute, options);
     }

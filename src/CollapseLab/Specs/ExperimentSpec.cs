@@ -45,8 +45,10 @@ public sealed record ArmSpec(
 /// default by data kind when null), and the full training-set composition by origin for the first
 /// <see cref="CompositionReplicates"/> (under accumulate it grows with the generation, so keeping it for every
 /// replicate would cost O(G²) each; every replicate records its real share as the metric real_share).
+/// <see cref="Format"/> is how the per-replicate metrics are stored: auto (CSV, or Parquet past the row limit),
+/// csv, or parquet.
 /// </summary>
-public sealed record OutputSpec(int SampleValueReplicates, int? Previews, int CompositionReplicates = 10)
+public sealed record OutputSpec(int SampleValueReplicates, int? Previews, int CompositionReplicates = 10, string Format = "auto")
 {
     public int PreviewCount(DataKind kind) => Previews ?? (kind == DataKind.Rows ? 200 : 8);
 
@@ -56,6 +58,7 @@ public sealed record OutputSpec(int SampleValueReplicates, int? Previews, int Co
         int? previews = output.Has("previews") ? output.Int("previews", null, min: 0, max: 100_000) : null;
         output.Node("previews");
         var composition = output.Int("composition", 10, min: 1);
-        return new OutputSpec(replicates, previews, composition);
+        var format = output.Choice("format", "auto", ["auto", "csv", "parquet"]);
+        return new OutputSpec(replicates, previews, composition, format);
     }
 }

@@ -7,21 +7,35 @@ namespace CollapseLab.Storage;
 /// <summary>
 /// The run's numbers as CSV: metrics.csv (long form, one row per arm × replicate × generation × metric),
 /// summary.csv (statistics across replicates with theory) and composition.csv (training-set share by origin).
-/// Past <see cref="PlainRowLimit"/> rows the per-replicate file is written gzipped as metrics.csv.gz.
+/// Past <see cref="PlainRowLimit"/> rows the per-replicate file is written as metrics.parquet (columnar and
+/// compressed, <see cref="ParquetTables"/>), or gzipped as metrics.csv.gz with <c>output.format: csv</c>;
+/// <c>output.format: parquet</c> writes Parquet at any size.
 /// </summary>
 public static class CsvExporter
 {
     public const long PlainRowLimit = 2_000_000;
 
-    public static string MetricsFileName(RunSummary summary) =>
-        (long)summary.Spec.ChainCount * (summary.Spec.Generations + 1) * summary.Spec.Metrics.Count > PlainRowLimit
-            ? "metrics.csv.gz" : "metrics.csv";
+    public static string MetricsFileName(RunSummary summary)
+    {
+        var large = (long)summary.Spec.ChainCount * (summary.Spec.Generations + 1) * summary.Spec.Metrics.Count > PlainRowLimit;
+        return summary.Spec.Output.Format switch
+        {
+            "parquet" => "metrics.parquet",
+            "csv" => large ? "metrics.csv.gz" : "metrics.csv",
+            _ => large ? "metrics.parquet" : "metrics.csv",
+        };
+    }
 
     public static void WriteAll(RunFolder folder, RunSummary summary, IReadOnlyList<ChainResult> chains)
     {
         var name = MetricsFileName(summary);
         AtomicFile.Write(folder.File(name), stream =>
         {
+            if (name.EndsWith(".parquet", StringComparison.Ordinal))
+            {
+                ParquetTables.WriteMetrics(stream, summary, chains);
+                return;
+            }
             using var target = name.EndsWith(".gz", StringComparison.Ordinal)
                 ? new GZipStream(stream, CompressionLevel.Fastest, leaveOpen: true)
                 : (Stream)new NonClosing(stream);

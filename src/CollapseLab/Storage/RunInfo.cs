@@ -19,6 +19,9 @@ public sealed record RunInfo
     public string Machine { get; init; } = $"{RuntimeInformation.OSDescription}; {RuntimeInformation.ProcessArchitecture}; {Environment.ProcessorCount} cores";
     public string? MetricsFile { get; init; }
 
+    /// <summary>The GEMM the chains use and how it was chosen; a resumed run takes the same implementation.</summary>
+    public string? Gemm { get; init; }
+
     /// <summary>Seconds each curation step took, summed over chains ("arm: 1. step"); a timing, so only here and in the report.</summary>
     public Dictionary<string, double>? CurationSeconds { get; init; }
 

@@ -24,6 +24,8 @@ public static class TableExport
     private static readonly HashSet<string> NumberColumns =
         ["replicate", "generation", "index", "n", "n_finite", "mean", "sd", "ci_low", "ci_high", "median", "q025", "q975", "theory", "value", "share"];
 
+    public static bool IsNumberColumn(string name) => NumberColumns.Contains(name);
+
     /// <summary>The table's file in <paramref name="folder"/>, or a <see cref="RunFolderException"/> saying why there is none.</summary>
     public static string Locate(RunFolder folder, string table)
     {
@@ -31,7 +33,7 @@ public static class TableExport
         {
             throw new RunFolderException($"no table '{table}'.{Specs.Suggestions.DidYouMean(table, Tables.Keys)} Tables: {string.Join(", ", Tables.Keys)}.");
         }
-        foreach (var candidate in new[] { folder.File(file), folder.File(file + ".gz") })
+        foreach (var candidate in new[] { folder.File(file), folder.File(file + ".gz"), folder.File(Path.ChangeExtension(file, ".parquet")) })
         {
             if (File.Exists(candidate))
             {
@@ -54,8 +56,35 @@ public static class TableExport
         return new StreamReader(stream, Encoding.UTF8);
     }
 
+    /// <summary>The table's records (header first) from a CSV, gzipped CSV or Parquet file.</summary>
+    public static IEnumerable<string[]> Records(string path)
+    {
+        if (path.EndsWith(".parquet", StringComparison.Ordinal))
+        {
+            foreach (var record in ParquetTables.Records(path))
+            {
+                yield return record;
+            }
+            yield break;
+        }
+        using var reader = Open(path);
+        foreach (var record in CsvRecords.Records(reader))
+        {
+            yield return record;
+        }
+    }
+
     public static void WriteCsv(string path, TextWriter output)
     {
+        if (path.EndsWith(".parquet", StringComparison.Ordinal))
+        {
+            foreach (var record in ParquetTables.Records(path))
+            {
+                output.Write(string.Join(',', record.Select(CsvExporter.Quote)));
+                output.Write('\n');
+            }
+            return;
+        }
         using var reader = Open(path);
         var buffer = new char[1 << 16];
         int read;
@@ -67,12 +96,11 @@ public static class TableExport
 
     public static void WriteJson(string path, TextWriter output)
     {
-        using var reader = Open(path);
         using var buffer = new MemoryStream();
         using var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         string[]? header = null;
         w.WriteStartArray();
-        foreach (var record in CsvRecords.Records(reader))
+        foreach (var record in Records(path))
         {
             if (header is null)
             {

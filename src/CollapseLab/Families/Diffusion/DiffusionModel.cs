@@ -94,7 +94,7 @@ public sealed class DiffusionModel : ITrajectoryVariance
         for (var c = 0; c * SampleChunk < rows.Count; c++)
         {
             var n = Math.Min(SampleChunk, rows.Count - (c * SampleChunk));
-            var x0 = FromData(rows.Values.AsSpan(c * SampleChunk * d, n * d));
+            var x0 = FromData(rows.Span.Slice(c * SampleChunk * d, n * d));
             process.TrajectoryVariance(x0, n, steps, stream.WithChunk(c).Open()).CopyTo(result, c * SampleChunk);
         }
 

@@ -32,7 +32,7 @@ internal static class DiffusionTrainer
 
         var (shift, scale) = start is null ? Standardisation(train, rows, o.Image) : (start.Shift, start.Scale);
         var schedule = NoiseSchedule.Create(o.Schedule, o.Timesteps);
-        var x0 = DiffusionModel.Standardise(train.Values, shift, scale);
+        var x0 = DiffusionModel.Standardise(train.Span, shift, scale);
         float[]? validation = held is null ? null : DiffusionModel.Standardise(((RowBatch)context.RealPool.Compose([new BatchPart(context.RealPool, held)])).Values, shift, scale);
 
         // The same steps and noise at every evaluation and every generation.

@@ -83,7 +83,7 @@ public sealed class KdeModel : IBatchDensityModel, IMomentModel
         {
             throw new ArgumentException($"rows of dimension {x.Dim} scored by a KDE of dimension {Dim}", nameof(x));
         }
-        _scorer.Score(x.Values, destination[..x.Count], threads);
+        _scorer.Score(x.Span, destination[..x.Count], threads);
     }
 
     public DataBatch Sample(int count, StreamKey stream, int threads) =>
@@ -93,7 +93,7 @@ public sealed class KdeModel : IBatchDensityModel, IMomentModel
     {
         var d = Dim;
         var n = Centres.Count;
-        var centres = Centres.Values;
+        var centres = Centres.Span;
         var h = Bandwidth;
         if (Kernel == KdeKernel.Gaussian)
         {
@@ -113,7 +113,7 @@ public sealed class KdeModel : IBatchDensityModel, IMomentModel
         Span<double> z = stackalloc double[d + 2];
         for (var row = 0; row < destination.Length; row += d)
         {
-            var centre = centres.AsSpan(rng.NextInt(n) * d, d);
+            var centre = centres.Slice(rng.NextInt(n) * d, d);
             rng.FillNormal(z);
             var norm2 = 0.0;
             foreach (var v in z)

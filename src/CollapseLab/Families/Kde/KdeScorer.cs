@@ -41,7 +41,7 @@ internal sealed class KdeScorer
         _logNorm = logNorm;
         _inverseH = bandwidth.Select(h => 1 / h).ToArray();
         _centresT = new double[_n * _d];
-        var x = centres.Values;
+        var x = centres.Span;
         for (var i = 0; i < _n; i++)
         {
             for (var j = 0; j < _d; j++)

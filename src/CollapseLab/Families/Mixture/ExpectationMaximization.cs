@@ -48,11 +48,12 @@ public sealed class ExpectationMaximization
         _options = options;
         _form = CovarianceForm.For(options.Covariance);
         _columns = new double[_n * _d];
+        var rows = x.Span;
         for (var i = 0; i < _n; i++)
         {
             for (var j = 0; j < _d; j++)
             {
-                _columns[j * _n + i] = x.Values[i * _d + j];
+                _columns[j * _n + i] = rows[i * _d + j];
             }
         }
         _resp = new double[options.Components * _n];
