@@ -128,15 +128,18 @@ public static partial class Ops
         var half = dim / 2;
         var y = Tensor.Uninitialized(t.Length, dim);
         var ys = y.Data;
+        var freqs = new float[half];
         for (var i = 0; i < half; i++)
         {
-            var f = Math.Exp(-Math.Log(maxPeriod) * i / half);
-            for (var r = 0; r < t.Length; r++)
-            {
-                var a = t[r] * f;
-                ys[(r * dim) + i] = (float)Math.Cos(a);
-                ys[(r * dim) + half + i] = (float)Math.Sin(a);
-            }
+            freqs[i] = (float)Math.Exp(-Math.Log(maxPeriod) * i / half);
+        }
+
+        var args = new float[half];
+        for (var r = 0; r < t.Length; r++)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Multiply(freqs, t[r], args);
+            System.Numerics.Tensors.TensorPrimitives.Cos(args, ys.Slice(r * dim, half));
+            System.Numerics.Tensors.TensorPrimitives.Sin(args, ys.Slice((r * dim) + half, half));
         }
 
         return y;
