@@ -58,4 +58,18 @@ public class SslProbeTests
         Assert.Contains("ssl_probe", e.Message, StringComparison.Ordinal);
         Assert.Contains("image data source", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_cli_exits_with_code_2_and_writes_no_run_for_ssl_probe_on_rows()
+    {
+        var dir = TestSpecs.TempDirectory();
+        var path = Path.Combine(dir, "spec.yaml");
+        File.WriteAllText(path, "name: bad\ngenerations: 1\ndata: { source: grid }\nmodel: { family: diffusion, timesteps: 10, steps: 2 }\nmetrics: [ssl_probe]\n");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var runs = Path.Combine(dir, "runs");
+        Assert.Equal(2, CollapseLab.Cli.CollapseCli.Run(["run", path, "--runs", runs, "--quiet"], output, error));
+        Assert.Contains("ssl_probe", error.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(runs) && Directory.EnumerateDirectories(runs).Any(), "a run folder was written");
+    }
 }
