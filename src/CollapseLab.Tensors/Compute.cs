@@ -15,6 +15,8 @@ public sealed class Compute
     [ThreadStatic]
     private static Compute? current;
 
+    private Compute? serial;
+
     public Compute(GemmKind kind, int threads)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
@@ -38,6 +40,12 @@ public sealed class Compute
     public int Threads { get; }
 
     public IGemm Gemm { get; }
+
+    /// <summary>
+    /// This GEMM choice on one thread, for kernels that split their own work among threads and run one product
+    /// on each (made once per compute).
+    /// </summary>
+    public Compute Serial => Threads == 1 ? this : serial ??= new Compute(Kind, 1);
 
     /// <summary>The same GEMM choice with another thread budget (this one when the budget is the same).</summary>
     public Compute WithThreads(int threads) => threads == Threads ? this : new Compute(Kind, threads);

@@ -398,35 +398,14 @@ internal static class Gradients
     public static void Dropout(Tensor x, Tensor y, float[] mask) => TensorPrimitives.MultiplyAdd(y.Grad, mask, x.Grad, x.Grad);
 
     // y = conv2d(x, weight, bias) = W·col + bias with col = im2col(x):
-    // dW = g·colᵀ, dcol = Wᵀ·g, dx = col2im(dcol), dbias = Σ g over (b, oh, ow); g laid out (OC, B·OH·OW)
-    public static void Conv2d(Tensor x, Tensor weight, Tensor? bias, Tensor y, ConvGeometry geometry, float[] col)
+    // dW = Σ_b g_b·col_bᵀ, dcol_b = Wᵀ·g_b, dx_b = col2im(dcol_b), dbias = Σ g over (b, oh, ow)
+    public static void Conv2d(Tensor x, Tensor weight, Tensor? bias, Tensor y, ConvGeometry geometry)
     {
-        var gemm = Compute.Current.Gemm;
-        var oc = weight.Shape[0];
-        var p = geometry.OH * geometry.OW;
-        var g = Tape.Rent(oc * geometry.Columns, clear: false);
-        ConvKernels.ToChannelMajor(y.Grad, geometry.B, oc, p, g);
-        if (weight.RequiresGrad)
-        {
-            gemm.Sgemm(false, true, oc, geometry.Rows, geometry.Columns, 1f, g, geometry.Columns, col, geometry.Columns, 1f, weight.Grad, geometry.Rows);
-        }
-
-        if (x.RequiresGrad)
-        {
-            var dcol = Tape.Rent(geometry.Rows * geometry.Columns, clear: false);
-            gemm.Sgemm(true, false, geometry.Rows, geometry.Columns, oc, 1f, weight.Data, geometry.Rows, g, geometry.Columns, 0f, dcol, geometry.Columns);
-            var (dx, dxOffset) = x.GradArray();
-            ConvKernels.Col2ImAdd(geometry, dcol, dx, dxOffset);
-        }
-
-        if (bias is { RequiresGrad: true })
-        {
-            var db = bias.Grad;
-            for (var o = 0; o < oc; o++)
-            {
-                db[o] += Simd.Sum(g.AsSpan(o * geometry.Columns, geometry.Columns));
-            }
-        }
+        var (dy, dyOffset) = y.GradArray();
+        var (dx, dxOffset) = x.RequiresGrad ? x.GradArray() : (null, 0);
+        var (dw, dwOffset) = weight.RequiresGrad ? weight.GradArray() : (null, 0);
+        ConvKernels.Backward(geometry, x.Storage, x.Offset, weight.Storage, weight.Offset, weight.Shape[0], dy, dyOffset,
+            dw, dwOffset, dx, dxOffset, bias is { RequiresGrad: true } ? bias.Grad : default);
     }
 
     // y[b,c,i,j] = x[b,c,i/f,j/f]: dx[b,c,h,w] = Σ of g over its f×f block
@@ -442,9 +421,9 @@ internal static class Gradients
             {
                 var src = g.Slice((p * h * factor * yw) + (i * yw), yw);
                 var dst = dx.Slice((p * h * w) + (i / factor * w), w);
-                for (var j = 0; j < yw; j++)
+                for (var j = 0; j < w; j++)
                 {
-                    dst[j / factor] += src[j];
+                    dst[j] += TensorPrimitives.Sum(src.Slice(j * factor, factor));
                 }
             }
         }
@@ -464,13 +443,17 @@ internal static class Gradients
     public static void Silu(Tensor x, Tensor y)
     {
         var xs = x.Data;
-        var g = y.Grad;
-        var dx = x.Grad;
-        for (var i = 0; i < dx.Length; i++)
-        {
-            var s = 1f / (1f + MathF.Exp(-xs[i]));
-            dx[i] += g[i] * s * (1f + (xs[i] * (1f - s)));
-        }
+        var pool = System.Buffers.ArrayPool<float>.Shared;
+        var (sigmaBuffer, factorBuffer) = (pool.Rent(xs.Length), pool.Rent(xs.Length));
+        var sigma = sigmaBuffer.AsSpan(0, xs.Length);
+        var factor = factorBuffer.AsSpan(0, xs.Length);
+        TensorPrimitives.Sigmoid(xs, sigma);
+        TensorPrimitives.Subtract(1f, sigma, factor);
+        TensorPrimitives.MultiplyAdd(xs, factor, 1f, factor);
+        TensorPrimitives.Multiply(factor, sigma, factor);
+        TensorPrimitives.MultiplyAdd(y.Grad, factor, x.Grad, x.Grad);
+        pool.Return(sigmaBuffer);
+        pool.Return(factorBuffer);
     }
 
     // y = x·rstd·w with rstd = 1/√(mean(x²)+eps): dw += Σ_rows g·x·rstd;

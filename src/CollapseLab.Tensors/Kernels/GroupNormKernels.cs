@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace CollapseLab.Tensors.Kernels;
 
 /// <summary>
@@ -20,25 +22,18 @@ internal static class GroupNormKernels
         {
             var xr = x.AsSpan(xOffset + (bg * n), n);
             var m = Simd.Sum(xr) / n;
-            var sq = 0.0;
-            foreach (var v in xr)
-            {
-                sq += (double)(v - m) * (v - m);
-            }
-
-            var r = 1f / MathF.Sqrt((float)(sq / n) + eps);
+            // y holds x − mean first, so the variance is one vectorised sum of squares
+            var yr = y.AsSpan(yOffset + (bg * n), n);
+            TensorPrimitives.Subtract(xr, m, yr);
+            var r = 1f / MathF.Sqrt((TensorPrimitives.SumOfSquares(yr) / n) + eps);
             mean[bg] = m;
             rstd[bg] = r;
-            var yr = y.AsSpan(yOffset + (bg * n), n);
             var c0 = bg % groups * cg;
             for (var k = 0; k < cg; k++)
             {
-                var scale = r * w[c0 + k];
-                var shift = bs[c0 + k] - (m * scale);
-                for (var i = k * s; i < (k + 1) * s; i++)
-                {
-                    yr[i] = (xr[i] * scale) + shift;
-                }
+                var channel = yr.Slice(k * s, s);
+                TensorPrimitives.Multiply(channel, r * w[c0 + k], channel);
+                TensorPrimitives.Add(channel, bs[c0 + k], channel);
             }
         });
     }
@@ -63,40 +58,42 @@ internal static class GroupNormKernels
             var (m, r) = (mean[bg], rstd[bg]);
             var c0 = bg % groups * cg;
             var pc = (bg / groups * c) + c0;
-            double sumDn = 0, sumDnN = 0;
+            // centred = x − mean; Σ dy·n = rstd·Σ dy·centred per channel, and with dn = dy·w the group sums follow
+            var buffer = System.Buffers.ArrayPool<float>.Shared.Rent(n);
+            var centred = buffer.AsSpan(0, n);
+            TensorPrimitives.Subtract(xr, m, centred);
+            float sumDn = 0, sumDnN = 0;
             for (var k = 0; k < cg; k++)
             {
-                float sw = 0, sb = 0;
-                for (var i = k * s; i < (k + 1) * s; i++)
-                {
-                    var norm = (xr[i] - m) * r;
-                    var dn = gr[i] * w[c0 + k];
-                    sumDn += dn;
-                    sumDnN += dn * norm;
-                    sw += gr[i] * norm;
-                    sb += gr[i];
-                }
-
+                var g = gr.Slice(k * s, s);
+                var sb = Simd.Sum(g);
+                var sw = r * Simd.Dot(g, centred.Slice(k * s, s));
                 partW[pc + k] = sw;
                 partB[pc + k] = sb;
+                sumDn += sb * w[c0 + k];
+                sumDnN += sw * w[c0 + k];
             }
 
             if (dx is null)
             {
+                System.Buffers.ArrayPool<float>.Shared.Return(buffer);
                 return;
             }
 
-            var meanDn = (float)(sumDn / n);
-            var meanDnN = (float)(sumDnN / n);
+            // dx += rstd·(dy·w − mean(dn) − n·mean(dn·n)) = a·dy + b·centred + c per channel
+            var meanDn = sumDn / n;
+            var meanDnN = sumDnN / n;
             var d = dx.AsSpan(dxOffset + (bg * n), n);
+            var bx = -r * r * meanDnN;
             for (var k = 0; k < cg; k++)
             {
-                for (var i = k * s; i < (k + 1) * s; i++)
-                {
-                    var norm = (xr[i] - m) * r;
-                    d[i] += r * ((gr[i] * w[c0 + k]) - meanDn - (norm * meanDnN));
-                }
+                var dk = d.Slice(k * s, s);
+                TensorPrimitives.MultiplyAdd(gr.Slice(k * s, s), r * w[c0 + k], dk, dk);
+                TensorPrimitives.MultiplyAdd(centred.Slice(k * s, s), bx, dk, dk);
+                TensorPrimitives.Add(dk, -r * meanDn, dk);
             }
+
+            System.Buffers.ArrayPool<float>.Shared.Return(buffer);
         });
         for (var i = 0; i < b; i++)
         {

@@ -7,7 +7,7 @@ public static partial class Ops
 {
     /// <summary>
     /// 2-D cross-correlation as nn.Conv2d: x (B,C,H,W), weight (OC,C,KH,KW), bias (OC) or null; y is (B,OC,OH,OW)
-    /// with OH = ⌊(H + 2·padding − KH)/stride⌋ + 1. Computed as im2col and one GEMM, W (OC, C·KH·KW) · col.
+    /// with OH = ⌊(H + 2·padding − KH)/stride⌋ + 1. Computed per image as im2col and one GEMM, W (OC, C·KH·KW) · col (ConvKernels).
     /// </summary>
     public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0)
     {
@@ -35,15 +35,10 @@ public static partial class Ops
             throw new ArgumentException($"conv2d: a {g.KH}×{g.KW} kernel with padding {padding} does not fit input {Shapes.Format(x.Shape)}");
         }
 
-        var col = Tape.Rent(g.Rows * g.Columns, clear: false);
-        ConvKernels.Im2Col(g, x.Storage, x.Offset, col);
-        // product is (OC, B·OH·OW)
-        var product = Tape.Rent(oc * g.Columns, clear: false);
-        Compute.Current.Gemm.Sgemm(false, false, oc, g.Columns, g.Rows, 1f, weight.Data, g.Rows, col, g.Columns, 0f, product, g.Columns);
         var y = Tensor.Uninitialized(g.B, oc, g.OH, g.OW);
-        ConvKernels.ToBatchMajor(product, g.B, oc, g.OH * g.OW, bias is null ? default : bias.Data, y.Data);
+        ConvKernels.Forward(g, x.Storage, x.Offset, weight.Storage, weight.Offset, bias is null ? default : bias.Data, oc, y.Storage, y.Offset);
         Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];
-        return Tape.Add(y, inputs, () => Gradients.Conv2d(x, weight, bias, y, g, col));
+        return Tape.Add(y, inputs, () => Gradients.Conv2d(x, weight, bias, y, g));
     }
 
     /// <summary>Nearest-neighbour upsampling of x (B,C,H,W) by an integer factor: y[b,c,i,j] = x[b,c,⌊i/f⌋,⌊j/f⌋].</summary>
@@ -58,13 +53,19 @@ public static partial class Ops
         var yw = w * factor;
         for (var p = 0; p < planes; p++)
         {
-            for (var i = 0; i < h * factor; i++)
+            for (var i = 0; i < h; i++)
             {
-                var src = xs.Slice((p * h * w) + (i / factor * w), w);
-                var dst = ys.Slice((p * h * factor * yw) + (i * yw), yw);
-                for (var j = 0; j < yw; j++)
+                var src = xs.Slice((p * h * w) + (i * w), w);
+                var dst = ys.Slice((p * h * factor * yw) + (i * factor * yw), yw);
+                for (var j = 0; j < w; j++)
                 {
-                    dst[j] = src[j / factor];
+                    dst.Slice(j * factor, factor).Fill(src[j]);
+                }
+
+                // the other factor − 1 output rows repeat the first
+                for (var r = 1; r < factor; r++)
+                {
+                    dst.CopyTo(ys.Slice((p * h * factor * yw) + (((i * factor) + r) * yw), yw));
                 }
             }
         }
@@ -127,15 +128,18 @@ public static partial class Ops
         var half = dim / 2;
         var y = Tensor.Uninitialized(t.Length, dim);
         var ys = y.Data;
+        var freqs = new float[half];
         for (var i = 0; i < half; i++)
         {
-            var f = Math.Exp(-Math.Log(maxPeriod) * i / half);
-            for (var r = 0; r < t.Length; r++)
-            {
-                var a = t[r] * f;
-                ys[(r * dim) + i] = (float)Math.Cos(a);
-                ys[(r * dim) + half + i] = (float)Math.Sin(a);
-            }
+            freqs[i] = (float)Math.Exp(-Math.Log(maxPeriod) * i / half);
+        }
+
+        var args = new float[half];
+        for (var r = 0; r < t.Length; r++)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Multiply(freqs, t[r], args);
+            System.Numerics.Tensors.TensorPrimitives.Cos(args, ys.Slice(r * dim, half));
+            System.Numerics.Tensors.TensorPrimitives.Sin(args, ys.Slice((r * dim) + half, half));
         }
 
         return y;

@@ -104,6 +104,8 @@ internal static class BuiltInExtensions
         .WithMetric(new Detection.WatermarkZMetric(Detection.WatermarkZMetric.Kind.Detected))
         .WithMetric(new Detection.WatermarkZMetric(Detection.WatermarkZMetric.Kind.Corpus))
         .WithMetric(new Detection.WatermarkZMetric(Detection.WatermarkZMetric.Kind.CorpusDedup))
+        .WithMetric(new SslProbeMetric(real: false))
+        .WithMetric(new SslProbeMetric(real: true))
         .WithCuration(new("oracle", OracleDetectorStep.Read, "flags synthetic items by the provenance ledger (the perfect detector)"))
         .WithCuration(new("watermark", WatermarkDetectorStep.Read, "flags texts whose watermark z-score reaches a threshold"))
         .WithCuration(new("classifier", ClassifierDetectorStep.Read, "flags texts or rows a logistic or MLP classifier, trained each generation on held-out real vs fresh samples, calls synthetic"))

@@ -23,6 +23,13 @@ public abstract class Denoiser
     /// <summary>Predicted noise, (B,D), for x (B,D) at steps t.</summary>
     public abstract Tensor PredictNoise(Tensor x, ReadOnlySpan<float> t);
 
+    /// <summary>
+    /// The steps whose embedding a forward pass computes: one when the whole batch is at the same step (every
+    /// reverse step of sampling), so the time path runs on one row and is broadcast, else all of them.
+    /// </summary>
+    protected static ReadOnlySpan<float> DistinctSteps(ReadOnlySpan<float> t) =>
+        t.Length > 1 && !t.ContainsAnyExcept(t[0]) ? t[..1] : t;
+
     /// <summary>A network of <paramref name="kind"/> with fresh weights drawn from <paramref name="seed"/>.</summary>
     public static Denoiser Create(string kind, IReadOnlyDictionary<string, int> settings, ulong seed) => kind switch
     {

@@ -51,8 +51,8 @@ public sealed class MlpDenoiser : Denoiser
     public override Tensor PredictNoise(Tensor x, ReadOnlySpan<float> t)
     {
         var p = Parameters;
-        // temb is (B,H)
-        var emb = Ops.TimestepEmbedding(t, _timeDim);
+        // temb is (B,H), or (1,H) broadcast over the batch when all rows share a step
+        var emb = Ops.TimestepEmbedding(DistinctSteps(t), _timeDim);
         var temb = Ops.Linear(Ops.Silu(Ops.Linear(emb, p["time.fc1.weight"], p["time.fc1.bias"])), p["time.fc2.weight"], p["time.fc2.bias"]);
         // h is (B,H)
         var h = Ops.Silu(Ops.Add(Ops.Linear(x, p["fc_in.weight"], p["fc_in.bias"]), temb));

@@ -87,8 +87,8 @@ public sealed class UNetDenoiser : Denoiser
     {
         var p = Parameters;
         var b = x.Dim(0);
-        // temb is (B,2C)
-        var temb = Ops.Silu(Ops.Linear(Ops.TimestepEmbedding(t, _timeDim), p["time.fc1.weight"], p["time.fc1.bias"]));
+        // temb is (B,2C), or (1,2C) broadcast over the batch when all images share a step
+        var temb = Ops.Silu(Ops.Linear(Ops.TimestepEmbedding(DistinctSteps(t), _timeDim), p["time.fc1.weight"], p["time.fc1.bias"]));
         // h0 is (B,C,S,S)
         var h0 = Res("res0", Conv(Ops.Reshape(x, b, 1, _side, _side), "conv_in"), temb);
         // h1 is (B,2C,S/2,S/2)
@@ -114,7 +114,7 @@ public sealed class UNetDenoiser : Denoiser
     {
         var ch = x.Dim(1);
         var h = Conv(Ops.Silu(Norm(x, name + ".norm1")), name + ".conv1");
-        var shift = Ops.Reshape(Ops.Linear(temb, Parameters[name + ".time.weight"], Parameters[name + ".time.bias"]), x.Dim(0), ch, 1, 1);
+        var shift = Ops.Reshape(Ops.Linear(temb, Parameters[name + ".time.weight"], Parameters[name + ".time.bias"]), temb.Dim(0), ch, 1, 1);
         h = Conv(Ops.Silu(Norm(Ops.Add(h, shift), name + ".norm2")), name + ".conv2");
         return Ops.Add(x, h);
     }

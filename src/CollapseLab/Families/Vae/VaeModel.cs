@@ -131,6 +131,7 @@ public sealed class VaeModel : IModel
             ["inputs"] = config.Inputs.ToString(inv),
             ["hidden"] = config.Hidden.ToString(inv),
             ["latent"] = config.Latent.ToString(inv),
+            ["channels"] = config.Channels.ToString(inv),
             ["decoder"] = Gaussian ? "gaussian" : "bernoulli",
             ["sigma"] = Sigma.ToString("R", inv),
             ["sample"] = SampleMeans ? "mean" : "draw",
@@ -145,7 +146,9 @@ public sealed class VaeModel : IModel
             ? v
             : throw new InvalidDataException($"{path}: no '{key}' in the metadata; not a CollapseLab VAE checkpoint.");
         var inv = CultureInfo.InvariantCulture;
-        var config = new NetConfig(int.Parse(Get("inputs"), inv), int.Parse(Get("hidden"), inv), int.Parse(Get("latent"), inv));
+        // Checkpoints from before the convolutional option have no channels entry: an MLP VAE.
+        var channels = meta.TryGetValue("channels", out var c) ? int.Parse(c, inv) : 0;
+        var config = new NetConfig(int.Parse(Get("inputs"), inv), int.Parse(Get("hidden"), inv), int.Parse(Get("latent"), inv), channels);
         var network = new Net(config, 0);
         SafeTensors.LoadInto(path, network.Parameters);
         return new VaeModel(network, Get("decoder") == "gaussian", double.Parse(Get("sigma"), inv), Get("sample") == "mean", TrainingReport.Loaded, Compute.Current);

@@ -25,7 +25,7 @@ internal static class VaeTrainer
         var o = family.Options;
         var t = o.Training;
         var rng = context.Stream.Open();
-        var network = new Net(new NetConfig(train.Dim, o.Hidden, o.Latent), rng.NextUInt64());
+        var network = new Net(new NetConfig(train.Dim, o.Hidden, o.Latent, o.Channels), rng.NextUInt64());
         var start = t.Start(context) as VaeModel;
         start?.Network.Parameters.Data.CopyTo(network.Parameters.Data, 0);
         var (held, rows) = NeuralFit.Split(t, train, context);
@@ -81,7 +81,7 @@ internal static class VaeTrainer
         var p = network.Parameters;
         var dropout = training && o.Training.Dropout > 0 ? (float)o.Training.Dropout : 0f;
         // h1 is (B,H)
-        var h1 = Ops.Relu(Ops.Linear(x, p["fc1.weight"], p["fc1.bias"]));
+        var h1 = network.Trunk(x);
         if (dropout > 0)
         {
             h1 = Ops.Dropout(h1, dropout, seed ^ 0xD1B54A32D192ED03UL);
@@ -99,7 +99,7 @@ internal static class VaeTrainer
             h3 = Ops.Dropout(h3, dropout, seed ^ 0x8CB92BA72F3D8DD7UL);
         }
         // logits are (B,D)
-        var logits = Ops.Linear(h3, p["fc4.weight"], p["fc4.bias"]);
+        var logits = network.Head(h3);
         Tensor reconstruction;
         if (o.Gaussian)
         {
