@@ -47,14 +47,15 @@ public sealed record VaeFamily(VaeOptions Options) : IFamily, ISavedModels
         var shift = model.Has("augment") ? model.Section("augment", a => a.Int("shift", 1, min: 0, max: 8)) : 0;
         var means = model.Choice("sample", "mean", SampleModes) == "mean";
         var conv = model.Choice("encoder", "mlp", Encoders) == "conv";
-        var channels = model.Int("channels", 16, min: 1, max: 1024);
         if (!conv && model.Has("channels"))
         {
             throw model.Error("channels", "channels sets the width of a convolutional VAE; add encoder: conv, or remove channels.");
         }
+        // Read only for conv, so an MLP VAE's resolved spec holds no channels to refuse when it is read back.
+        var channels = conv ? model.Int("channels", 16, min: 1, max: 1024) : 0;
 
         var training = NeuralTraining.Read(model, Defaults);
-        return new VaeFamily(new VaeOptions(hidden, latent, gaussian, sigma, shift, means, training, conv ? channels : 0));
+        return new VaeFamily(new VaeOptions(hidden, latent, gaussian, sigma, shift, means, training, channels));
     }
 
     public void Validate(ExperimentData data, int smallestTrainingSet, SpecReader model)
