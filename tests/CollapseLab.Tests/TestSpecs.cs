@@ -30,6 +30,19 @@ internal static class TestSpecs
         return (mean, Math.Sqrt(variance / values.Length));
     }
 
+    /// <summary>A spec whose two arms are replace and accumulate ("acc"), over YAML flow maps for data and model.</summary>
+    public static string ReplaceAndAccumulate(string name, int seed, int generations, int replicates, string data, string model) => $$"""
+        name: {{name}}
+        seed: {{seed}}
+        generations: {{generations}}
+        replicates: {{replicates}}
+        data: {{data}}
+        model: {{model}}
+        arms:
+          - { name: replace, policy: { kind: replace } }
+          - { name: acc, policy: { kind: accumulate } }
+        """;
+
     public static string TempDirectory()
     {
         var path = Path.Combine(Path.GetTempPath(), "collapselab-tests", Guid.NewGuid().ToString("N"));

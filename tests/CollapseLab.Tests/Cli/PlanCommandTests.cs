@@ -8,17 +8,7 @@ namespace CollapseLab.Tests.Cli;
 /// <summary>`collapse plan` and the estimate `run` prints: per-arm chains and CPU time scaled from a timed calibration, a shard count.</summary>
 public class PlanCommandTests
 {
-    private const string Spec = """
-        name: plan
-        seed: 2
-        generations: 6
-        replicates: 50
-        data: { source: gaussian, dim: 2, train: 30, test: 100 }
-        model: { family: gaussian }
-        arms:
-          - { name: replace, policy: { kind: replace } }
-          - { name: acc, policy: { kind: accumulate } }
-        """;
+    private static readonly string Spec = TestSpecs.ReplaceAndAccumulate("plan", seed: 2, generations: 6, replicates: 50, "{ source: gaussian, dim: 2, train: 30, test: 100 }", "{ family: gaussian }");
 
     private static (int Code, string Output, string Error) Cli(params string[] args)
     {

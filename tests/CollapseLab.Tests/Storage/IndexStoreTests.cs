@@ -13,17 +13,7 @@ namespace CollapseLab.Tests.Storage;
 [Trait("Speed", "slow")]
 public class IndexStoreTests
 {
-    private const string Spec = """
-        name: index
-        seed: 12
-        generations: 3
-        replicates: 16
-        data: { source: gaussian, dim: 2, train: 20, test: 100 }
-        model: { family: gaussian }
-        arms:
-          - { name: replace, policy: { kind: replace } }
-          - { name: acc, policy: { kind: accumulate } }
-        """;
+    private static readonly string Spec = TestSpecs.ReplaceAndAccumulate("index", seed: 12, generations: 3, replicates: 16, "{ source: gaussian, dim: 2, train: 20, test: 100 }", "{ family: gaussian }");
 
     private const int Chains = 32;
     private const int Shards = 8;

@@ -12,17 +12,7 @@ namespace CollapseLab.Tests.Running.Shards;
 /// </summary>
 public class KubernetesTests
 {
-    private const string Spec = """
-        name: kube
-        seed: 4
-        generations: 5
-        replicates: 3
-        data: { source: gaussian, dim: 2, train: 30, test: 200 }
-        model: { family: gaussian }
-        arms:
-          - { name: replace, policy: { kind: replace } }
-          - { name: acc, policy: { kind: accumulate } }
-        """;
+    private static readonly string Spec = TestSpecs.ReplaceAndAccumulate("kube", seed: 4, generations: 5, replicates: 3, "{ source: gaussian, dim: 2, train: 30, test: 200 }", "{ family: gaussian }");
 
     private static readonly string[] Files = ["metrics.csv", "summary.csv", "composition.csv", "samples.csv"];
 

@@ -17,17 +17,7 @@ namespace CollapseLab.Tests.Running.Shards;
 [Collection("slurm")]
 public class SlurmTests
 {
-    private const string Spec = """
-        name: slurm
-        seed: 9
-        generations: 8
-        replicates: 4
-        data: { source: gaussian, dim: 2, train: 30, test: 200 }
-        model: { family: gaussian }
-        arms:
-          - { name: replace, policy: { kind: replace } }
-          - { name: acc, policy: { kind: accumulate } }
-        """;
+    private static readonly string Spec = TestSpecs.ReplaceAndAccumulate("slurm", seed: 9, generations: 8, replicates: 4, "{ source: gaussian, dim: 2, train: 30, test: 200 }", "{ family: gaussian }");
 
     private const string Language = """
         name: slurm-text
