@@ -92,6 +92,38 @@ public class TapeTests
     }
 
     [Fact]
+    public void An_inference_scope_records_nothing_and_reuses_its_storage_in_the_next_scope()
+    {
+        var x = Tensor.FromArray([0.5f, -1f, 2f], 3).WithGrad();
+        using var tape = new Tape();
+        float[] expected;
+        using (Tape.NoGrad())
+        {
+            expected = Ops.Exp(x).ToArray();
+        }
+
+        float[] first;
+        using (Tape.Inference())
+        {
+            var y = Ops.Exp(x);
+            Assert.False(y.RequiresGrad);
+            Assert.Equal(expected, y.ToArray());
+            first = y.Storage;
+        }
+
+        using (Tape.Inference())
+        {
+            var y = Ops.Exp(x);
+            Assert.Same(first, y.Storage);
+            Assert.Equal(expected, y.ToArray());
+        }
+
+        // the enclosing tape records again once the scopes are closed
+        Assert.Equal(0, tape.Count);
+        Assert.True(Ops.Exp(x).RequiresGrad);
+    }
+
+    [Fact]
     public void Backward_needs_a_scalar_loss()
     {
         var x = Tensor.FromArray([1f, 2f], 2).WithGrad();

@@ -93,7 +93,8 @@ public static class DenoiserStepTimer
 
         public void Forward()
         {
-            using var scope = Tape.NoGrad();
+            // As a reverse step runs it (ReverseProcess): no tape, activations recycled.
+            using var scope = Tape.Inference();
             _net.PredictNoise(Tensor.FromArray(_x0, _n, _net.Dim), _times);
         }
     }

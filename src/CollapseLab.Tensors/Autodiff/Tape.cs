@@ -19,6 +19,7 @@ public sealed class Tape : IDisposable
     private readonly Tape? previous;
     private readonly List<Record> records = [];
     private readonly List<float[]>? rented;
+    private readonly bool recording;
     private bool disposed;
 
     /// <summary>
@@ -28,14 +29,28 @@ public sealed class Tape : IDisposable
     /// then allocates nothing. Such tensors must not be used after disposal; copy out what you keep (e.g. the loss).
     /// </summary>
     public Tape(bool recycleBuffers = false)
+        : this(recycleBuffers, record: true)
+    {
+    }
+
+    private Tape(bool recycleBuffers, bool record)
     {
         previous = current;
         current = this;
         rented = recycleBuffers ? [] : null;
+        recording = record;
     }
 
-    /// <summary>The tape ops record on, or null outside any tape or inside <see cref="NoGrad"/>.</summary>
-    public static Tape? Current => noGradDepth > 0 ? null : current;
+    /// <summary>The tape ops record on, or null outside any tape, inside <see cref="NoGrad"/> or an <see cref="Inference"/> scope.</summary>
+    public static Tape? Current => noGradDepth > 0 || current is { recording: false } ? null : current;
+
+    /// <summary>
+    /// A scope that records nothing but, like a recycling tape, hands the storage of every tensor ops create in it
+    /// back to the per-thread pool on <see cref="Dispose"/>: a sampling step then allocates nothing, where fresh
+    /// activations of batch × width floats (large-object-heap arrays) cost a full collection every few steps.
+    /// Copy out what outlives the scope.
+    /// </summary>
+    public static Tape Inference() => new(recycleBuffers: true, record: false);
 
     public int Count => records.Count;
 
@@ -105,11 +120,12 @@ public sealed class Tape : IDisposable
     }
 
     /// <summary>
-    /// Storage for an op's output or temporary: from the pool while a recycling tape records, else a new array.
+    /// Storage for an op's output or temporary: from the pool while a recycling tape records or an
+    /// <see cref="Inference"/> scope is open, else a new array.
     /// Unless <paramref name="clear"/>, the contents are arbitrary and the caller overwrites them in full.
     /// </summary>
     internal static float[] Rent(int length, bool clear) =>
-        Current is { } tape ? tape.Take(length, clear) : Fresh(length, clear);
+        current is { } tape && (!tape.recording || noGradDepth == 0) ? tape.Take(length, clear) : Fresh(length, clear);
 
     /// <summary>A zeroed gradient buffer for a tensor this tape produced.</summary>
     internal float[] RentFor(int length) => Take(length, clear: true);

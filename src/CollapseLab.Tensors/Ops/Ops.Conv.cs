@@ -108,8 +108,17 @@ public static partial class Ops
     public static Tensor Silu(Tensor x)
     {
         var y = Tensor.Uninitialized(x.ShapeArray);
-        System.Numerics.Tensors.TensorPrimitives.Sigmoid(x.Data, y.Data);
-        System.Numerics.Tensors.TensorPrimitives.Multiply(x.Data, y.Data, y.Data);
+        var (xs, ys, length) = (x.Storage, y.Storage, x.Length);
+        // Chunks of a fixed size (a multiple of every vector width), so the bits never depend on the thread count.
+        const int chunk = 4096;
+        Parallelism.For(Parallelism.Pieces(length, chunk), chunk * 4, piece =>
+        {
+            var s = piece * chunk;
+            var xc = xs.AsSpan(x.Offset + s, Math.Min(chunk, length - s));
+            var yc = ys.AsSpan(y.Offset + s, xc.Length);
+            System.Numerics.Tensors.TensorPrimitives.Sigmoid(xc, yc);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(xc, yc, yc);
+        });
         return Tape.Add(y, [x], () => Gradients.Silu(x, y));
     }
 

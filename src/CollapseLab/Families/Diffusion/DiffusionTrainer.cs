@@ -124,7 +124,8 @@ internal static class DiffusionTrainer
     /// <summary>The noise loss on real validation rows at fixed steps and noise (the same every evaluation).</summary>
     private static double ValidationLoss(Denoiser network, NoiseSchedule schedule, float[] rows, int d, Random.StreamKey key)
     {
-        using var scope = Tape.NoGrad();
+        // Only the scalar leaves the scope, so the activations can go back to the pool.
+        using var scope = Tape.Inference();
         var n = rows.Length / d;
         var times = new int[n];
         var fixedDraws = key.Open();

@@ -43,12 +43,16 @@ internal sealed class ReverseProcess(Denoiser network, NoiseSchedule schedule, S
             var barPrev = i + 1 < steps.Length ? schedule.AlphaBar[steps[i + 1]] : 1.0;
             var bar = schedule.AlphaBar[t];
             Array.Fill(times, t);
-            var eps = network.PredictNoise(Tensor.FromArray(x, n, d), times).Data;
             var (sb, sn) = ((float)Math.Sqrt(bar), (float)Math.Sqrt(1 - bar));
-            for (var j = 0; j < x0.Length; j++)
+            using (Tape.Inference())
             {
-                var v = (x[j] - (sn * eps[j])) / sb;
-                x0[j] = clip ? Math.Clamp(v, -1f, 1f) : v;
+                // ε is read only here; its storage and the activations go back to the pool for the next step.
+                var eps = network.PredictNoise(Tensor.FromArray(x, n, d), times).Data;
+                for (var j = 0; j < x0.Length; j++)
+                {
+                    var v = (x[j] - (sn * eps[j])) / sb;
+                    x0[j] = clip ? Math.Clamp(v, -1f, 1f) : v;
+                }
             }
 
             observe?.Invoke(x0);
