@@ -12,6 +12,7 @@ using BenchmarkDotNet.Running;
 //   denoiser [seconds]                   diffusion denoiser training and sampling steps (bench/peers/diffusion_torch.py)
 //   pretrained [seconds]                 a 124M GPT-2-shaped checkpoint: fine-tuning and KV-cached decoding (bench/peers/pretrained_torch.py)
 //   growth [chains] [case] [policy]      CPU ms per generation at g = 10, 100, 1000 by family and policy (Growth/)
+//   growth-axes [runs] [family] [axis]   CPU s of a run against generations, replicates, n, d, with log-log exponents (Growth/)
 switch (args)
 {
     case ["--loop-throughput", ..]:
@@ -37,6 +38,9 @@ switch (args)
         break;
     case ["pretrained", ..]:
         CollapseLab.Benchmarks.Transformer.PretrainedTimer.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
+        break;
+    case ["growth-axes", ..]:
+        CollapseLab.Benchmarks.Growth.AxisCost.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3, args.Length > 2 ? args[2] : null, args.Length > 3 ? args[3] : null);
         break;
     case ["growth", ..]:
         CollapseLab.Benchmarks.Growth.GenerationCost.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3, args.Length > 2 ? args[2] : null, args.Length > 3 ? args[3] : null);

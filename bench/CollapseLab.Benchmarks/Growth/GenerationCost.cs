@@ -27,7 +27,7 @@ public static partial class GenerationCost
 
     private const int ProcessCpuClock = 2;
 
-    private static double CpuSeconds()
+    internal static double CpuSeconds()
     {
         ClockGetTime(ProcessCpuClock, out var t);
         return t.Seconds + t.Nanoseconds * 1e-9;
