@@ -6,6 +6,12 @@ public interface IGemm
     string Name { get; }
 
     /// <summary>
+    /// True when each row of c gets the same bits however many rows (m) are multiplied together, so a batch of rows
+    /// can stand in for one product per row without changing results.
+    /// </summary>
+    bool RowWise => false;
+
+    /// <summary>
     /// c = alpha·op(a)·op(b) + beta·c, where op(a) is (m,k), op(b) is (k,n), c is (m,n); op transposes when asked.
     /// Row strides are lda, ldb, ldc. With beta = 0, c is overwritten and NaNs in it do not propagate.
     /// Results are identical for every thread count.

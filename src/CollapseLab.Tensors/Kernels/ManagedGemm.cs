@@ -38,6 +38,9 @@ public sealed unsafe partial class ManagedGemm : IGemm
 
     public string Name => $"managed({Threads} threads)";
 
+    /// <summary>Every element of c is one chain of FMAs over k, whatever m.</summary>
+    public bool RowWise => true;
+
     /// <summary>Columns per packed panel of b: two vectors, so one FMA per vector per row of the micro-tile.</summary>
     private static int NR => Vector512.IsHardwareAccelerated ? MaxNR : 16;
 

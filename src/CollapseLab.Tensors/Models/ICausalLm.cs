@@ -37,4 +37,31 @@ public interface IIncrementalDecoder
 
     /// <summary>Appends one token per row (B) and returns the next-token logits (B,V).</summary>
     Tensor Step(ReadOnlySpan<int> tokens);
+
+    /// <summary>
+    /// Appends tokens (B,L) and returns the logits (B,V) after the last; a decoder that runs the L positions in one
+    /// batched pass overrides this, giving the same logits as L calls of <see cref="Step"/>.
+    /// </summary>
+    Tensor Feed(ReadOnlySpan<int> tokens, int length)
+    {
+        if (length < 1 || tokens.Length % length != 0)
+        {
+            throw new ArgumentException($"feed needs {length} tokens per row, got {tokens.Length}");
+        }
+
+        var rows = tokens.Length / length;
+        var column = new int[rows];
+        Tensor? last = null;
+        for (var i = 0; i < length; i++)
+        {
+            for (var r = 0; r < rows; r++)
+            {
+                column[r] = tokens[(r * length) + i];
+            }
+
+            last = Step(column);
+        }
+
+        return last!;
+    }
 }

@@ -4,10 +4,10 @@ using CollapseLab.Tensors.Kernels;
 namespace CollapseLab.Tensors.Models.Pretrained;
 
 /// <summary>
-/// Key/value-cached decoding for a <see cref="PretrainedLm"/>: each <see cref="Step"/> feeds one token per row at the
-/// next position and attends to the cached keys (after rotary) and values of the positions before it. Once the
-/// context is full the cache is rebuilt from the last T−1 tokens, fed one at a time from position 0 (as a full
-/// forward of the cropped history would see them).
+/// Key/value-cached decoding for a <see cref="PretrainedLm"/>: <see cref="Feed"/> runs the next L tokens per row
+/// (a prompt in one batched pass, or one sampled token) and attends to the cached keys (after rotary) and values of
+/// the positions before them. Once the context is full the cache is rebuilt from the last T−1 tokens in one pass from
+/// position 0 (as a full forward of the cropped history would see them).
 /// </summary>
 internal sealed class PretrainedDecoder : IIncrementalDecoder
 {
@@ -65,49 +65,90 @@ internal sealed class PretrainedDecoder : IIncrementalDecoder
         Position = s.Position;
     }
 
-    public Tensor Step(ReadOnlySpan<int> tokens)
+    public Tensor Step(ReadOnlySpan<int> tokens) => Feed(tokens, 1);
+
+    /// <summary>
+    /// Appends tokens (B,L) and returns the logits (B,V) after the last of them. While they fit in the context all
+    /// L positions go through each layer at once (one GEMM per weight instead of L), attending causally to the
+    /// cache. Only on a <see cref="IGemm.RowWise"/> GEMM, so each position's bits are those of feeding it alone.
+    /// </summary>
+    public Tensor Feed(ReadOnlySpan<int> tokens, int length)
     {
-        if (tokens.Length != _b)
+        if (length < 1 || tokens.Length != _b * length)
         {
-            throw new ArgumentException($"step needs one token per row: {_b}, got {tokens.Length}");
+            throw new ArgumentException($"feed needs {length} tokens per row for {_b} rows, got {tokens.Length}");
+        }
+
+        var t = _lm.Architecture.Context;
+        if (length > 1 && (Position + length > t || !Compute.Current.Gemm.RowWise))
+        {
+            // Past the context the window slides with every token, and a GEMM whose rows depend on how many are
+            // multiplied at once would make the bits depend on the batching: feed the tokens one at a time.
+            var column = new int[_b];
+            Tensor? last = null;
+            for (var i = 0; i < length; i++)
+            {
+                for (var r = 0; r < _b; r++)
+                {
+                    column[r] = tokens[(r * length) + i];
+                }
+
+                last = Feed(column, 1);
+            }
+
+            return last!;
         }
 
         for (var r = 0; r < _b; r++)
         {
-            _history[r].Add(tokens[r]);
+            _history[r].AddRange(tokens.Slice(r * length, length));
         }
 
-        var t = _lm.Architecture.Context;
         if (Position < t)
         {
-            return Forward(tokens);
+            return Forward(tokens, length);
         }
 
-        // The context is full: replay the last T−1 tokens before the newest one from position 0.
+        // The context is full: refill the cache from the last T−1 tokens before the newest one, from position 0.
         Position = 0;
-        var column = new int[_b];
-        for (var i = 0; i < t - 1; i++)
+        var keep = t - 1;
+        var window = new int[_b * keep];
+        for (var r = 0; r < _b; r++)
         {
-            for (var r = 0; r < _b; r++)
-            {
-                column[r] = _history[r][_history[r].Count - t + i];
-            }
-
-            Forward(column);
+            _history[r].CopyTo(_history[r].Count - keep - 1, window, r * keep, keep);
         }
 
-        return Forward(tokens);
+        if (Compute.Current.Gemm.RowWise)
+        {
+            Forward(window, keep);
+        }
+        else
+        {
+            var column = new int[_b];
+            for (var i = 0; i < keep; i++)
+            {
+                for (var r = 0; r < _b; r++)
+                {
+                    column[r] = window[(r * keep) + i];
+                }
+
+                Forward(column, 1);
+            }
+        }
+
+        return Forward(tokens, 1);
     }
 
-    private Tensor Forward(ReadOnlySpan<int> tokens)
+    /// <summary>Runs tokens (B,L) at positions Position … Position+L−1, storing their keys and values; logits (B,V) of the last.</summary>
+    private Tensor Forward(ReadOnlySpan<int> tokens, int length)
     {
         using var scope = Tape.NoGrad();
         var a = _lm.Architecture;
         var names = _lm.Names;
         var (c, kv) = (a.Channels, a.KvChannels);
         var pos = Position;
-        // x is (B,1,C)
-        var x = _lm.Embed(tokens, _b, 1, pos);
+        // x is (B,L,C)
+        var x = _lm.Embed(tokens, _b, length, pos);
         for (var l = 0; l < a.Layers; l++)
         {
             var h = _lm.Norm(x, names.Layer(l, names.Norm1));
@@ -130,44 +171,54 @@ internal sealed class PretrainedDecoder : IIncrementalDecoder
                 k = Ops.Rotary(k, a.KvHeads, theta, pos);
             }
 
-            var y = Attend(q, k, v, l, pos);
+            var y = Attend(q, k, v, l, pos, length);
             x = Ops.Add(x, _lm.Linear(y, names.Layer(l, names.AttnOut), a.AttentionBias));
             x = Ops.Add(x, _lm.Mlp(_lm.Norm(x, names.Layer(l, names.Norm2)), l));
         }
 
-        Position = pos + 1;
+        Position = pos + length;
+        // Only the last position's logits are wanted: the head is the largest product.
+        var last = length == 1 ? x : Ops.Slice(x, 1, length - 1, 1);
         // logits are (B,V)
-        return Ops.Reshape(Ops.Linear(_lm.Norm(x, names.FinalNorm), _lm.Head, null), _b, a.Vocab);
+        return Ops.Reshape(Ops.Linear(_lm.Norm(last, names.FinalNorm), _lm.Head, null), _b, a.Vocab);
     }
 
-    /// <summary>Stores k, v (B,1,KVC) at <paramref name="pos"/>; each query head attends to positions 0..pos of its key/value head.</summary>
-    private Tensor Attend(Tensor q, Tensor k, Tensor v, int layer, int pos)
+    /// <summary>
+    /// Stores k, v (B,L,KVC) at positions pos … pos+L−1; query i of each head attends to positions 0..pos+i of its
+    /// key/value head.
+    /// </summary>
+    private Tensor Attend(Tensor q, Tensor k, Tensor v, int layer, int pos, int length)
     {
         var a = _lm.Architecture;
         var (c, kv, t, d) = (a.Channels, a.KvChannels, a.Context, a.HeadSize);
         var rep = a.Heads / a.KvHeads;
         var scale = 1f / MathF.Sqrt(d);
-        var y = Tensor.Zeros(_b, 1, c);
+        var y = Tensor.Zeros(_b, length, c);
         var (kc, vc) = (_keys[layer], _values[layer]);
-        var scores = new float[pos + 1];
+        var scores = new float[pos + length];
         for (var r = 0; r < _b; r++)
         {
-            k.Data.Slice(r * kv, kv).CopyTo(kc.AsSpan(((r * t) + pos) * kv, kv));
-            v.Data.Slice(r * kv, kv).CopyTo(vc.AsSpan(((r * t) + pos) * kv, kv));
-            for (var h = 0; h < a.Heads; h++)
+            k.Data.Slice(r * length * kv, length * kv).CopyTo(kc.AsSpan(((r * t) + pos) * kv, length * kv));
+            v.Data.Slice(r * length * kv, length * kv).CopyTo(vc.AsSpan(((r * t) + pos) * kv, length * kv));
+            for (var i = 0; i < length; i++)
             {
-                var qh = q.Data.Slice((r * c) + (h * d), d);
-                var g = h / rep * d;
-                for (var j = 0; j <= pos; j++)
+                var row = (r * length) + i;
+                var seen = scores.AsSpan(0, pos + i + 1);
+                for (var h = 0; h < a.Heads; h++)
                 {
-                    scores[j] = Simd.Dot(qh, kc.AsSpan((((r * t) + j) * kv) + g, d)) * scale;
-                }
+                    var qh = q.Data.Slice((row * c) + (h * d), d);
+                    var g = h / rep * d;
+                    for (var j = 0; j < seen.Length; j++)
+                    {
+                        seen[j] = Simd.Dot(qh, kc.AsSpan((((r * t) + j) * kv) + g, d)) * scale;
+                    }
 
-                SoftmaxKernels.Softmax(scores, scores);
-                var yh = y.Data.Slice((r * c) + (h * d), d);
-                for (var j = 0; j <= pos; j++)
-                {
-                    Simd.Axpy(scores[j], vc.AsSpan((((r * t) + j) * kv) + g, d), yh);
+                    SoftmaxKernels.Softmax(seen, seen);
+                    var yh = y.Data.Slice((row * c) + (h * d), d);
+                    for (var j = 0; j < seen.Length; j++)
+                    {
+                        Simd.Axpy(seen[j], vc.AsSpan((((r * t) + j) * kv) + g, d), yh);
+                    }
                 }
             }
         }

@@ -5,8 +5,8 @@ namespace CollapseLab.Families.Transformer;
 /// <summary>
 /// One thread's key/value caches for single-sequence decoding: a few decoder states, each holding the cache after
 /// (boundary, t₁, …, t_k) and the next-token logits there. A request for a history continues the state whose tokens
-/// are its longest prefix, one position at a time — the same arithmetic as decoding from scratch, so a hit only saves
-/// time. With <c>branching</c> (beam search, where several continuations share a prefix) the prefix state is copied
+/// are its longest prefix, feeding the missing tokens in one batched pass — each position's arithmetic is the same
+/// however the tokens are batched, so a hit only saves time. With <c>branching</c> (beam search, where several continuations share a prefix) the prefix state is copied
 /// before it is extended; otherwise it is extended in place.
 /// </summary>
 internal sealed class DecoderCache
@@ -15,7 +15,6 @@ internal sealed class DecoderCache
     private readonly int _capacity;
     private readonly bool _branching;
     private readonly List<State> _states = [];
-    private readonly int[] _one = new int[1];
     private long _clock;
 
     public DecoderCache(ICausalLm network, int boundary, int capacity, bool branching)
@@ -54,7 +53,6 @@ internal sealed class DecoderCache
             target = Victim(null);
             target.Sampler.Reset();
             target.Tokens.Clear();
-            Feed(target, _boundary);
             target.Started = true;
         }
         else if (_branching)
@@ -70,19 +68,28 @@ internal sealed class DecoderCache
         {
             target = best;
         }
-        for (var i = target.Tokens.Count; i < history.Length; i++)
-        {
-            Feed(target, history[i]);
-            target.Tokens.Add(history[i]);
-        }
+        Feed(target, history[target.Tokens.Count..]);
         target.Used = ++_clock;
         return target.Logits;
     }
 
-    private void Feed(State state, int token)
+    /// <summary>Appends tokens (after the boundary when the state is fresh) in one batched pass.</summary>
+    private void Feed(State state, ReadOnlySpan<int> tokens)
     {
-        _one[0] = token;
-        state.Sampler.Step(_one).Data.CopyTo(state.Logits);
+        var fresh = state.Sampler.Position == 0;
+        var length = tokens.Length + (fresh ? 1 : 0);
+        if (length == 0)
+        {
+            return;
+        }
+        var feed = new int[length];
+        if (fresh)
+        {
+            feed[0] = _boundary;
+        }
+        tokens.CopyTo(feed.AsSpan(length - tokens.Length));
+        state.Sampler.Feed(feed, length).Data.CopyTo(state.Logits);
+        state.Tokens.AddRange(tokens);
     }
 
     /// <summary>A new state while below capacity, else the least recently used one other than <paramref name="keep"/>.</summary>

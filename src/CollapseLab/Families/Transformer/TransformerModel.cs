@@ -16,8 +16,8 @@ namespace CollapseLab.Families.Transformer;
 /// A trained transformer as a language model. A sequence s₀…s_{n−1} is read after the boundary token:
 /// ln p(sᵢ | s₀…s_{i−1}) = logits_i[sᵢ] − log Σ_w exp logits_i[w], with logits_i the network's output at position i
 /// of the input (boundary, s₀, …, s_{n−2}). Next-token distributions p = softmax(logits) come from a per-thread
-/// key/value cache (<see cref="DecoderCache"/>) that always decodes one position at a time, so a distribution's
-/// bits depend only on the history, never on what the cache held before.
+/// key/value cache (<see cref="DecoderCache"/>) whose per-position arithmetic does not depend on how many tokens are
+/// fed at once, so a distribution's bits depend only on the history, never on what the cache held before.
 /// </summary>
 public sealed class TransformerModel : ILanguageModel, IHuggingFaceExport
 {

@@ -1,6 +1,7 @@
 using CollapseLab.Tensors;
 using CollapseLab.Tensors.Autodiff;
 using CollapseLab.Tensors.IO;
+using CollapseLab.Tensors.Kernels;
 using CollapseLab.Tensors.Models.Pretrained;
 using Xunit.Abstractions;
 
@@ -80,6 +81,38 @@ public class PretrainedCheckpointTests(ITestOutputHelper output)
             var step = decoder.Step([ids[i]]).Data;
             var rel = MaxRelative(step, full.AsSpan(i * v, v));
             Assert.True(rel <= 1e-5, $"{name} position {i}: {rel:E2}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void A_batched_prefill_gives_the_bits_of_feeding_one_token_at_a_time(string name)
+    {
+        var (lm, _) = HfCheckpoint.Load(PretrainedFixtures.Folder(name));
+        // Two rows of 40 tokens: past the context of 32, so the cache is also rebuilt from the cropped history.
+        var (n, prefix) = (40, 20);
+        Assert.True(n > lm.Context && prefix < lm.Context);
+        var rows = Enumerable.Range(0, 2 * n).Select(i => i * 37 % lm.Vocab).ToArray();
+        var kinds = OpenBlasGemm.IsAvailable ? new[] { GemmKind.Managed, GemmKind.OpenBlas } : [GemmKind.Managed];
+        foreach (var kind in kinds)
+        {
+            // One thread, as the family decodes.
+            using var compute = new Compute(kind, 1).Enter();
+            var stepped = lm.Decoder(2);
+            var expected = new float[n][];
+            for (var i = 0; i < n; i++)
+            {
+                expected[i] = stepped.Step([rows[i], rows[n + i]]).ToArray();
+            }
+
+            var batched = lm.Decoder(2);
+            var head = rows[..prefix].Concat(rows[n..(n + prefix)]).ToArray();
+            var got = batched.Feed(head, prefix).ToArray();
+            Assert.True(expected[prefix - 1].SequenceEqual(got), $"{kind} after the prefill: {MaxRelative(got, expected[prefix - 1]):E2}");
+            Assert.Equal(prefix, batched.Position);
+            var tail = rows[prefix..n].Concat(rows[(n + prefix)..]).ToArray();
+            got = batched.Feed(tail, n - prefix).ToArray();
+            Assert.True(expected[n - 1].SequenceEqual(got), $"{kind} past the context: {MaxRelative(got, expected[n - 1]):E2}");
         }
     }
 

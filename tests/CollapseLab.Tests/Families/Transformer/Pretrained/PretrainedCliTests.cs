@@ -41,6 +41,29 @@ public sealed class PretrainedCliTests : IDisposable
     }
 
     [Fact]
+    public void A_run_gives_the_same_samples_and_metrics_for_one_or_two_threads()
+    {
+        var spec = Spec(PretrainedFixtures.Folder("opt"));
+        var files = new List<Dictionary<string, byte[]>>();
+        foreach (var threads in new[] { "1", "2" })
+        {
+            var runs = Path.Combine(_folder, "runs" + threads);
+            var (code, _, error) = Cli("run", spec, "--runs", runs, "-q", "--threads", threads);
+            Assert.True(code == 0, error);
+            var run = Directory.GetDirectories(runs).Single();
+            files.Add(Directory.GetFiles(run, "*.csv*", SearchOption.AllDirectories)
+                .ToDictionary(f => Path.GetRelativePath(run, f), File.ReadAllBytes));
+        }
+
+        Assert.NotEmpty(files[0]);
+        Assert.Equal(files[0].Keys.Order(), files[1].Keys.Order());
+        foreach (var (name, bytes) in files[0])
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(files[1][name]), $"{name} differs between 1 and 2 threads");
+        }
+    }
+
+    [Fact]
     public void Run_saves_folders_that_export_score_and_read_back()
     {
         var runs = Path.Combine(_folder, "runs");
