@@ -16,7 +16,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper log)
 {
     private static readonly JsonSerializerOptions CaseInsensitive = new() { PropertyNameCaseInsensitive = true };
 
-    [ChromiumFact]
+    [Fact]
     public async Task AChartGainsGenerations_AsTheRunProgresses_WithoutReload()
     {
         var runs = RunFolders.NewDirectory("dashboard-live");
@@ -38,7 +38,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper log)
         Assert.Empty(check.Requests);
     }
 
-    [ChromiumFact]
+    [Fact]
     public async Task ScriptInArmNamesDescriptionsAndAlarms_StaysInert()
     {
         var runs = RunFolders.NewDirectory("dashboard-xss");
@@ -66,21 +66,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper log)
     private DashboardCheck Open(Uri url, string screenshotName, Action? grow)
     {
         var screenshot = Chromium.ScreenshotPath(screenshotName);
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = Path.Combine(Chromium.RepositoryRoot(), "reports"),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[] { "check-dashboard.mjs", url.ToString(), screenshot, Environment.GetEnvironmentVariable("COLLAPSELAB_CHROMIUM") ?? Chromium.Executable })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        if (grow is not null)
-        {
-            start.ArgumentList.Add("grow");
-        }
-        using var process = Process.Start(start)!;
+        using var process = Chromium.StartScript("check-dashboard.mjs", url.ToString(), screenshot, grow is null ? [] : ["grow"]);
         var stderr = process.StandardError.ReadToEndAsync();
         string? json = null;
         var reading = Task.Run(() =>

@@ -3,18 +3,6 @@ using System.Text.Json;
 
 namespace CollapseLab.Tests.Reports;
 
-/// <summary>A test that needs the system Chromium (Debian: apt-get install -y chromium); skipped, saying so, without it.</summary>
-public sealed class ChromiumFactAttribute : FactAttribute
-{
-    public ChromiumFactAttribute()
-    {
-        if (Chromium.Missing() is { } reason)
-        {
-            Skip = reason;
-        }
-    }
-}
-
 /// <summary>What reports/check-report.mjs saw when it opened a report in headless Chromium.</summary>
 internal sealed record BrowserCheck(int Charts, int Drawn, int Failed, bool Ready, string[] ConsoleErrors, string[] PageErrors,
     string[] Requests, string[] Dialogs, JsonElement Injected, string[] SampleText, int Images, double FirstScreenMs, double DrawMs);
@@ -38,35 +26,37 @@ internal static class Chromium
         throw new InvalidOperationException("cannot find the repository root (reports/package.json) above " + AppContext.BaseDirectory);
     }
 
-    public static string? Missing()
+    /// <summary>The browser's path; fails the test, saying what to install, when it or playwright-core is missing.</summary>
+    private static string Require()
     {
         var browser = Environment.GetEnvironmentVariable("COLLAPSELAB_CHROMIUM") ?? Executable;
-        if (!File.Exists(browser))
+        Assert.True(File.Exists(browser), $"headless-browser test: no Chromium at {browser} (scripts/deps.sh installs it; Debian: apt-get install -y chromium; or set COLLAPSELAB_CHROMIUM).");
+        Assert.True(Directory.Exists(Path.Combine(RepositoryRoot(), "reports", "node_modules", "playwright-core")),
+            "headless-browser test: reports/node_modules/playwright-core is missing (run 'npm ci' in reports/; the build does it).");
+        return browser;
+    }
+
+    /// <summary>Starts <c>node reports/SCRIPT PAGE SCREENSHOT BROWSER EXTRA…</c> with its output redirected, once the browser is known to be there.</summary>
+    public static Process StartScript(string script, string page, string screenshot, params string[] extra)
+    {
+        var browser = Require();
+        var start = new ProcessStartInfo("node")
         {
-            return $"headless-browser test skipped: no Chromium at {browser} (Debian: apt-get install -y chromium; or set COLLAPSELAB_CHROMIUM).";
-        }
-        if (!Directory.Exists(Path.Combine(RepositoryRoot(), "reports", "node_modules", "playwright-core")))
+            WorkingDirectory = Path.Combine(RepositoryRoot(), "reports"),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in (string[])[script, page, screenshot, browser, .. extra])
         {
-            return "headless-browser test skipped: reports/node_modules/playwright-core is missing (run 'npm ci' in reports/; the build does it).";
+            start.ArgumentList.Add(arg);
         }
-        return null;
+        return Process.Start(start)!;
     }
 
     /// <summary>Opens <paramref name="report"/>, saves a full-page screenshot, and returns what the page did.</summary>
     public static BrowserCheck Open(string report, string screenshot)
     {
-        var root = RepositoryRoot();
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = Path.Combine(root, "reports"),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[] { "check-report.mjs", report, screenshot, Environment.GetEnvironmentVariable("COLLAPSELAB_CHROMIUM") ?? Executable })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
+        using var process = StartScript("check-report.mjs", report, screenshot);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(120_000))

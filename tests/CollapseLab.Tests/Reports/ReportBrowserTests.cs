@@ -6,7 +6,7 @@ namespace CollapseLab.Tests.Reports;
 /// <summary>Reports opened in headless Chromium: every chart draws, nothing errs, nothing is fetched, samples never run.</summary>
 public sealed class ReportBrowserTests(ITestOutputHelper log)
 {
-    [ChromiumFact]
+    [Fact]
     public void DefaultRunReport_DrawsEveryChart_WithoutErrorsOrNetwork()
     {
         var folder = RunFolders.SharedDefault;
@@ -27,7 +27,7 @@ public sealed class ReportBrowserTests(ITestOutputHelper log)
         Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot should hold a drawn page");
     }
 
-    [ChromiumFact]
+    [Fact]
     public void UntrustedSamples_AreShownAsText_AndNeverRun()
     {
         var runs = RunFolders.NewDirectory("browser-xss");
@@ -49,7 +49,7 @@ public sealed class ReportBrowserTests(ITestOutputHelper log)
         }
     }
 
-    [ChromiumFact]
+    [Fact]
     public void ThousandGenerationsByThousandReplicates_OpensQuickly()
     {
         var report = RunFolders.SharedLarge.File(ReportBuilder.FileName);
