@@ -389,19 +389,30 @@ public sealed class ExpectationMaximization
         }
         else
         {
-            var labels = KMeans.Cluster(_x, k, rng, LloydIterations, _rowLogProb);
-            Array.Clear(_resp);
-            for (var i = 0; i < _n; i++)
-            {
-                _resp[labels[i] * _n + i] = 1;
-            }
+            SetHard(KMeans.Cluster(_x, k, rng, LloydIterations, _rowLogProb));
         }
+        var (counts, sums) = ResponsibilityMoments(k);
+        var emptied = 0;
+        return (MStep(Blank(k), counts, sums, ref emptied), emptied);
+    }
+
+    /// <summary>Hard responsibilities: row i belongs wholly to component labels[i].</summary>
+    private void SetHard(int[] labels)
+    {
+        Array.Clear(_resp);
+        for (var i = 0; i < _n; i++)
+        {
+            _resp[labels[i] * _n + i] = 1;
+        }
+    }
+
+    /// <summary>Each component's responsibility total and weighted row sum, chunk by chunk and combined in order.</summary>
+    private (double[] Counts, double[] Sums) ResponsibilityMoments(int k)
+    {
         var partialCounts = new double[_chunks][];
         var partialSums = new double[_chunks][];
         ForChunks(k, (c, _) => (partialCounts[c], partialSums[c]) = FirstMoments(k, Block(c)));
-        var (counts, sums) = Combine(k, partialCounts, partialSums);
-        var emptied = 0;
-        return (MStep(Blank(k), counts, sums, ref emptied), emptied);
+        return Combine(k, partialCounts, partialSums);
     }
 
     /// <summary>k zeroed components of the configured covariance kind, for an M step from first moments.</summary>
@@ -418,15 +429,8 @@ public sealed class ExpectationMaximization
     {
         var k = _options.Components;
         EnsureResp(k);
-        Array.Clear(_resp);
-        for (var i = 0; i < _n; i++)
-        {
-            _resp[labels[i] * _n + i] = 1;
-        }
-        var partialCounts = new double[_chunks][];
-        var partialSums = new double[_chunks][];
-        ForChunks(k, (c, _) => (partialCounts[c], partialSums[c]) = FirstMoments(k, Block(c)));
-        var (counts, sums) = Combine(k, partialCounts, partialSums);
+        SetHard(labels);
+        var (counts, sums) = ResponsibilityMoments(k);
         var present = Enumerable.Range(0, k).Where(c => counts[c] + 10 * MachineEpsilon >= EmptyCount).ToArray();
         var emptied = 0;
         return (MStep(Blank(k), counts, sums, ref emptied), present);
