@@ -96,7 +96,7 @@ internal sealed class SequenceSampler
     private double _powBaseTotal; // Σ_t base(t)^(1/T), the last entry of _cumPow
     private readonly GreenList? _green;
     private readonly double _boost; // e^(δ/T)
-    private readonly bool _markedPlain; // a watermark is the only transform: rejection from the model's own draws
+    private readonly bool _ownDraws; // no transform but (at most) a watermark: draws come from the model's own sampler
     private readonly Dictionary<ulong, double> _greenPow = [];
     private bool _marked; // the current step has a green list (enough tokens before it)
     private ulong _seed;
@@ -110,11 +110,11 @@ internal sealed class SequenceSampler
         _inHistory = new int[model.VocabularySize];
         _invT = 1 / options.Temperature;
         (_minLength, _maxLength) = options.NewTokens;
+        _ownDraws = (options with { Watermark = null }).IsPlain;
         if (options.Watermark is { } mark)
         {
             _green = new GreenList(mark, model.VocabularySize);
             _boost = Math.Exp(mark.Delta * _invT);
-            _markedPlain = (options with { Watermark = null }).IsPlain;
         }
     }
 
@@ -129,7 +129,7 @@ internal sealed class SequenceSampler
         {
             var masked = step < _minLength;
             var next = -1;
-            if (_options.IsPlain || _markedPlain)
+            if (_ownDraws)
             {
                 next = DrawPlain(history.AsSpan(0, n), masked, rng);
             }
