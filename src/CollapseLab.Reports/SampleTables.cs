@@ -56,7 +56,7 @@ public sealed record SamplePreview(string Arm, int Replicate, SortedDictionary<i
 public sealed record SampleValueSeries(string Arm, string Name, int Replicate, SortedDictionary<int, double[]> ByGeneration, bool Trajectory);
 
 /// <summary>
-/// Reads samples.csv and sample_values.csv in two streaming passes: the first finds which generations each arm
+/// Reads samples.csv and the per-sample values (CSV or Parquet) in two streaming passes: the first finds which generations each arm
 /// has, the second keeps only the few a report shows, so these files never have to fit in memory whole.
 /// </summary>
 public static class SampleTables
@@ -103,11 +103,10 @@ public static class SampleTables
 
     public static List<SampleValueSeries> Values(RunFolder folder, int generations)
     {
-        var path = folder.File("sample_values.csv");
         var seen = new Dictionary<(string Arm, string Name), (int Replicate, SortedSet<int> Generations)>();
         var perGeneration = new Dictionary<(string, string), int>();
         var order = new List<(string, string)>();
-        foreach (var f in CsvRecords.Read(path).Where(f => f.Length >= 6))
+        foreach (var f in TableExport.RowsIfAny(folder, "sample-values").Where(f => f.Length >= 6))
         {
             var key = (f[0], f[3]);
             var (rep, g) = (RunRecord.ParseInt(f[1]), RunRecord.ParseInt(f[2]));
@@ -127,7 +126,7 @@ public static class SampleTables
             ? GenerationPicks.Series(kv.Value.Generations.Max).Where(kv.Value.Generations.Contains)
             : GenerationPicks.Few(kv.Value.Generations, generations)).ToHashSet());
         var collected = order.ToDictionary(k => k, _ => new SortedDictionary<int, List<double>>());
-        foreach (var f in CsvRecords.Read(path).Where(f => f.Length >= 6))
+        foreach (var f in TableExport.RowsIfAny(folder, "sample-values").Where(f => f.Length >= 6))
         {
             var key = (f[0], f[3]);
             var (rep, g) = (RunRecord.ParseInt(f[1]), RunRecord.ParseInt(f[2]));

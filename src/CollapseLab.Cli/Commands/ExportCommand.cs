@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CollapseLab.Cli.Terminal;
 using CollapseLab.Storage;
 
 namespace CollapseLab.Cli.Commands;
@@ -32,16 +33,14 @@ internal static class ExportCommand
                 AtomicFile.Write(Path.GetFullPath(target), stream => ParquetTables.FromCsv(TableExport.Records(path), stream));
                 return CollapseCli.Ok;
             }
-            using var file = target is null ? null : new StreamWriter(target, false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
-            var writer = file ?? parsed.InvocationConfiguration.Output;
-            if (parsed.GetValue(format) == "json")
+            Action<TextWriter> write = parsed.GetValue(format) == "json" ? w => TableExport.WriteJson(path, w) : w => TableExport.WriteCsv(path, w);
+            if (target is not null)
             {
-                TableExport.WriteJson(path, writer);
+                AtomicFile.WriteText(Path.GetFullPath(target), write);
+                return CollapseCli.Ok;
             }
-            else
-            {
-                TableExport.WriteCsv(path, writer);
-            }
+            using var buffered = Consoles.BufferedStandardOutput(parsed.InvocationConfiguration.Output);
+            write(buffered ?? parsed.InvocationConfiguration.Output);
             return CollapseCli.Ok;
         });
         return command;

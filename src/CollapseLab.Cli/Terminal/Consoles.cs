@@ -22,4 +22,13 @@ internal static class Consoles
         }
         return console;
     }
+
+    /// <summary>
+    /// A 64 KB-buffered writer over standard output when <paramref name="writer"/> is the console's (which flushes
+    /// every line: a 16-million-row table to a pipe took 5× longer); null for any other writer. Dispose it to flush.
+    /// </summary>
+    public static StreamWriter? BufferedStandardOutput(TextWriter writer) =>
+        ReferenceEquals(writer, Console.Out)
+            ? new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16) { NewLine = "\n" }
+            : null;
 }

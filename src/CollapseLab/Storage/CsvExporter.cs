@@ -9,44 +9,40 @@ namespace CollapseLab.Storage;
 /// summary.csv (statistics across replicates with theory) and composition.csv (training-set share by origin).
 /// Past <see cref="PlainRowLimit"/> rows the per-replicate file is written as metrics.parquet (columnar and
 /// compressed, <see cref="ParquetTables"/>), or gzipped as metrics.csv.gz with <c>output.format: csv</c>;
-/// <c>output.format: parquet</c> writes Parquet at any size.
+/// <c>output.format: parquet</c> writes Parquet at any size. The per-sample values follow the same rule.
 /// </summary>
 public static class CsvExporter
 {
     public const long PlainRowLimit = 2_000_000;
 
-    public static string MetricsFileName(RunSummary summary)
+    public static string MetricsFileName(RunSummary summary) =>
+        FileName("metrics", summary.Spec.Output.Format, (long)summary.Spec.ChainCount * (summary.Spec.Generations + 1) * summary.Spec.Metrics.Count);
+
+    /// <summary>The per-sample values' file, by the same rule as the metrics' (<see cref="MetricsFileName"/>).</summary>
+    public static string SampleValuesFileName(RunSummary summary, IReadOnlyList<ChainResult> chains) =>
+        FileName("sample_values", summary.Spec.Output.Format, WithSampleValues(chains).Sum(c => c.SampleValues.Sum(sv => (long)sv.Values.Length)));
+
+    private static string FileName(string table, string format, long rows) => format switch
     {
-        var large = (long)summary.Spec.ChainCount * (summary.Spec.Generations + 1) * summary.Spec.Metrics.Count > PlainRowLimit;
-        return summary.Spec.Output.Format switch
-        {
-            "parquet" => "metrics.parquet",
-            "csv" => large ? "metrics.csv.gz" : "metrics.csv",
-            _ => large ? "metrics.parquet" : "metrics.csv",
-        };
-    }
+        "parquet" => $"{table}.parquet",
+        "csv" => rows > PlainRowLimit ? $"{table}.csv.gz" : $"{table}.csv",
+        _ => rows > PlainRowLimit ? $"{table}.parquet" : $"{table}.csv",
+    };
+
+    /// <summary>The chains that recorded per-sample values, in file order.</summary>
+    public static IEnumerable<ChainResult> WithSampleValues(IReadOnlyList<ChainResult> chains) =>
+        chains.Where(c => c.SampleValues.Count > 0).OrderBy(c => c.Arm).ThenBy(c => c.Replicate);
 
     public static void WriteAll(RunFolder folder, RunSummary summary, IReadOnlyList<ChainResult> chains)
     {
-        var name = MetricsFileName(summary);
-        AtomicFile.Write(folder.File(name), stream =>
-        {
-            if (name.EndsWith(".parquet", StringComparison.Ordinal))
-            {
-                ParquetTables.WriteMetrics(stream, summary, chains);
-                return;
-            }
-            using var target = name.EndsWith(".gz", StringComparison.Ordinal)
-                ? new GZipStream(stream, CompressionLevel.Fastest, leaveOpen: true)
-                : (Stream)new NonClosing(stream);
-            using var w = new StreamWriter(target, new System.Text.UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
-            WriteMetrics(w, summary, chains);
-        });
+        WriteLongTable(folder, MetricsFileName(summary),
+            stream => ParquetTables.WriteMetrics(stream, summary, chains), w => WriteMetrics(w, summary, chains));
         AtomicFile.WriteText(folder.File("summary.csv"), w => WriteSummary(w, summary));
         AtomicFile.WriteText(folder.File("composition.csv"), w => WriteComposition(w, summary));
         if (chains.Any(c => c.SampleValues.Count > 0))
         {
-            AtomicFile.WriteText(folder.File("sample_values.csv"), w => WriteSampleValues(w, summary, chains));
+            WriteLongTable(folder, SampleValuesFileName(summary, chains),
+                stream => ParquetTables.WriteSampleValues(stream, summary, chains), w => WriteSampleValues(w, summary, chains));
         }
         if (summary.Spec.Arms.Any(a => !a.Curation.IsEmpty))
         {
@@ -59,6 +55,22 @@ public static class CsvExporter
             AtomicFile.WriteText(folder.File("samples.csv"), w => WritePreviews(w, summary, chains));
         }
     }
+
+    /// <summary>A long-form table as Parquet, gzipped CSV or CSV, by its file name.</summary>
+    private static void WriteLongTable(RunFolder folder, string name, Action<Stream> parquet, Action<TextWriter> csv) =>
+        AtomicFile.Write(folder.File(name), stream =>
+        {
+            if (name.EndsWith(".parquet", StringComparison.Ordinal))
+            {
+                parquet(stream);
+                return;
+            }
+            using var target = name.EndsWith(".gz", StringComparison.Ordinal)
+                ? new GZipStream(stream, CompressionLevel.Fastest, leaveOpen: true)
+                : (Stream)new NonClosing(stream);
+            using var w = new StreamWriter(target, new System.Text.UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
+            csv(w);
+        });
 
     /// <summary>curation.csv: arm, replicate, generation, step (position), name, seen, kept, changed, one row per step and generation.</summary>
     public static void WriteCuration(TextWriter w, RunSummary summary, IReadOnlyList<ChainResult> chains)
@@ -79,7 +91,7 @@ public static class CsvExporter
     public static void WriteSampleValues(TextWriter w, RunSummary summary, IReadOnlyList<ChainResult> chains)
     {
         w.WriteLine("arm,replicate,generation,name,index,value");
-        foreach (var chain in chains.Where(c => c.SampleValues.Count > 0).OrderBy(c => c.Arm).ThenBy(c => c.Replicate))
+        foreach (var chain in WithSampleValues(chains))
         {
             var arm = Quote(summary.Spec.Arms[chain.Arm].Name);
             foreach (var sv in chain.SampleValues)

@@ -8,7 +8,7 @@ namespace CollapseLab.Storage;
 
 /// <summary>
 /// Run tables as Parquet (columnar, typed, compressed: pandas, polars, DuckDB and Spark read it): the per-replicate
-/// metrics as written by a run, and any CSV table converted either way by <c>collapse export</c>. Counts are int32
+/// metrics and per-sample values as written by a run, and any CSV table converted either way by <c>collapse export</c>. Counts are int32
 /// columns, numbers float64 (NaN where the CSV has an empty field), names strings, zstd-compressed.
 /// </summary>
 public static class ParquetTables
@@ -37,7 +37,25 @@ public static class ParquetTables
             {
                 for (var m = 0; m < spec.Metrics.Count; m++)
                 {
-                    table.Add(arm, chain.Replicate, g, spec.Metrics[m].Name, chain.Value(g, m));
+                    table.Set(0, arm).Set(1, chain.Replicate).Set(2, g).Set(3, spec.Metrics[m].Name).Set(4, chain.Value(g, m)).EndRow();
+                }
+            }
+        }
+        table.Finish();
+    }
+
+    /// <summary>sample_values.parquet: arm, replicate, generation, name, index, value, in the order of sample_values.csv.</summary>
+    public static void WriteSampleValues(Stream stream, RunSummary summary, IReadOnlyList<ChainResult> chains)
+    {
+        var table = new TableWriter(stream, [("arm", typeof(string)), ("replicate", typeof(int)), ("generation", typeof(int)), ("name", typeof(string)), ("index", typeof(int)), ("value", typeof(double))]);
+        foreach (var chain in CsvExporter.WithSampleValues(chains))
+        {
+            var arm = summary.Spec.Arms[chain.Arm].Name;
+            foreach (var sv in chain.SampleValues)
+            {
+                for (var i = 0; i < sv.Values.Length; i++)
+                {
+                    table.Set(0, arm).Set(1, chain.Replicate).Set(2, sv.Generation).Set(3, sv.Name).Set(4, i).Set(5, sv.Values[i]).EndRow();
                 }
             }
         }
@@ -160,14 +178,22 @@ public static class ParquetTables
 
         public Type[] Types { get; }
 
-        public void Add(string arm, int replicate, int generation, string metric, double value)
+        public TableWriter Set(int column, string value)
         {
-            ((string[])_columns[0])[_rows] = arm;
-            ((int[])_columns[1])[_rows] = replicate;
-            ((int[])_columns[2])[_rows] = generation;
-            ((string[])_columns[3])[_rows] = metric;
-            ((double[])_columns[4])[_rows] = value;
-            Next();
+            ((string[])_columns[column])[_rows] = value;
+            return this;
+        }
+
+        public TableWriter Set(int column, int value)
+        {
+            ((int[])_columns[column])[_rows] = value;
+            return this;
+        }
+
+        public TableWriter Set(int column, double value)
+        {
+            ((double[])_columns[column])[_rows] = value;
+            return this;
         }
 
         public void Add(object[] row)
@@ -176,10 +202,10 @@ public static class ParquetTables
             {
                 _columns[c].SetValue(row[c], _rows);
             }
-            Next();
+            EndRow();
         }
 
-        private void Next()
+        public void EndRow()
         {
             if (++_rows == RowGroupRows)
             {

@@ -33,18 +33,22 @@ public static class TableExport
         {
             throw new RunFolderException($"no table '{table}'.{Specs.Suggestions.DidYouMean(table, Tables.Keys)} Tables: {string.Join(", ", Tables.Keys)}.");
         }
-        foreach (var candidate in new[] { folder.File(file), folder.File(file + ".gz"), folder.File(Path.ChangeExtension(file, ".parquet")) })
+        if (Find(folder, file) is { } found)
         {
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
+            return found;
         }
         var why = table is "samples" or "sample-values"
             ? " Only runs whose metrics record per-sample values (or whose data has previews) write it; see output.sample_values in the spec."
             : $" (run status: {RunInfo.Load(folder)?.Status ?? "unknown"}).";
         throw new RunFolderException($"{folder.Path}: no {file}.{why}");
     }
+
+    /// <summary>The records after the header of a table the run may have written in any format; nothing if it has none.</summary>
+    public static IEnumerable<string[]> RowsIfAny(RunFolder folder, string table) =>
+        Find(folder, Tables[table]) is { } path ? Records(path).Skip(1) : [];
+
+    private static string? Find(RunFolder folder, string file) =>
+        new[] { folder.File(file), folder.File(file + ".gz"), folder.File(Path.ChangeExtension(file, ".parquet")) }.FirstOrDefault(File.Exists);
 
     public static TextReader Open(string path)
     {
