@@ -15,7 +15,12 @@ public static class LoopThroughput
         {
             var bench = new GaussianLoopBenchmarks { Loop = c };
             bench.Setup();
+            var allocated = GC.GetTotalAllocatedBytes(true);
+            var collections = GC.CollectionCount(0);
             bench.Run();
+            collections = GC.CollectionCount(0) - collections;
+            // Bytes per chain-generation: independent of load, so it shows per-generation overhead in any sitting.
+            var bytesPerGeneration = (GC.GetTotalAllocatedBytes(true) - allocated) / ((double)c.Replicates * c.Generations);
             var rates = new List<double>();
             var perCpuSecond = new List<double>();
             var budget = Stopwatch.StartNew();
@@ -35,7 +40,7 @@ public static class LoopThroughput
             perCpuSecond.Sort();
             // Samples per CPU-second shows the work per sample even when other processes share the cores.
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{c.Name,-16} samples/s median {rates[rates.Count / 2] / 1e6,8:F1} M  [min {rates[0] / 1e6:F1}, max {rates[^1] / 1e6:F1}]  per CPU-second {perCpuSecond[perCpuSecond.Count / 2] / 1e6:F1} M  chain-generations/s {rates[rates.Count / 2] / c.Samples:N0}  repeats {rates.Count}"));
+                $"{c.Name,-16} samples/s median {rates[rates.Count / 2] / 1e6,8:F1} M  [min {rates[0] / 1e6:F1}, max {rates[^1] / 1e6:F1}]  per CPU-second {perCpuSecond[perCpuSecond.Count / 2] / 1e6:F1} M  chain-generations/s {rates[rates.Count / 2] / c.Samples:N0}  allocated/generation {bytesPerGeneration:F0} B  gen0 GCs/run {collections}  repeats {rates.Count}"));
         }
     }
 }

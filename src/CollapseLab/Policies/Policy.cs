@@ -115,8 +115,8 @@ public sealed record PolicyInput(
     public DataBatch Last => Synthetic[Generation - 1] ?? throw new InvalidOperationException("previous generation's samples were dropped");
 }
 
-/// <summary>A training set and its provenance: how many items came from each origin.</summary>
-public sealed record TrainingSet(DataBatch Data, Composition Composition);
+/// <summary>A training set and its provenance: how many items came from each origin (a struct: one per generation).</summary>
+public readonly record struct TrainingSet(DataBatch Data, Composition Composition);
 
 /// <summary>
 /// Items by origin: <see cref="Real"/> from real data (the pool or fresh), and for each earlier generation whose

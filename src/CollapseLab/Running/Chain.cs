@@ -58,6 +58,9 @@ public sealed class Chain
         }
         var generations = _spec.Generations;
         var metrics = _spec.Metrics;
+        // Each metric draws from a stream named after it: its values never depend on which other metrics run, or in
+        // what order. The name's hash does not depend on the generation, so it is taken once per chain.
+        var metricKeys = metrics.Select(m => Key(0, Purpose.Metric).Named(m.Name)).ToArray();
         var result = resumeFrom?.Result ?? new ChainResult(_arm.Index, _replicate, generations, metrics.Count);
         var synthetic = new DataBatch?[generations + 1];
         resumeFrom?.Synthetic.ToArray().CopyTo(synthetic, 0);
@@ -112,9 +115,7 @@ public sealed class Chain
             var context = new MetricContext(g, model, model0, _arm.Data, train.Data, samples, default, _threads, sink, train.Composition, _arm.Curation.Steps);
             for (var k = 0; k < metrics.Count; k++)
             {
-                // Each metric draws from a stream named after it: its values never depend on which other metrics run, or in what order.
-                var metricStream = Key(g, Purpose.Metric).Named(metrics[k].Name);
-                result.Values[g * metrics.Count + k] = metrics[k].Compute(context with { Stream = metricStream });
+                result.Values[g * metrics.Count + k] = metrics[k].Compute(context with { Stream = metricKeys[k] with { Generation = g } });
             }
             var action = _monitor?.Check(g, result);
             if (action == Monitoring.MonitorAction.Rollback)
