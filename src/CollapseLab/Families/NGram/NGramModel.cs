@@ -26,6 +26,7 @@ public sealed class NGramModel : ILanguageModel
     private readonly double[] _unigram;
     private readonly TokenBatch? _prompts;
     private readonly Tokenizer? _tokenizer;
+    private TiltedWeights? _tilted;
 
     internal NGramModel(NGramTable table, int vocabularySize, int boundary, NGramSmoothing smoothing, double alpha,
         SamplingOptions sampling, TokenBatch? prompts, Tokenizer? tokenizer, double[] unigram, IReadOnlyList<double[]> discounts, int threads)
@@ -276,6 +277,80 @@ public sealed class NGramModel : ILanguageModel
         return -1;
     }
 
+    /// <summary>
+    /// Exact without rejection where the seed is fixed: p is a mixture Σ_l a_l q_l over the backoff levels (the
+    /// uniform last), so q ∝ Σ_l a_l Z_l q̃_l with Z_l = Σ_t q_l(t)·e^(δ·green(t)) and q̃_l the tilted level. A level
+    /// at least as long as the window has one green list, so its tilted sums are cached (<see cref="TiltedWeights"/>);
+    /// a shorter one (the root, whose list changes with the seed) and the uniform enter with the bound Z_l ≤ e^δ and
+    /// keep a red draw with chance e^(−δ), which is rejection only on the rare draws that back off that far.
+    /// </summary>
+    public int SampleNextMarked(ReadOnlySpan<int> history, RandomStream rng, GreenList green, int refused, int tries)
+    {
+        Span<NGramContext> chain = stackalloc NGramContext[Order];
+        chain = chain[..Chain(history, chain)];
+        var tilted = Tilted(green);
+        var seed = green.Seed(history);
+        // Level i is chain[^(i + 1)], then the root, then the uniform; mass[i] is its tilted (or bounded) weight mass.
+        Span<double> weight = stackalloc double[chain.Length + 2];
+        Span<double> mass = stackalloc double[chain.Length + 2];
+        var (f, total, last) = (1.0, 0.0, 0);
+        for (var i = 0; i <= chain.Length; i++)
+        {
+            var ctx = i < chain.Length ? chain[^(i + 1)] : _root;
+            var depth = chain.Length - i;
+            weight[i] = 0;
+            if (ctx.Total > 0)
+            {
+                mass[i] = depth >= green.Window ? tilted.Mass(ctx.Start, _guides.End(ctx), seed) : tilted.Boost * ctx.Mass;
+                weight[i] = f * mass[i] / ctx.Total;
+                f *= 1 - ctx.Mass / ctx.Total;
+            }
+        }
+        weight[^1] = f * tilted.Boost;
+        for (var i = 0; i < weight.Length; i++)
+        {
+            total += weight[i];
+            last = weight[i] > 0 ? i : last;
+        }
+        for (var attempt = 0; attempt < tries; attempt++)
+        {
+            var u = rng.NextDouble() * total;
+            var level = 0;
+            while (level < last && (weight[level] <= 0 || u >= weight[level]))
+            {
+                u -= weight[level++];
+            }
+            if (level < chain.Length && chain.Length - level >= green.Window)
+            {
+                var ctx = chain[^(level + 1)];
+                var token = tilted.Token(ctx.Start, _guides.End(ctx), rng.NextDouble() * mass[level]);
+                if (token != refused)
+                {
+                    return token;
+                }
+                continue;
+            }
+            var t = level == weight.Length - 1 ? rng.NextInt(VocabularySize) : DrawEntry(level < chain.Length ? chain[^(level + 1)] : _root, rng);
+            if (t != refused && (green.IsGreen(seed, t) || rng.NextDouble() * tilted.Boost < 1))
+            {
+                return t;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>The tilted sums for <paramref name="green"/>'s watermark, made the first time a draw needs them.</summary>
+    private TiltedWeights Tilted(GreenList green)
+    {
+        var tilted = Volatile.Read(ref _tilted);
+        if (tilted is null || !tilted.Serves(green))
+        {
+            tilted = new TiltedWeights(green, _weights, _entryToken);
+            Volatile.Write(ref _tilted, tilted);
+        }
+        return tilted;
+    }
+
     /// <summary>One draw given the history's contexts: back off from the longest until a draw lands on a stored entry.</summary>
     private int DrawFrom(ReadOnlySpan<NGramContext> chain, RandomStream rng)
     {
@@ -294,6 +369,14 @@ public sealed class NGramModel : ILanguageModel
             }
         }
         return rng.NextInt(VocabularySize);
+    }
+
+    /// <summary>One draw among a context's entries ∝ their weights (its mass must be positive).</summary>
+    private int DrawEntry(in NGramContext ctx, RandomStream rng)
+    {
+        var u = rng.NextDouble() * ctx.Mass;
+        var guess = _guides.Start(ctx, u);
+        return guess < 0 ? ~guess : _draws[FirstAbove(ctx, guess, u)].Token;
     }
 
     /// <summary>The first entry of a context whose running weight exceeds u &lt; the context's mass, searched from entry e.</summary>
