@@ -280,9 +280,10 @@ public sealed class NGramModel : ILanguageModel
     /// <summary>
     /// Exact without rejection where the seed is fixed: p is a mixture Σ_l a_l q_l over the backoff levels (the
     /// uniform last), so q ∝ Σ_l a_l Z_l q̃_l with Z_l = Σ_t q_l(t)·e^(δ·green(t)) and q̃_l the tilted level. A level
-    /// at least as long as the window has one green list, so its tilted sums are cached (<see cref="TiltedWeights"/>);
-    /// a shorter one (the root, whose list changes with the seed) and the uniform enter with the bound Z_l ≤ e^δ and
-    /// keep a red draw with chance e^(−δ), which is rejection only on the rare draws that back off that far.
+    /// at least as long as the window has one green list, so its tilted sums are cached (<see cref="TiltedWeights"/>)
+    /// and the refused token is cut out of them; a shorter one (the root, whose list changes with the seed) and the
+    /// uniform enter with the bound Z_l ≤ e^δ and keep a red draw with chance e^(−δ), so only draws that back off that
+    /// far can be rejected.
     /// </summary>
     public int SampleNextMarked(ReadOnlySpan<int> history, RandomStream rng, GreenList green, int refused, int tries)
     {
@@ -290,24 +291,40 @@ public sealed class NGramModel : ILanguageModel
         chain = chain[..Chain(history, chain)];
         var tilted = Tilted(green);
         var seed = green.Seed(history);
-        // Level i is chain[^(i + 1)], then the root, then the uniform; mass[i] is its tilted (or bounded) weight mass.
-        Span<double> weight = stackalloc double[chain.Length + 2];
-        Span<double> mass = stackalloc double[chain.Length + 2];
+        // Level i is chain[^(i + 1)], then the root, then the uniform; mass[i] is its tilted (or bounded) weight mass
+        // without the refused entry, which sat at [cut[i], cut[i] + skip[i]) of the running sums.
+        var levels = chain.Length + 2;
+        Span<double> weight = stackalloc double[levels];
+        Span<double> mass = stackalloc double[levels];
+        Span<double> cut = stackalloc double[levels];
+        Span<double> skip = stackalloc double[levels];
         var (f, total, last) = (1.0, 0.0, 0);
-        for (var i = 0; i <= chain.Length; i++)
+        for (var i = 0; i < levels - 1; i++)
         {
             var ctx = i < chain.Length ? chain[^(i + 1)] : _root;
-            var depth = chain.Length - i;
-            weight[i] = 0;
+            (weight[i], cut[i], skip[i]) = (0, double.PositiveInfinity, 0);
             if (ctx.Total > 0)
             {
-                mass[i] = depth >= green.Window ? tilted.Mass(ctx.Start, _guides.End(ctx), seed) : tilted.Boost * ctx.Mass;
+                if (chain.Length - i >= green.Window)
+                {
+                    mass[i] = tilted.Mass(ctx, seed, _draws, _guides);
+                    var e = refused < 0 ? -1 : FindFrom(ctx, refused);
+                    if (e >= 0)
+                    {
+                        (cut[i], skip[i]) = tilted.Span(ctx, e);
+                        mass[i] = Math.Max(0, mass[i] - skip[i]);
+                    }
+                }
+                else
+                {
+                    mass[i] = tilted.Boost * ctx.Mass;
+                }
                 weight[i] = f * mass[i] / ctx.Total;
                 f *= 1 - ctx.Mass / ctx.Total;
             }
         }
         weight[^1] = f * tilted.Boost;
-        for (var i = 0; i < weight.Length; i++)
+        for (var i = 0; i < levels; i++)
         {
             total += weight[i];
             last = weight[i] > 0 ? i : last;
@@ -322,15 +339,10 @@ public sealed class NGramModel : ILanguageModel
             }
             if (level < chain.Length && chain.Length - level >= green.Window)
             {
-                var ctx = chain[^(level + 1)];
-                var token = tilted.Token(ctx.Start, _guides.End(ctx), rng.NextDouble() * mass[level]);
-                if (token != refused)
-                {
-                    return token;
-                }
-                continue;
+                var v = rng.NextDouble() * mass[level];
+                return tilted.Token(chain[^(level + 1)], mass[level] + skip[level], v >= cut[level] ? v + skip[level] : v);
             }
-            var t = level == weight.Length - 1 ? rng.NextInt(VocabularySize) : DrawEntry(level < chain.Length ? chain[^(level + 1)] : _root, rng);
+            var t = level == levels - 1 ? rng.NextInt(VocabularySize) : DrawEntry(level < chain.Length ? chain[^(level + 1)] : _root, rng);
             if (t != refused && (green.IsGreen(seed, t) || rng.NextDouble() * tilted.Boost < 1))
             {
                 return t;
@@ -339,13 +351,20 @@ public sealed class NGramModel : ILanguageModel
         return -1;
     }
 
+    /// <summary><see cref="Find"/>, answered from the first entry when the token sorts at or before it (the boundary, id 0, does).</summary>
+    private int FindFrom(in NGramContext context, int token)
+    {
+        var first = _entryToken[context.Start];
+        return first == token ? context.Start : first > token ? -1 : Find(context, token);
+    }
+
     /// <summary>The tilted sums for <paramref name="green"/>'s watermark, made the first time a draw needs them.</summary>
     private TiltedWeights Tilted(GreenList green)
     {
         var tilted = Volatile.Read(ref _tilted);
         if (tilted is null || !tilted.Serves(green))
         {
-            tilted = new TiltedWeights(green, _weights, _entryToken);
+            tilted = new TiltedWeights(green, _weights, _guides);
             Volatile.Write(ref _tilted, tilted);
         }
         return tilted;
@@ -365,7 +384,7 @@ public sealed class NGramModel : ILanguageModel
             if (u < ctx.Mass)
             {
                 var guess = _guides.Start(ctx, u);
-                return guess < 0 ? ~guess : _draws[FirstAbove(ctx, guess, u)].Token;
+                return guess < 0 ? ~guess : _draws[FirstAbove(_draws, ctx, guess, u)].Token;
             }
         }
         return rng.NextInt(VocabularySize);
@@ -376,13 +395,12 @@ public sealed class NGramModel : ILanguageModel
     {
         var u = rng.NextDouble() * ctx.Mass;
         var guess = _guides.Start(ctx, u);
-        return guess < 0 ? ~guess : _draws[FirstAbove(ctx, guess, u)].Token;
+        return guess < 0 ? ~guess : _draws[FirstAbove(_draws, ctx, guess, u)].Token;
     }
 
-    /// <summary>The first entry of a context whose running weight exceeds u &lt; the context's mass, searched from entry e.</summary>
-    private int FirstAbove(in NGramContext context, int e, double u)
+    /// <summary>The first entry of a context whose running weight in <paramref name="draws"/> exceeds u &lt; the context's mass, searched from entry e.</summary>
+    internal static int FirstAbove(Draw[] draws, in NGramContext context, int e, double u)
     {
-        var draws = _draws;
         while (e > context.Start && draws[e - 1].Cumulative > u)
         {
             e--; // a bucket index rounded up

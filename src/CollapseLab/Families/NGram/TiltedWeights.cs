@@ -3,75 +3,76 @@ using CollapseLab.Families.Language;
 namespace CollapseLab.Families.NGram;
 
 /// <summary>
-/// Running sums of entry weights tilted by a watermark, w·e^(δ·green), for the contexts whose green list is fixed:
-/// those at least as long as the window, whose last tokens are the seed. Filled for a context the first time a draw
-/// needs it, so memory and green tests go only to contexts that are sampled. A context's first sum is NaN until the
-/// rest are written; threads that race fill identical values, so the result does not depend on the thread count.
+/// Entry weights tilted by a watermark, w·e^(δ·green), as running sums with guide tables laid out as the model's,
+/// for the contexts whose green list is fixed: those at least as long as the window, whose last tokens are the seed.
+/// A context is filled the first time a draw needs it, so green tests go only to contexts that are sampled. Threads
+/// that race on a context write identical values, so the result does not depend on the thread count.
 /// </summary>
 internal sealed class TiltedWeights
 {
-    private readonly double[] _sums;
+    private readonly NGramModel.Draw[] _draws;
+    private readonly double[] _mass; // by a context's first entry: its tilted mass, NaN until filled
+    private readonly NGramGuides _guides;
     private readonly double[] _weights;
-    private readonly int[] _tokens;
 
-    public TiltedWeights(GreenList green, double[] weights, int[] tokens)
+    public TiltedWeights(GreenList green, double[] weights, NGramGuides layout)
     {
         Green = green;
         Boost = Math.Exp(green.Watermark.Delta);
         _weights = weights;
-        _tokens = tokens;
-        _sums = GC.AllocateUninitializedArray<double>(weights.Length);
-        Array.Fill(_sums, double.NaN);
+        _draws = GC.AllocateUninitializedArray<NGramModel.Draw>(weights.Length); // a context is written before it is read
+        _mass = GC.AllocateUninitializedArray<double>(weights.Length);
+        Array.Fill(_mass, double.NaN);
+        _guides = new NGramGuides(layout);
     }
 
     public GreenList Green { get; }
+
+    /// <summary>e^δ.</summary>
+    public double Boost { get; }
 
     /// <summary>Whether <paramref name="green"/> colours tokens as this one's list does (the same γ, key, window and δ).</summary>
     public bool Serves(GreenList green) => ReferenceEquals(green, Green) || (green.Watermark.Gamma == Green.Watermark.Gamma
         && green.Watermark.Delta == Green.Watermark.Delta && green.Watermark.Key == Green.Watermark.Key
         && green.Watermark.Window == Green.Watermark.Window && green.VocabularySize == Green.VocabularySize);
 
-    /// <summary>e^δ.</summary>
-    public double Boost { get; }
-
-    /// <summary>Σ w·e^(δ·green) over the entries [start, end) of a context whose green list is seeded by <paramref name="seed"/>.</summary>
-    public double Mass(int start, int end, ulong seed)
+    /// <summary>Σ w·e^(δ·green) over the entries of a context whose green list is seeded by <paramref name="seed"/>.</summary>
+    public double Mass(in NGramContext context, ulong seed, NGramModel.Draw[] plain, NGramGuides guides)
     {
-        if (double.IsNaN(Volatile.Read(ref _sums[start])))
-        {
-            Fill(start, end, seed);
-        }
-        return _sums[end - 1];
+        var mass = Volatile.Read(ref _mass[context.Start]);
+        return double.IsNaN(mass) ? Fill(context, guides.End(context), seed, plain) : mass;
     }
 
-    /// <summary>The token of the first entry of [start, end) whose tilted running sum exceeds v &lt; its mass (filled).</summary>
-    public int Token(int start, int end, double v)
+    /// <summary>Where entry e's tilted weight lies in its (filled) context's running sums: [below, below + weight).</summary>
+    public (double Below, double Weight) Span(in NGramContext context, int e)
     {
-        var sums = _sums;
-        int lo = start, hi = end - 1; // the answer is in [lo, hi]
-        while (hi - lo > 8)
-        {
-            var mid = (lo + hi) >>> 1;
-            (lo, hi) = sums[mid] > v ? (lo, mid) : (mid + 1, hi);
-        }
-        while (lo < hi && sums[lo] <= v)
-        {
-            lo++;
-        }
-        return _tokens[lo];
+        var below = e > context.Start ? _draws[e - 1].Cumulative : 0;
+        return (below, _draws[e].Cumulative - below);
     }
 
-    private void Fill(int start, int end, ulong seed)
+    /// <summary>The token of a draw u &lt; <paramref name="mass"/> (the context's tilted mass) from its tilted entries.</summary>
+    public int Token(in NGramContext context, double mass, double u)
     {
-        var first = Tilt(start, seed);
-        var sum = first;
-        for (var e = start + 1; e < end; e++)
-        {
-            sum += Tilt(e, seed);
-            _sums[e] = sum;
-        }
-        Volatile.Write(ref _sums[start], first);
+        u = Math.Min(u, Math.BitDecrement(mass)); // a cut-out entry's shift can round up to the mass
+        var tilted = context with { Mass = mass };
+        var guess = _guides.Start(tilted, u);
+        return guess < 0 ? ~guess : _draws[NGramModel.FirstAbove(_draws, tilted, guess, u)].Token;
     }
 
-    private double Tilt(int e, ulong seed) => Green.IsGreen(seed, _tokens[e]) ? _weights[e] * Boost : _weights[e];
+    private double Fill(in NGramContext context, int end, ulong seed, NGramModel.Draw[] plain)
+    {
+        var sum = 0.0;
+        for (var e = context.Start; e < end; e++)
+        {
+            var token = plain[e].Token;
+            sum += Green.IsGreen(seed, token) ? _weights[e] * Boost : _weights[e];
+            _draws[e] = new NGramModel.Draw(sum, token);
+        }
+        if (context.Extra >= 0)
+        {
+            _guides.Fill(context.Extra, context.Start, end, sum, _draws);
+        }
+        Volatile.Write(ref _mass[context.Start], sum);
+        return sum;
+    }
 }

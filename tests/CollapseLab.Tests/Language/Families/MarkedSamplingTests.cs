@@ -18,7 +18,9 @@ public class MarkedSamplingTests
     // Enough types and noise that frequent contexts have dozens of entries (guide tables, a binary search).
     private static readonly SyntheticLanguage Language = new(200, 1.1, 2, 8, 0.2, seed: 11);
 
-    private static readonly NGramModel Trigram = FitNGram(Language.Sample(2000, 32, new StreamKey(2, 0, 0, Purpose.RealPool)), 3);
+    private static readonly TokenBatch Train = Language.Sample(2000, 32, new StreamKey(2, 0, 0, Purpose.RealPool));
+
+    private static readonly NGramModel Trigram = FitNGram(Train, 3);
 
     public static TheoryData<int, int, bool, double> Cases => new()
     {
@@ -28,6 +30,8 @@ public class MarkedSamplingTests
         { 2, 0, false, 2.0 },  // window 2: the one-token context's list changes with the seed, so it is bounded too
         { 2, 3, true, 1.0 },
         { 1, 3, false, 0.0 },  // δ = 0: the model's own p
+        { 1, 4, false, 2.0 },  // a training sequence's end: the boundary is likely
+        { 1, 4, true, 2.0 },   // ... and cut out of the tilted sums when masked
     };
 
     [Theory]
@@ -57,7 +61,7 @@ public class MarkedSamplingTests
         }
     }
 
-    /// <summary>Histories from the real text, and one the model has not seen (its last pair is missing).</summary>
+    /// <summary>Histories from the real text, one the model has not seen (its last pair is missing) and a whole training sequence.</summary>
     private static int[] History(int which)
     {
         var real = Language.Sample(8, 32, new StreamKey(3, 0, 0, Purpose.RealPool));
@@ -66,6 +70,7 @@ public class MarkedSamplingTests
             0 => real.Sequence(0)[..5].ToArray(),
             1 => real.Sequence(1)[..2].ToArray(),
             2 => [.. real.Sequence(2)[..4], Unseen(real.Sequence(2)[3])],
+            4 => Train.Sequence(0).ToArray(),
             _ => real.Sequence(3)[..9].ToArray(),
         };
     }
