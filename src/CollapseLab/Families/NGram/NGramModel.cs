@@ -168,8 +168,11 @@ public sealed class NGramModel : ILanguageModel
     /// <summary>Token i of the history counted from the end (1 = last), the boundary before its start.</summary>
     private int Back(ReadOnlySpan<int> history, int k) => k <= history.Length ? history[^k] : Boundary;
 
-    /// <summary>Contexts of the history from length 1 up to the longest stored (at most n − 1); returns how many.</summary>
-    private int Chain(ReadOnlySpan<int> history, Span<NGramContext> chain)
+    /// <summary>
+    /// Contexts of the history from length 1 up to the longest stored (at most n − 1); returns how many. Where
+    /// <paramref name="keys"/> is given it receives each context's key: its token at length 1, else V + its slot.
+    /// </summary>
+    private int Chain(ReadOnlySpan<int> history, Span<NGramContext> chain, Span<int> keys = default)
     {
         if (Order < 2)
         {
@@ -184,6 +187,10 @@ public sealed class NGramModel : ILanguageModel
         var depth = 1;
         for (var k = 2; k < Order; k++)
         {
+            if (!keys.IsEmpty)
+            {
+                keys[depth - 1] = parent;
+            }
             var slot = _longer.Find(parent, Back(history, k));
             if (slot < 0)
             {
@@ -191,6 +198,10 @@ public sealed class NGramModel : ILanguageModel
             }
             chain[depth++] = _longer[slot];
             parent = _longer.ParentKey(slot);
+        }
+        if (!keys.IsEmpty)
+        {
+            keys[depth - 1] = parent;
         }
         return depth;
     }
@@ -288,7 +299,8 @@ public sealed class NGramModel : ILanguageModel
     public int SampleNextMarked(ReadOnlySpan<int> history, RandomStream rng, GreenList green, int refused, int tries)
     {
         Span<NGramContext> chain = stackalloc NGramContext[Order];
-        chain = chain[..Chain(history, chain)];
+        Span<int> keys = stackalloc int[Order];
+        chain = chain[..Chain(history, chain, keys)];
         var tilted = Tilted(green);
         var seed = green.Seed(history);
         // Level i is chain[^(i + 1)], then the root, then the uniform; mass[i] is its tilted (or bounded) weight mass
@@ -307,13 +319,17 @@ public sealed class NGramModel : ILanguageModel
             {
                 if (chain.Length - i >= green.Window)
                 {
-                    mass[i] = tilted.Mass(ctx, seed, _draws, _guides);
-                    var e = refused < 0 ? -1 : FindFrom(ctx, refused);
-                    if (e >= 0)
+                    var level = tilted.Of(ctx, keys[chain.Length - 1 - i], seed, _draws, _guides);
+                    mass[i] = level.Mass;
+                    if (refused == Boundary)
+                    {
+                        (cut[i], skip[i]) = (level.Below, level.Skip);
+                    }
+                    else if (refused >= 0 && Find(ctx, refused) is var e and >= 0)
                     {
                         (cut[i], skip[i]) = tilted.Span(ctx, e);
-                        mass[i] = Math.Max(0, mass[i] - skip[i]);
                     }
+                    mass[i] = Math.Max(0, mass[i] - skip[i]);
                 }
                 else
                 {
@@ -351,20 +367,13 @@ public sealed class NGramModel : ILanguageModel
         return -1;
     }
 
-    /// <summary><see cref="Find"/>, answered from the first entry when the token sorts at or before it (the boundary, id 0, does).</summary>
-    private int FindFrom(in NGramContext context, int token)
-    {
-        var first = _entryToken[context.Start];
-        return first == token ? context.Start : first > token ? -1 : Find(context, token);
-    }
-
     /// <summary>The tilted sums for <paramref name="green"/>'s watermark, made the first time a draw needs them.</summary>
     private TiltedWeights Tilted(GreenList green)
     {
         var tilted = Volatile.Read(ref _tilted);
         if (tilted is null || !tilted.Serves(green))
         {
-            tilted = new TiltedWeights(green, _weights, _guides);
+            tilted = new TiltedWeights(green, _weights, _guides, VocabularySize + _longer.Capacity, Boundary);
             Volatile.Write(ref _tilted, tilted);
         }
         return tilted;
