@@ -43,6 +43,18 @@ public interface ILanguageModel : IModel
         return -1;
     }
 
+    /// <summary>
+    /// One exact draw from q(t) ∝ p(t | history)·e^(δ·green(t)), the green list of <paramref name="green"/> seeded by
+    /// the history (which holds at least its window), never <paramref name="refused"/> (−1: none); −1 after
+    /// <paramref name="tries"/> refused proposals. By default rejection from the model's own draws (a red token kept
+    /// with chance e^(−δ)); a model that can weigh the parts of its distribution by their green mass overrides it.
+    /// </summary>
+    int SampleNextMarked(ReadOnlySpan<int> history, RandomStream rng, GreenList green, int refused, int tries)
+    {
+        var filter = new WatermarkFilter(refused, green, green.Seed(history), Math.Exp(green.Watermark.Delta));
+        return SampleNextAccepted(history, rng, ref filter, tries);
+    }
+
     /// <summary>The distribution over single tokens the model was fitted to (its unigram marginal), summing to 1.</summary>
     ReadOnlySpan<double> Unigram { get; }
 

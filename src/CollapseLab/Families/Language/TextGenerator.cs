@@ -188,21 +188,18 @@ internal sealed class SequenceSampler
 
     /// <summary>
     /// A draw from the model's own distribution (without the boundary while <paramref name="masked"/>), ∝ p·e^(δ·green)
-    /// under a watermark by rejection (a red token is kept with chance e^(−δ)), or −1 after <see cref="MaxRejections"/>
-    /// failures; the caller then draws from the full distribution, which keeps it exact.
+    /// under a watermark (<see cref="ILanguageModel.SampleNextMarked"/>), or −1 after <see cref="MaxRejections"/>
+    /// refusals; the caller then draws from the full distribution, which keeps it exact.
     /// </summary>
     private int DrawPlain(ReadOnlySpan<int> history, bool masked, RandomStream rng)
     {
-        var green = _green is { } g && history.Length >= g.Window ? g : null;
-        var filter = new PlainFilter(masked ? _model.Boundary : -1, green, green?.Seed(history) ?? 0, _boost);
+        var refused = masked ? _model.Boundary : -1;
+        if (_green is { } green && history.Length >= green.Window)
+        {
+            return _model.SampleNextMarked(history, rng, green, refused, MaxRejections);
+        }
+        var filter = new WatermarkFilter(refused, null, 0, 1);
         return _model.SampleNextAccepted(history, rng, ref filter, MaxRejections);
-    }
-
-    /// <summary>Refuses a masked boundary; keeps a green token, and a red one with chance 1/boost (no list: keeps all).</summary>
-    private readonly struct PlainFilter(int refused, GreenList? green, ulong seed, double boost) : IProposalFilter
-    {
-        public bool Accept(int token, RandomStream rng) =>
-            token != refused && (green is null || green.IsGreen(seed, token) || rng.NextDouble() * boost < 1);
     }
 
     private void Mark(ReadOnlySpan<int> tokens, int delta)

@@ -37,6 +37,9 @@ internal sealed class ContextIndex
         _vocabularySize = vocabularySize;
     }
 
+    /// <summary>Slots, so keys (<see cref="ParentKey"/>) lie in [0, V + Capacity).</summary>
+    public int Capacity => _slots.Length;
+
     /// <summary>The parent key of the context in <paramref name="slot"/>.</summary>
     public int ParentKey(int slot) => _vocabularySize + slot;
 

@@ -31,6 +31,9 @@ internal sealed class NGramGuides
         _guides = new int[size];
     }
 
+    /// <summary>Guides with the layout of <paramref name="layout"/>, to be filled for other weights of the same entries.</summary>
+    public NGramGuides(NGramGuides layout) => _guides = new int[layout._guides.Length];
+
     public int End(in NGramContext context) => context.Extra < 0 ? ~context.Extra : _guides[context.Extra];
 
     /// <summary>Fills the guide at <paramref name="at"/> for the entries [start, end) of <paramref name="draws"/>.</summary>

@@ -26,6 +26,7 @@ public sealed class NGramModel : ILanguageModel
     private readonly double[] _unigram;
     private readonly TokenBatch? _prompts;
     private readonly Tokenizer? _tokenizer;
+    private TiltedWeights? _tilted;
 
     internal NGramModel(NGramTable table, int vocabularySize, int boundary, NGramSmoothing smoothing, double alpha,
         SamplingOptions sampling, TokenBatch? prompts, Tokenizer? tokenizer, double[] unigram, IReadOnlyList<double[]> discounts, int threads)
@@ -167,8 +168,11 @@ public sealed class NGramModel : ILanguageModel
     /// <summary>Token i of the history counted from the end (1 = last), the boundary before its start.</summary>
     private int Back(ReadOnlySpan<int> history, int k) => k <= history.Length ? history[^k] : Boundary;
 
-    /// <summary>Contexts of the history from length 1 up to the longest stored (at most n − 1); returns how many.</summary>
-    private int Chain(ReadOnlySpan<int> history, Span<NGramContext> chain)
+    /// <summary>
+    /// Contexts of the history from length 1 up to the longest stored (at most n − 1); returns how many. Where
+    /// <paramref name="keys"/> is given it receives each context's key: its token at length 1, else V + its slot.
+    /// </summary>
+    private int Chain(ReadOnlySpan<int> history, Span<NGramContext> chain, Span<int> keys = default)
     {
         if (Order < 2)
         {
@@ -183,6 +187,10 @@ public sealed class NGramModel : ILanguageModel
         var depth = 1;
         for (var k = 2; k < Order; k++)
         {
+            if (!keys.IsEmpty)
+            {
+                keys[depth - 1] = parent;
+            }
             var slot = _longer.Find(parent, Back(history, k));
             if (slot < 0)
             {
@@ -190,6 +198,10 @@ public sealed class NGramModel : ILanguageModel
             }
             chain[depth++] = _longer[slot];
             parent = _longer.ParentKey(slot);
+        }
+        if (!keys.IsEmpty)
+        {
+            keys[depth - 1] = parent;
         }
         return depth;
     }
@@ -276,6 +288,97 @@ public sealed class NGramModel : ILanguageModel
         return -1;
     }
 
+    /// <summary>
+    /// Exact without rejection where the seed is fixed: p is a mixture Σ_l a_l q_l over the backoff levels (the
+    /// uniform last), so q ∝ Σ_l a_l Z_l q̃_l with Z_l = Σ_t q_l(t)·e^(δ·green(t)) and q̃_l the tilted level. A level
+    /// at least as long as the window has one green list, so its tilted sums are cached (<see cref="TiltedWeights"/>)
+    /// and the refused token is cut out of them; a shorter one (the root, whose list changes with the seed) and the
+    /// uniform enter with the bound Z_l ≤ e^δ and keep a red draw with chance e^(−δ), so only draws that back off that
+    /// far can be rejected.
+    /// </summary>
+    public int SampleNextMarked(ReadOnlySpan<int> history, RandomStream rng, GreenList green, int refused, int tries)
+    {
+        Span<NGramContext> chain = stackalloc NGramContext[Order];
+        Span<int> keys = stackalloc int[Order];
+        chain = chain[..Chain(history, chain, keys)];
+        var tilted = Tilted(green);
+        var seed = green.Seed(history);
+        // Level i is chain[^(i + 1)], then the root, then the uniform; mass[i] is its tilted (or bounded) weight mass
+        // without the refused entry, which sat at [cut[i], cut[i] + skip[i]) of the running sums.
+        var levels = chain.Length + 2;
+        Span<double> weight = stackalloc double[levels];
+        Span<double> mass = stackalloc double[levels];
+        Span<double> cut = stackalloc double[levels];
+        Span<double> skip = stackalloc double[levels];
+        var (f, total, last) = (1.0, 0.0, 0);
+        for (var i = 0; i < levels - 1; i++)
+        {
+            var ctx = i < chain.Length ? chain[^(i + 1)] : _root;
+            (weight[i], cut[i], skip[i]) = (0, double.PositiveInfinity, 0);
+            if (ctx.Total > 0)
+            {
+                if (chain.Length - i >= green.Window)
+                {
+                    var level = tilted.Of(ctx, keys[chain.Length - 1 - i], seed, _draws, _guides);
+                    mass[i] = level.Mass;
+                    if (refused == Boundary)
+                    {
+                        (cut[i], skip[i]) = (level.Below, level.Skip);
+                    }
+                    else if (refused >= 0 && Find(ctx, refused) is var e and >= 0)
+                    {
+                        (cut[i], skip[i]) = tilted.Span(ctx, e);
+                    }
+                    mass[i] = Math.Max(0, mass[i] - skip[i]);
+                }
+                else
+                {
+                    mass[i] = tilted.Boost * ctx.Mass;
+                }
+                weight[i] = f * mass[i] / ctx.Total;
+                f *= 1 - ctx.Mass / ctx.Total;
+            }
+        }
+        weight[^1] = f * tilted.Boost;
+        for (var i = 0; i < levels; i++)
+        {
+            total += weight[i];
+            last = weight[i] > 0 ? i : last;
+        }
+        for (var attempt = 0; attempt < tries; attempt++)
+        {
+            var u = rng.NextDouble() * total;
+            var level = 0;
+            while (level < last && (weight[level] <= 0 || u >= weight[level]))
+            {
+                u -= weight[level++];
+            }
+            if (level < chain.Length && chain.Length - level >= green.Window)
+            {
+                var v = rng.NextDouble() * mass[level];
+                return tilted.Token(chain[^(level + 1)], mass[level] + skip[level], v >= cut[level] ? v + skip[level] : v);
+            }
+            var t = level == levels - 1 ? rng.NextInt(VocabularySize) : DrawEntry(level < chain.Length ? chain[^(level + 1)] : _root, rng);
+            if (t != refused && (green.IsGreen(seed, t) || rng.NextDouble() * tilted.Boost < 1))
+            {
+                return t;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>The tilted sums for <paramref name="green"/>'s watermark, made the first time a draw needs them.</summary>
+    private TiltedWeights Tilted(GreenList green)
+    {
+        var tilted = Volatile.Read(ref _tilted);
+        if (tilted is null || !tilted.Serves(green))
+        {
+            tilted = new TiltedWeights(green, _weights, _guides, VocabularySize + _longer.Capacity, Boundary);
+            Volatile.Write(ref _tilted, tilted);
+        }
+        return tilted;
+    }
+
     /// <summary>One draw given the history's contexts: back off from the longest until a draw lands on a stored entry.</summary>
     private int DrawFrom(ReadOnlySpan<NGramContext> chain, RandomStream rng)
     {
@@ -290,16 +393,23 @@ public sealed class NGramModel : ILanguageModel
             if (u < ctx.Mass)
             {
                 var guess = _guides.Start(ctx, u);
-                return guess < 0 ? ~guess : _draws[FirstAbove(ctx, guess, u)].Token;
+                return guess < 0 ? ~guess : _draws[FirstAbove(_draws, ctx, guess, u)].Token;
             }
         }
         return rng.NextInt(VocabularySize);
     }
 
-    /// <summary>The first entry of a context whose running weight exceeds u &lt; the context's mass, searched from entry e.</summary>
-    private int FirstAbove(in NGramContext context, int e, double u)
+    /// <summary>One draw among a context's entries ∝ their weights (its mass must be positive).</summary>
+    private int DrawEntry(in NGramContext ctx, RandomStream rng)
     {
-        var draws = _draws;
+        var u = rng.NextDouble() * ctx.Mass;
+        var guess = _guides.Start(ctx, u);
+        return guess < 0 ? ~guess : _draws[FirstAbove(_draws, ctx, guess, u)].Token;
+    }
+
+    /// <summary>The first entry of a context whose running weight in <paramref name="draws"/> exceeds u &lt; the context's mass, searched from entry e.</summary>
+    internal static int FirstAbove(Draw[] draws, in NGramContext context, int e, double u)
+    {
         while (e > context.Start && draws[e - 1].Cumulative > u)
         {
             e--; // a bucket index rounded up
