@@ -58,17 +58,22 @@ internal readonly record struct ColumnBlock(double[] Columns, int N, int Start, 
 /// <summary>Per-worker buffers for one chunk of rows; reused across chunks so the hot loop never allocates.</summary>
 internal sealed class EmScratch(int d, int components, int rows)
 {
-    /// <summary>Centred columns x_a − μ_a of the block (see <see cref="WeightedScatter"/>).</summary>
-    public double[][] Diff { get; } = Enumerable.Range(0, d).Select(_ => new double[rows]).ToArray();
+    /// <summary>
+    /// Centred columns x_a − μ_a of the block (see <see cref="WeightedScatter"/>), padded with zero columns to a
+    /// multiple of four so that the scatter's register blocks never need a ragged edge.
+    /// </summary>
+    public double[][] Diff { get; } = Enumerable.Range(0, Padded(d)).Select(_ => new double[rows]).ToArray();
 
-    /// <summary>Responsibility-weighted centred columns.</summary>
-    public double[][] Weighted { get; } = Enumerable.Range(0, d).Select(_ => new double[rows]).ToArray();
+    /// <summary>Responsibility-weighted centred columns, padded like <see cref="Diff"/>.</summary>
+    public double[][] Weighted { get; } = Enumerable.Range(0, Padded(d)).Select(_ => new double[rows]).ToArray();
 
     public double[][] LogProb { get; } = Enumerable.Range(0, components).Select(_ => new double[rows]).ToArray();
 
     public double[] Max { get; } = new double[rows];
 
     public double[] Sum { get; } = new double[rows];
+
+    private static int Padded(int d) => (d + 3) & ~3;
 }
 
 /// <summary>Full and tied: Mahalanobis distance through L⁻¹.</summary>
