@@ -13,7 +13,7 @@ internal static class FirstMoments
     /// <summary>
     /// counts[k] = Σ_r resp[k][r], sums[k·d + a] = Σ_r resp[k][r]·x_a[r], blocked 2 components × 2 columns so that
     /// eight loads feed eight FMAs. The count is the dot with a column of ones (FMA by 1 is the exactly rounded
-    /// sum), so every entry has <see cref="EmKernels.Dot"/>'s order: two 4-lane accumulators over alternating
+    /// sum), so every entry has <see cref="EmKernels.Sum"/>'s order: two 4-lane accumulators over alternating
     /// groups of four rows, added lane-wise, the lanes as (0+1)+(2+3), then the tail rows in order. Odd counts of
     /// components or columns are padded with a zero column whose entries are not stored. <paramref name="resp"/>
     /// holds one column of N responsibilities per component, like the data, and the block picks the rows.
