@@ -11,6 +11,7 @@ using BenchmarkDotNet.Running;
 //   watermark [rounds]                   watermarked vs plain trigram sampling, and z-test throughput, on the King James text
 //   denoiser [seconds]                   diffusion denoiser training and sampling steps (bench/peers/diffusion_torch.py)
 //   pretrained [seconds]                 a 124M GPT-2-shaped checkpoint: fine-tuning and KV-cached decoding (bench/peers/pretrained_torch.py)
+//   em [seconds]                         one EM iteration, d = 2 and 10, 1 and 2 threads, with a bits fingerprint (../shared/peers/gmm_em.py)
 //   growth [chains] [case] [policy]      CPU ms per generation at g = 10, 100, 1000 by family and policy (Growth/)
 //   growth-axes [runs] [family] [axis]   CPU s of a run against generations, replicates, n, d, with log-log exponents (Growth/)
 switch (args)
@@ -38,6 +39,9 @@ switch (args)
         break;
     case ["pretrained", ..]:
         CollapseLab.Benchmarks.Transformer.PretrainedTimer.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
+        break;
+    case ["em", ..]:
+        CollapseLab.Benchmarks.Mixture.EmTimer.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3);
         break;
     case ["growth-axes", ..]:
         CollapseLab.Benchmarks.Growth.AxisCost.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3, args.Length > 2 ? args[2] : null, args.Length > 3 ? args[3] : null);

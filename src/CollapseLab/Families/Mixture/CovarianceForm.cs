@@ -58,17 +58,30 @@ internal readonly record struct ColumnBlock(double[] Columns, int N, int Start, 
 /// <summary>Per-worker buffers for one chunk of rows; reused across chunks so the hot loop never allocates.</summary>
 internal sealed class EmScratch(int d, int components, int rows)
 {
-    /// <summary>Centred columns x_a − μ_a of the block (see <see cref="WeightedScatter"/>).</summary>
-    public double[][] Diff { get; } = Enumerable.Range(0, d).Select(_ => new double[rows]).ToArray();
+    /// <summary>
+    /// Centred columns x_a − μ_a of the block (see <see cref="WeightedScatter"/>), padded with zero columns to a
+    /// multiple of four so that the scatter's register blocks never need a ragged edge.
+    /// </summary>
+    public double[][] Diff { get; } = Enumerable.Range(0, Padded(d)).Select(_ => new double[rows]).ToArray();
 
-    /// <summary>Responsibility-weighted centred columns.</summary>
-    public double[][] Weighted { get; } = Enumerable.Range(0, d).Select(_ => new double[rows]).ToArray();
+    /// <summary>Responsibility-weighted centred columns, padded like <see cref="Diff"/>.</summary>
+    public double[][] Weighted { get; } = Enumerable.Range(0, Padded(d)).Select(_ => new double[rows]).ToArray();
 
     public double[][] LogProb { get; } = Enumerable.Range(0, components).Select(_ => new double[rows]).ToArray();
 
     public double[] Max { get; } = new double[rows];
 
     public double[] Sum { get; } = new double[rows];
+
+    /// <summary>The scatter's accumulators, parked between passes over the rows.</summary>
+    public Vector256<double>[] Tiles { get; } = new Vector256<double>[WeightedScatter.TileCount(d)];
+
+    /// <summary>Padding and count columns for <see cref="FirstMoments"/>.</summary>
+    public double[] Zero { get; } = new double[rows];
+
+    public double[] Ones { get; } = Enumerable.Repeat(1.0, rows).ToArray();
+
+    private static int Padded(int d) => (d + 3) & ~3;
 }
 
 /// <summary>Full and tied: Mahalanobis distance through L⁻¹.</summary>
@@ -100,9 +113,9 @@ internal abstract class CholeskyForm : CovarianceForm
     }
 
     /// <summary>
-    /// destination[r] = −½‖L⁻¹(x_r − μ)‖² + c. Eight rows at a time in two 256-bit registers per dimension (the d
-    /// differences stay in L1 while y_j = Σ_{i≤j} L⁻¹[j,i]·diff_i is accumulated; each coefficient is broadcast
-    /// once for both halves), then four, then a scalar tail.
+    /// destination[r] = −½‖L⁻¹(x_r − μ)‖² + c. Sixteen rows at a time by <see cref="WhitenedNorms"/>, then eight
+    /// in two 256-bit registers per dimension (the d differences stay in L1 while y_j = Σ_{i≤j} L⁻¹[j,i]·diff_i is
+    /// accumulated; each coefficient is broadcast once for both halves), then a scalar tail.
     /// </summary>
     public override void LogGaussian(ComponentPrecision precision, ReadOnlySpan<double> mean, in ColumnBlock x, Span<double> destination, EmScratch scratch)
     {
@@ -115,6 +128,7 @@ internal abstract class CholeskyForm : CovarianceForm
         var r = 0;
         if (Vector256.IsHardwareAccelerated && d <= MaxVectorDim)
         {
+            r = WhitenedNorms.Rows16(inverse, constant, mean, x, destination);
             Span<Vector256<double>> diff = stackalloc Vector256<double>[2 * d];
             ref var lo = ref MemoryMarshal.GetReference(diff);
             ref var hi = ref Unsafe.Add(ref lo, d);

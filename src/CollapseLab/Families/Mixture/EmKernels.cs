@@ -43,30 +43,6 @@ internal static class EmKernels
         return s;
     }
 
-    /// <summary>Σ x[i]·y[i], in the same fixed order as <see cref="Sum"/>, with FMA.</summary>
-    public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
-    {
-        var acc0 = Vector256<double>.Zero;
-        var acc1 = Vector256<double>.Zero;
-        var i = 0;
-        for (; i + 8 <= x.Length; i += 8)
-        {
-            acc0 = Vector256.FusedMultiplyAdd(Vector256.Create(x.Slice(i, 4)), Vector256.Create(y.Slice(i, 4)), acc0);
-            acc1 = Vector256.FusedMultiplyAdd(Vector256.Create(x.Slice(i + 4, 4)), Vector256.Create(y.Slice(i + 4, 4)), acc1);
-        }
-        if (i + 4 <= x.Length)
-        {
-            acc0 = Vector256.FusedMultiplyAdd(Vector256.Create(x.Slice(i, 4)), Vector256.Create(y.Slice(i, 4)), acc0);
-            i += 4;
-        }
-        var s = Lanes(acc0 + acc1);
-        for (; i < x.Length; i++)
-        {
-            s = Math.FusedMultiplyAdd(x[i], y[i], s);
-        }
-        return s;
-    }
-
     private const double Log2E = 1.4426950408889634;
     private const double Ln2High = 6.93147180369123816490e-01;
     private const double Ln2Low = 1.90821492927058770002e-10;

@@ -199,7 +199,7 @@ public sealed class ExpectationMaximization
             EmKernels.Log(lse);
             TensorPrimitives.Add(lse, max, lse);
             partialLogLik[c] = EmKernels.Sum(lse);
-            (partialCounts[c], partialSums[c]) = FirstMoments(k, block);
+            (partialCounts[c], partialSums[c]) = FirstMoments(k, block, scratch);
         });
         var (counts, sums) = Combine(k, partialCounts, partialSums);
         var logLik = 0.0;
@@ -210,19 +210,11 @@ public sealed class ExpectationMaximization
         return (logLik / _n, counts, sums);
     }
 
-    private (double[] Counts, double[] Sums) FirstMoments(int k, in ColumnBlock block)
+    private (double[] Counts, double[] Sums) FirstMoments(int k, in ColumnBlock block, EmScratch scratch)
     {
         var counts = new double[k];
         var sums = new double[k * _d];
-        for (var j = 0; j < k; j++)
-        {
-            var r = Resp(j, block);
-            counts[j] = EmKernels.Sum(r);
-            for (var a = 0; a < _d; a++)
-            {
-                sums[j * _d + a] = EmKernels.Dot(r, block.Column(a));
-            }
-        }
+        Mixture.FirstMoments.Accumulate(block, _d, _resp, k, counts, sums, scratch);
         return (counts, sums);
     }
 
@@ -411,7 +403,7 @@ public sealed class ExpectationMaximization
     {
         var partialCounts = new double[_chunks][];
         var partialSums = new double[_chunks][];
-        ForChunks(k, (c, _) => (partialCounts[c], partialSums[c]) = FirstMoments(k, Block(c)));
+        ForChunks(k, (c, scratch) => (partialCounts[c], partialSums[c]) = FirstMoments(k, Block(c), scratch));
         return Combine(k, partialCounts, partialSums);
     }
 

@@ -35,22 +35,18 @@ public class EmKernelTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
-    public void SumAndDotMatchScalarLoops(int n)
+    public void SumMatchesScalarLoop(int n)
     {
         var rng = new StreamKey(2, 0, 0, Purpose.Metric).Open();
         var x = Enumerable.Range(0, n).Select(_ => rng.NextNormal()).ToArray();
-        var y = Enumerable.Range(0, n).Select(_ => rng.NextNormal()).ToArray();
         var sum = 0.0;
-        var dot = 0.0;
         var scale = 0.0;
         for (var i = 0; i < n; i++)
         {
             sum += x[i];
-            dot += x[i] * y[i];
-            scale += Math.Abs(x[i]) * (1 + Math.Abs(y[i]));
+            scale += Math.Abs(x[i]);
         }
         Assert.True(Math.Abs(EmKernels.Sum(x) - sum) <= 1e-14 * scale + 1e-300);
-        Assert.True(Math.Abs(EmKernels.Dot(x, y) - dot) <= 1e-14 * scale + 1e-300);
     }
 }
 
