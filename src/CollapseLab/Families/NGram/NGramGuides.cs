@@ -69,4 +69,23 @@ internal sealed class NGramGuides
         var buckets = _guides[context.Extra + 1];
         return _guides[context.Extra + 2 + Math.Min(buckets - 1, (int)(u / context.Mass * buckets))];
     }
+
+    /// <summary>The token of a draw u &lt; the context's mass from the running sums in <paramref name="draws"/> this guide was filled for.</summary>
+    public int Token(in NGramContext context, double u, NGramModel.Draw[] draws)
+    {
+        var e = Start(context, u);
+        if (e < 0)
+        {
+            return ~e;
+        }
+        while (e > context.Start && draws[e - 1].Cumulative > u)
+        {
+            e--; // a bucket index rounded up
+        }
+        while (draws[e].Cumulative <= u)
+        {
+            e++;
+        }
+        return draws[e].Token;
+    }
 }

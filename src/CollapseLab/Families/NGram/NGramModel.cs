@@ -392,34 +392,14 @@ public sealed class NGramModel : ILanguageModel
             var u = rng.NextDouble() * ctx.Total;
             if (u < ctx.Mass)
             {
-                var guess = _guides.Start(ctx, u);
-                return guess < 0 ? ~guess : _draws[FirstAbove(_draws, ctx, guess, u)].Token;
+                return _guides.Token(ctx, u, _draws);
             }
         }
         return rng.NextInt(VocabularySize);
     }
 
     /// <summary>One draw among a context's entries ∝ their weights (its mass must be positive).</summary>
-    private int DrawEntry(in NGramContext ctx, RandomStream rng)
-    {
-        var u = rng.NextDouble() * ctx.Mass;
-        var guess = _guides.Start(ctx, u);
-        return guess < 0 ? ~guess : _draws[FirstAbove(_draws, ctx, guess, u)].Token;
-    }
-
-    /// <summary>The first entry of a context whose running weight in <paramref name="draws"/> exceeds u &lt; the context's mass, searched from entry e.</summary>
-    internal static int FirstAbove(Draw[] draws, in NGramContext context, int e, double u)
-    {
-        while (e > context.Start && draws[e - 1].Cumulative > u)
-        {
-            e--; // a bucket index rounded up
-        }
-        while (draws[e].Cumulative <= u)
-        {
-            e++;
-        }
-        return e;
-    }
+    private int DrawEntry(in NGramContext ctx, RandomStream rng) => _guides.Token(ctx, rng.NextDouble() * ctx.Mass, _draws);
 
     /// <summary>An entry's running sum of weights within its context, beside its token: what a draw reads.</summary>
     internal readonly record struct Draw(double Cumulative, int Token);

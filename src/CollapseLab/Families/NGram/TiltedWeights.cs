@@ -69,9 +69,7 @@ internal sealed class TiltedWeights
     public int Token(in NGramContext context, double mass, double u)
     {
         u = Math.Min(u, Math.BitDecrement(mass)); // a cut-out entry's shift can round up to the mass
-        var tilted = context with { Mass = mass };
-        var guess = _guides.Start(tilted, u);
-        return guess < 0 ? ~guess : _draws[NGramModel.FirstAbove(_draws, tilted, guess, u)].Token;
+        return _guides.Token(context with { Mass = mass }, u, _draws);
     }
 
     private void Fill(ref Level level, in NGramContext context, int end, ulong seed, NGramModel.Draw[] plain)
