@@ -11,6 +11,7 @@ using BenchmarkDotNet.Running;
 //   watermark [rounds]                   watermarked vs plain trigram sampling, and z-test throughput, on the King James text
 //   denoiser [seconds]                   diffusion denoiser training and sampling steps (bench/peers/diffusion_torch.py)
 //   pretrained [seconds]                 a 124M GPT-2-shaped checkpoint: fine-tuning and KV-cached decoding (bench/peers/pretrained_torch.py)
+//   kde-bound [seconds]                  exp throughput (the bound) and KDE kernel evaluations/s end to end, with a bits fingerprint
 //   em [seconds]                         one EM iteration, d = 2 and 10, 1 and 2 threads, with a bits fingerprint (../shared/peers/gmm_em.py)
 //   growth [chains] [case] [policy]      CPU ms per generation at g = 10, 100, 1000 by family and policy (Growth/)
 //   growth-axes [runs] [family] [axis]   CPU s of a run against generations, replicates, n, d, with log-log exponents (Growth/)
@@ -39,6 +40,9 @@ switch (args)
         break;
     case ["pretrained", ..]:
         CollapseLab.Benchmarks.Transformer.PretrainedTimer.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
+        break;
+    case ["kde-bound", ..]:
+        CollapseLab.Benchmarks.Kde.KdeBoundTimer.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3);
         break;
     case ["em", ..]:
         CollapseLab.Benchmarks.Mixture.EmTimer.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3);

@@ -13,6 +13,8 @@ namespace CollapseLab.Families.Kde;
 /// while a tile of queries passes over it; the Gaussian sum is kept as a running log-sum-exp (max m, sum s of
 /// exp(·−m)) per query, so nothing overflows or underflows early. Query tiles run in parallel; every query is summed
 /// over the same centre tiles in the same order, so the bits do not depend on the thread count or the tiling of queries.
+/// The state after the last whole centre tile is kept (<see cref="KdeScorePrefixes"/>), so that scoring the same
+/// queries against centres that begin with these (an accumulating chain's next generation) costs only the new tiles.
 /// </summary>
 internal sealed class KdeScorer
 {
@@ -56,32 +58,60 @@ internal sealed class KdeScorer
         _pointTile = Math.Clamp(4096 / _d, 64, 2048) & ~3;
     }
 
+    /// <summary>Below this many queries a pass is too cheap for <see cref="KdeScorePrefixes"/> to pay (comparing the centres costs a pass of one query).</summary>
+    private const int ResumableQueries = 64;
+
     /// <summary>destination[k] = log p(row k of <paramref name="queries"/>) for row-major queries of dimension d.</summary>
     public void Score(ReadOnlySpan<double> queries, Span<double> destination, int threads)
     {
         var count = destination.Length;
         var tiles = (count + QueryTile - 1) / QueryTile;
+        var (from, keep) = Resumption(queries[..(count * _d)]);
         if (threads <= 1 || tiles <= 1)
         {
             var work = new Workspace(_pointTile, _d);
             for (var t = 0; t < tiles; t++)
             {
-                ScoreTile(queries, destination, t, work);
+                ScoreTile(queries, destination, t, work, from, keep);
             }
-            return;
         }
-        // Spans cannot cross into the parallel lambda; copy into arrays once.
-        var q = queries.ToArray();
-        var result = new double[count];
-        Parallel.For(0, tiles, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            () => new Workspace(_pointTile, _d),
-            (t, _, work) =>
-            {
-                ScoreTile(q, result, t, work);
-                return work;
-            },
-            _ => { });
-        result.CopyTo(destination);
+        else
+        {
+            // Spans cannot cross into the parallel lambda; copy into arrays once.
+            var q = queries.ToArray();
+            var result = new double[count];
+            Parallel.For(0, tiles, new ParallelOptions { MaxDegreeOfParallelism = threads },
+                () => new Workspace(_pointTile, _d),
+                (t, _, work) =>
+                {
+                    ScoreTile(q, result, t, work, from, keep);
+                    return work;
+                },
+                _ => { });
+            result.CopyTo(destination);
+        }
+        if (keep is not null)
+        {
+            KdeScorePrefixes.Keep(keep, from);
+        }
+    }
+
+    /// <summary>
+    /// A kept state to start from (null: from the first centre), and a new one to fill at this scorer's last whole
+    /// centre tile (null: none worth keeping, or the one found already ends there).
+    /// </summary>
+    private (KdeScorePrefix? From, KdeScorePrefix? Keep) Resumption(ReadOnlySpan<double> queries)
+    {
+        var whole = _n / _pointTile * _pointTile;
+        if (queries.Length < ResumableQueries * _d || whole == 0 || _centresT.Length > KdeScorePrefixes.RetainedValues)
+        {
+            return (null, null);
+        }
+        var from = KdeScorePrefixes.Find(queries, _centresT, _n, _d, _inverseH, _kernel);
+        var keep = from is not null && from.Centres == whole
+            ? null
+            : new KdeScorePrefix(queries.ToArray(), _centresT, _n, whole, _d, _inverseH, _kernel);
+        return (from, keep);
     }
 
     private sealed class Workspace(int pointTile, int d)
@@ -93,7 +123,7 @@ internal sealed class KdeScorer
         public readonly double[] Sum = new double[QueryTile];
     }
 
-    private void ScoreTile(ReadOnlySpan<double> queries, Span<double> destination, int tile, Workspace work)
+    private void ScoreTile(ReadOnlySpan<double> queries, Span<double> destination, int tile, Workspace work, KdeScorePrefix? from, KdeScorePrefix? keep)
     {
         var d = _d;
         var first = tile * QueryTile;
@@ -106,10 +136,29 @@ internal sealed class KdeScorer
                 q[k * d + j] = queries[(first + k) * d + j] * _inverseH[j];
             }
         }
-        Array.Fill(work.Max, double.NegativeInfinity);
-        Array.Clear(work.Sum);
-        for (var p0 = 0; p0 < _n; p0 += _pointTile)
+        var start = 0;
+        if (from is null)
         {
+            Array.Fill(work.Max, double.NegativeInfinity);
+            Array.Clear(work.Sum);
+        }
+        else
+        {
+            from.Max.AsSpan(first, rows).CopyTo(work.Max);
+            from.Sum.AsSpan(first, rows).CopyTo(work.Sum);
+            start = from.Centres;
+        }
+        for (var p0 = start; ; p0 += _pointTile)
+        {
+            if (keep is not null && p0 == keep.Centres)
+            {
+                work.Max.AsSpan(0, rows).CopyTo(keep.Max.AsSpan(first));
+                work.Sum.AsSpan(0, rows).CopyTo(keep.Sum.AsSpan(first));
+            }
+            if (p0 >= _n)
+            {
+                break;
+            }
             var length = Math.Min(_pointTile, _n - p0);
             var d2 = work.Distances.AsSpan(0, length);
             var terms = work.Terms.AsSpan(0, length);
