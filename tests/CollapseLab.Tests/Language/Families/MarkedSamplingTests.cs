@@ -22,6 +22,9 @@ public class MarkedSamplingTests
 
     private static readonly NGramModel Trigram = FitNGram(Train, 3);
 
+    // Only the root level and the uniform: the root's head (its 64 heaviest of 200 entries) tilted per seed, its tail bounded.
+    private static readonly NGramModel Unigram = FitNGram(Train, 1);
+
     public static TheoryData<int, int, bool, double> Cases => new()
     {
         { 1, 0, false, 2.0 },  // a seen trigram context, the usual case
@@ -34,29 +37,45 @@ public class MarkedSamplingTests
         { 1, 4, true, 2.0 },   // ... and cut out of the tilted sums when masked
     };
 
+    public static TheoryData<int, int, bool, double> RootCases => new()
+    {
+        { 1, 0, false, 2.0 },
+        { 1, 1, true, 2.0 },   // the boundary cut out of the head
+        { 2, 3, false, 5.0 },
+        { 1, 3, true, 0.0 },
+    };
+
     [Theory]
     [MemberData(nameof(Cases))]
-    public void DrawsFollowTheTiltedDistribution(int window, int which, bool masked, double delta)
+    public void DrawsFollowTheTiltedDistribution(int window, int which, bool masked, double delta) =>
+        AssertTilted(Trigram, window, which, masked, delta);
+
+    [Theory]
+    [MemberData(nameof(RootCases))]
+    public void RootDrawsFollowTheTiltedDistribution(int window, int which, bool masked, double delta) =>
+        AssertTilted(Unigram, window, which, masked, delta);
+
+    private static void AssertTilted(NGramModel model, int window, int which, bool masked, double delta)
     {
         var history = History(which);
-        var green = new GreenList(new Watermark(0.25, delta, 77, window), Trigram.VocabularySize);
-        var refused = masked ? Trigram.Boundary : -1;
-        var counts = new long[Trigram.VocabularySize];
+        var green = new GreenList(new Watermark(0.25, delta, 77, window), model.VocabularySize);
+        var refused = masked ? model.Boundary : -1;
+        var counts = new long[model.VocabularySize];
         var rng = new StreamKey(9, 0, which, Purpose.Sample).Named($"w{window} δ{delta}").Open();
         for (var i = 0; i < Draws; i++)
         {
-            var t = Trigram.SampleNextMarked(history, rng, green, refused, 64);
+            var t = model.SampleNextMarked(history, rng, green, refused, 64);
             Assert.NotEqual(-1, t);
             counts[t]++;
         }
         Assert.Equal(0, refused >= 0 ? counts[refused] : 0);
         var seed = green.Seed(history);
-        var tilted = Distribution(history, t => t == refused ? 0 : green.IsGreen(seed, t) ? Math.Exp(delta) : 1);
+        var tilted = Distribution(model, history, t => t == refused ? 0 : green.IsGreen(seed, t) ? Math.Exp(delta) : 1);
         var (chi, k) = ChiSquare(counts, tilted);
         Assert.InRange(chi, 0, k + 5 * Math.Sqrt(2 * k));
         if (delta > 0)
         {
-            var (plain, kp) = ChiSquare(counts, Distribution(history, t => t == refused ? 0 : 1));
+            var (plain, kp) = ChiSquare(counts, Distribution(model, history, t => t == refused ? 0 : 1));
             Assert.True(plain > kp + 20 * Math.Sqrt(2 * kp), $"χ² against the unwatermarked p: {plain:F0} on {kp} df");
         }
     }
@@ -83,12 +102,12 @@ public class MarkedSamplingTests
         return Enumerable.Range(1, Trigram.VocabularySize - 1).First(t => dist.Sparse(t) == 0);
     }
 
-    private static double[] Distribution(int[] history, Func<int, double> factor)
+    private static double[] Distribution(NGramModel model, int[] history, Func<int, double> factor)
     {
-        var q = new double[Trigram.VocabularySize];
+        var q = new double[model.VocabularySize];
         for (var t = 0; t < q.Length; t++)
         {
-            q[t] = Trigram.Probability(history, t) * factor(t);
+            q[t] = model.Probability(history, t) * factor(t);
         }
         var z = q.Sum();
         return [.. q.Select(x => x / z)];
