@@ -31,6 +31,35 @@ public class ConvOpsTests
         Assert.Equal(Run(1), Run(2));
     }
 
+    [Theory]
+    [InlineData(13)]
+    [InlineData(4096)]
+    [InlineData(4097)]
+    [InlineData(3 * 4096 + 13)]
+    [InlineData(64 * 32 * 784)]
+    public void Silu_gradient_in_chunks_matches_one_pass_over_the_array_for_one_and_two_threads(int length)
+    {
+        var x = Rand.Normal(7, length);
+        var g = Rand.Normal(8, length).ToArray();
+        // the rule evaluated over the whole array at once
+        var sigma = new float[length];
+        var factor = new float[length];
+        System.Numerics.Tensors.TensorPrimitives.Sigmoid(x.Data, sigma);
+        System.Numerics.Tensors.TensorPrimitives.Subtract(1f, sigma, factor);
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(x.Data, factor, 1f, factor);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(factor, sigma, factor);
+        var expected = new float[length];
+        System.Numerics.Tensors.TensorPrimitives.Multiply(g, factor, expected);
+        foreach (var threads in new[] { 1, 2 })
+        {
+            using var compute = new Compute(GemmKind.Managed, threads).Enter();
+            var xt = Tensor.FromArray(x.ToArray(), length).WithGrad();
+            using var tape = new Tape();
+            tape.Backward(Ops.Sum(Ops.Mul(Ops.Silu(xt), Tensor.FromArray(g, length))));
+            Assert.Equal(expected, xt.Grad.ToArray());
+        }
+    }
+
     [Fact]
     public void Conv2d_output_shape_follows_stride_and_padding()
     {

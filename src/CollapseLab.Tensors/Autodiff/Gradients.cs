@@ -439,21 +439,27 @@ internal static class Gradients
             weight.RequiresGrad ? weight.Grad : default, bias.RequiresGrad ? bias.Grad : default, b, c, x.Length / Math.Max(1, b * c), groups);
     }
 
-    // y = x·σ(x): dx = g·σ(x)·(1 + x·(1 − σ(x)))
+    // y = x·σ(x): dx = g·σ(x)·(1 + x·(1 − σ(x))). In the forward's fixed chunks, on the compute's threads, with
+    // cache-sized temporaries; each element sees the same operations as in one call over the whole array.
     public static void Silu(Tensor x, Tensor y)
     {
-        var xs = x.Data;
-        var pool = System.Buffers.ArrayPool<float>.Shared;
-        var (sigmaBuffer, factorBuffer) = (pool.Rent(xs.Length), pool.Rent(xs.Length));
-        var sigma = sigmaBuffer.AsSpan(0, xs.Length);
-        var factor = factorBuffer.AsSpan(0, xs.Length);
-        TensorPrimitives.Sigmoid(xs, sigma);
-        TensorPrimitives.Subtract(1f, sigma, factor);
-        TensorPrimitives.MultiplyAdd(xs, factor, 1f, factor);
-        TensorPrimitives.Multiply(factor, sigma, factor);
-        TensorPrimitives.MultiplyAdd(y.Grad, factor, x.Grad, x.Grad);
-        pool.Return(sigmaBuffer);
-        pool.Return(factorBuffer);
+        var (xs, xo, length) = (x.Storage, x.Offset, x.Length);
+        var (g, go) = y.GradArray();
+        var (dx, dxo) = x.GradArray();
+        Parallelism.For(Parallelism.Pieces(length, Ops.SiluChunk), Ops.SiluChunk * 8, piece =>
+        {
+            var s = piece * Ops.SiluChunk;
+            var n = Math.Min(Ops.SiluChunk, length - s);
+            var xc = xs.AsSpan(xo + s, n);
+            var d = dx.AsSpan(dxo + s, n);
+            Span<float> sigma = stackalloc float[n];
+            Span<float> factor = stackalloc float[n];
+            TensorPrimitives.Sigmoid(xc, sigma);
+            TensorPrimitives.Subtract(1f, sigma, factor);
+            TensorPrimitives.MultiplyAdd(xc, factor, 1f, factor);
+            TensorPrimitives.Multiply(factor, sigma, factor);
+            TensorPrimitives.MultiplyAdd(g.AsSpan(go + s, n), factor, d, d);
+        });
     }
 
     // y = x·rstd·w with rstd = 1/√(mean(x²)+eps): dw += Σ_rows g·x·rstd;

@@ -75,7 +75,7 @@ internal static class ConvKernels
         var p = g.Plane;
         var pieceSize = (g.B + GradientPieces - 1) / GradientPieces;
         var pieces = Parallelism.Pieces(g.B, pieceSize);
-        var partial = dweight is null ? null : new float[pieces * oc * k];
+        var partial = dweight is null ? null : Autodiff.Tape.Rent(pieces * oc * k, clear: true);
         // With stride 1 and "same" padding, dx is the convolution of dy with the flipped, transposed kernel: an
         // im2col of dy and a GEMM instead of a GEMM and a scattering col2im.
         var transposed = dx is not null && IsShift(g) ? new ConvGeometry(g.B, oc, g.H, g.W, g.KH, g.KW, 1, g.Padding) : (ConvGeometry?)null;
@@ -134,7 +134,7 @@ internal static class ConvKernels
     {
         var (kh, kw) = (g.KH, g.KW);
         var rows = oc * kh * kw;
-        var wt = new float[g.C * rows];
+        var wt = Autodiff.Tape.Rent(g.C * rows, clear: false);
         for (var o = 0; o < oc; o++)
         {
             for (var c = 0; c < g.C; c++)

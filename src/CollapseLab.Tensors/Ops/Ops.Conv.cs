@@ -104,13 +104,15 @@ public static partial class Ops
         return Tape.Add(y, [x, weight, bias], () => Gradients.GroupNorm(x, weight, bias, y, mean, rstd, groups));
     }
 
+    /// <summary>SiLU's pieces, forward and backward: a multiple of every vector width, so bits never depend on the thread count.</summary>
+    internal const int SiluChunk = 4096;
+
     /// <summary>SiLU (swish): y = x·σ(x).</summary>
     public static Tensor Silu(Tensor x)
     {
         var y = Tensor.Uninitialized(x.ShapeArray);
         var (xs, ys, length) = (x.Storage, y.Storage, x.Length);
-        // Chunks of a fixed size (a multiple of every vector width), so the bits never depend on the thread count.
-        const int chunk = 4096;
+        const int chunk = SiluChunk;
         Parallelism.For(Parallelism.Pieces(length, chunk), chunk * 4, piece =>
         {
             var s = piece * chunk;
