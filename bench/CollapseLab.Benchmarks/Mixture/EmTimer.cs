@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using CollapseLab.Families.Mixture;
 
 namespace CollapseLab.Benchmarks.Mixture;
@@ -45,9 +44,6 @@ public static class EmTimer
     private static string Fingerprint(MixtureFit fit)
     {
         var p = fit.Parameters;
-        var values = p.Weights.Concat(p.Means).Concat(p.Covariances.SelectMany(c => c)).Append(fit.LowerBound).ToArray();
-        var bytes = new byte[values.Length * sizeof(double)];
-        Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
-        return Convert.ToHexString(SHA256.HashData(bytes))[..16];
+        return Fingerprints.Of(p.Weights.Concat(p.Means).Concat(p.Covariances.SelectMany(c => c)).Append(fit.LowerBound).ToArray());
     }
 }
