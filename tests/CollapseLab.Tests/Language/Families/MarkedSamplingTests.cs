@@ -22,7 +22,7 @@ public class MarkedSamplingTests
 
     private static readonly NGramModel Trigram = FitNGram(Train, 3);
 
-    // Only the root level and the uniform: the root's head (its 64 heaviest of 200 entries) tilted per seed, its tail bounded.
+    // Only the root level and the uniform, whose green lists change with the seed: drawn by bounded rejection.
     private static readonly NGramModel Unigram = FitNGram(Train, 1);
 
     public static TheoryData<int, int, bool, double> Cases => new()
@@ -40,7 +40,7 @@ public class MarkedSamplingTests
     public static TheoryData<int, int, bool, double> RootCases => new()
     {
         { 1, 0, false, 2.0 },
-        { 1, 1, true, 2.0 },   // the boundary cut out of the head
+        { 1, 1, true, 2.0 },   // the boundary refused
         { 2, 3, false, 5.0 },
         { 1, 3, true, 0.0 },
     };
