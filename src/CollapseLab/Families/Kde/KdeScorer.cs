@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using CollapseLab.Data;
+using CollapseLab.Numerics;
 
 namespace CollapseLab.Families.Kde;
 
@@ -27,8 +28,8 @@ internal sealed class KdeScorer
     /// </summary>
     private const double Underflow = -746;
 
-    /// <summary>The lowest argument TensorPrimitives.Exp still takes on its vector path (e^−708 ≈ 3.3e−308, normal).</summary>
-    private const double ExpFastFloor = -708;
+    /// <summary>The lowest argument the vector exp takes on its polynomial path (e^−708 ≈ 3.3e−308, normal).</summary>
+    private const double ExpFastFloor = -VectorExp.Limit;
 
     private readonly double[] _centresT;
     private readonly double[] _inverseH;
@@ -183,9 +184,7 @@ internal sealed class KdeScorer
                         // ~30× slower for arguments below about −708, which a spread-out chain hits for most centres;
                         // clamping there adds at most 3.3e−308 a term to a total that is ≥ 1: a log-density can move
                         // in its last bit, rarely (1 of 20,385 test_nll values in kazdan-kde, docs/benchmarks.md).
-                        TensorPrimitives.Subtract(d2, m, terms);
-                        TensorPrimitives.Max(terms, ExpFastFloor, terms);
-                        TensorPrimitives.Exp(terms, terms);
+                        ShiftedExp(d2, m, terms);
                         work.Sum[k] += TensorPrimitives.Sum(terms);
                         break;
                     case KdeKernel.Tophat:
@@ -249,6 +248,51 @@ internal sealed class KdeScorer
             min = Math.Min(min, acc);
         }
         return min;
+    }
+
+    /// <summary>
+    /// terms[i] = exp(max(v[i] − m, −708)) in one pass instead of three, with the exp inlined (<see cref="VectorExp"/>: the
+    /// bits of TensorPrimitives.Exp, element by element); a tail overlaps the last whole vector, as TensorPrimitives does.
+    /// Runs shorter than a vector keep the TensorPrimitives calls, whose scalar path differs in the last bit.
+    /// </summary>
+    private static void ShiftedExp(ReadOnlySpan<double> v, double m, Span<double> terms)
+    {
+        var length = v.Length;
+        ref var source = ref MemoryMarshal.GetReference(v);
+        ref var destination = ref MemoryMarshal.GetReference(terms);
+        if (Vector512.IsHardwareAccelerated && length >= Vector512<double>.Count)
+        {
+            var shift = Vector512.Create(m);
+            var floor = Vector512.Create(ExpFastFloor);
+            var last = (nuint)(length - Vector512<double>.Count);
+            for (nuint i = 0; ; i += (nuint)Vector512<double>.Count)
+            {
+                var at = Math.Min(i, last);
+                VectorExp.Exp(Vector512.Max(Vector512.LoadUnsafe(ref source, at) - shift, floor)).StoreUnsafe(ref destination, at);
+                if (at == last)
+                {
+                    return;
+                }
+            }
+        }
+        if (Vector256.IsHardwareAccelerated && length >= Vector256<double>.Count)
+        {
+            var shift = Vector256.Create(m);
+            var floor = Vector256.Create(ExpFastFloor);
+            var last = (nuint)(length - Vector256<double>.Count);
+            for (nuint i = 0; ; i += (nuint)Vector256<double>.Count)
+            {
+                var at = Math.Min(i, last);
+                VectorExp.Exp(Vector256.Max(Vector256.LoadUnsafe(ref source, at) - shift, floor)).StoreUnsafe(ref destination, at);
+                if (at == last)
+                {
+                    return;
+                }
+            }
+        }
+        TensorPrimitives.Subtract(v, m, terms);
+        TensorPrimitives.Max(terms, ExpFastFloor, terms);
+        TensorPrimitives.Exp(terms, terms);
     }
 
     /// <summary>Number of centres strictly inside the unit ball (u² &lt; 1).</summary>
