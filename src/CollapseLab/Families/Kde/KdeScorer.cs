@@ -204,7 +204,8 @@ internal sealed class KdeScorer
     }
 
     /// <summary>
-    /// d2[i] = scale · Σⱼ (cⱼ[p0+i] − qⱼ)² for the centre tile starting at p0; returns the smallest unscaled sum. Vector256 with a scalar tail:
+    /// d2[i] = scale · Σⱼ (cⱼ[p0+i] − qⱼ)² for the centre tile starting at p0; returns the smallest unscaled sum. Vector512,
+    /// then Vector256, then a scalar tail (each element's sum runs over j in the same order, so the width changes no bit):
     /// TensorPrimitives has no fused "subtract a scalar, square, accumulate over d arrays" and d passes over the tile
     /// would triple its memory traffic.
     /// </summary>
@@ -216,7 +217,27 @@ internal sealed class KdeScorer
         var length = d2.Length;
         var i = 0;
         var min = double.PositiveInfinity;
-        if (Vector256.IsHardwareAccelerated && length >= Vector256<double>.Count)
+        if (Vector512.IsHardwareAccelerated && length >= Vector512<double>.Count)
+        {
+            var vmin = Vector512.Create(double.PositiveInfinity);
+            var vscale = Vector512.Create(scale);
+            for (; i <= length - Vector512<double>.Count; i += Vector512<double>.Count)
+            {
+                var acc = Vector512<double>.Zero;
+                for (var j = 0; j < q.Length; j++)
+                {
+                    var diff = Vector512.LoadUnsafe(ref centres, (nuint)(j * n + p0 + i)) - Vector512.Create(q[j]);
+                    acc = Vector512.FusedMultiplyAdd(diff, diff, acc);
+                }
+                (acc * vscale).StoreUnsafe(ref destination, (nuint)i);
+                vmin = Vector512.Min(vmin, acc);
+            }
+            for (var lane = 0; lane < Vector512<double>.Count; lane++)
+            {
+                min = Math.Min(min, vmin[lane]);
+            }
+        }
+        if (Vector256.IsHardwareAccelerated && length - i >= Vector256<double>.Count)
         {
             var vmin = Vector256.Create(double.PositiveInfinity);
             var vscale = Vector256.Create(scale);
