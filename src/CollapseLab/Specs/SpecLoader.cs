@@ -31,7 +31,7 @@ public static class SpecLoader
         var (root, header) = SpecReader.Read(tree, "", r => (r, ReadHeader(r, tree)));
         var (name, description, seed, generations, replicates, metricNames, output, armNodes) = header;
 
-        var shared = new SpecMap(tree.Entries.Where(e => ArmKeys.Contains(e.Key)).ToList(), tree.Where);
+        var shared = SharedSections(tree);
         var dataCache = new Dictionary<string, ExperimentData>();
         var arms = new List<ArmSpec>();
         var resolvedArms = new List<object>();
@@ -164,10 +164,13 @@ public static class SpecLoader
             case var other:
                 throw new SpecException(other.Where, "arms", "expected a non-empty list of arms, each a mapping with a name and the keys it overrides.");
         }
-        return ExpandGrid(root.Node("grid"), arms);
+        return ExpandGrid(root.Node("grid"), arms, SharedSections(tree));
     }
 
-    private static List<(string, SpecMap)> ExpandGrid(SpecNode? grid, List<(string Name, SpecMap Overrides)> arms)
+    /// <summary>The top-level sections every arm builds on (data, model, policy, …).</summary>
+    private static SpecMap SharedSections(SpecMap tree) => new(tree.Entries.Where(e => ArmKeys.Contains(e.Key)).ToList(), tree.Where);
+
+    private static List<(string, SpecMap)> ExpandGrid(SpecNode? grid, List<(string Name, SpecMap Overrides)> arms, SpecMap shared)
     {
         if (grid is null)
         {
@@ -192,11 +195,31 @@ public static class SpecLoader
             arms = arms.SelectMany(arm => values.Items.Select(v =>
             {
                 var text = v is SpecScalar s ? s.Value : "…";
-                var overrides = (SpecMap)SetPath(arm.Overrides, axis.Key.Split('.'), 0, v);
+                var overrides = (SpecMap)SetPath(SweptSection(arm.Overrides, shared, axis.Key), axis.Key.Split('.'), 0, v);
                 return ($"{arm.Name} {label}={text}", overrides);
             })).ToList();
         }
         return arms;
+    }
+
+    /// <summary>
+    /// A grid axis over a section's main key (data.source, model.family, policy.kind) sweeps the shared section, so the
+    /// shared section's other keys (data.test, data.dim, …) carry into every swept value, as written once for all of
+    /// them; only an arm that names its own source, family or kind starts that section afresh (<see cref="ArmBase"/>).
+    /// </summary>
+    private static SpecMap SweptSection(SpecMap arm, SpecMap shared, string axis)
+    {
+        var path = axis.Split('.');
+        if (path.Length != 2 || !Shorthands.Contains((path[0], path[1])) || shared.Find(path[0]) is not { Value: SpecMap common } entry)
+        {
+            return arm;
+        }
+        var own = arm.Find(path[0])?.Value as SpecMap;
+        if (own?.Find(path[1]) is not null)
+        {
+            return arm;
+        }
+        return arm.With(path[0], own is null ? common : common.MergeWith(own), entry.KeyWhere);
     }
 
     private static SpecNode SetPath(SpecNode? node, string[] path, int depth, SpecNode value)

@@ -59,4 +59,30 @@ public class ShorthandTests
             """, "test.yaml"), folder));
         Assert.Contains("'data.path': the path is given twice", twice.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_grid_over_the_source_keeps_the_shared_data_options_and_an_arm_naming_another_source_does_not()
+    {
+        var swept = TestSpecs.Load("""
+            generations: 2
+            data: { source: moons, dim: 2, train: 20, test: 30 }
+            model: { family: kde, bandwidth: 0.5 }
+            grid: { data.source: [moons, circles, swiss_roll] }
+            """);
+        Assert.Equal(3, swept.Arms.Count);
+        Assert.All(swept.Arms, a => Assert.Equal(30, a.Data.Test.Count));
+        Assert.All(swept.Arms, a => Assert.Equal(2, ((CollapseLab.Data.RowData)a.Data).Dim));
+
+        var own = TestSpecs.Load("""
+            generations: 2
+            data: { source: moons, dim: 2, train: 20, test: 30 }
+            model: { family: kde, bandwidth: 0.5 }
+            arms:
+              - { name: moons }
+              - { name: roll, data: { source: swiss_roll, train: 20 } }
+            """);
+        Assert.Equal(30, own.Arms[0].Data.Test.Count);
+        Assert.Equal(10_000, own.Arms[1].Data.Test.Count);
+        Assert.Equal(3, ((CollapseLab.Data.RowData)own.Arms[1].Data).Dim);
+    }
 }
