@@ -191,6 +191,11 @@ public static class SpecLoader
             {
                 throw new SpecException(axis.KeyWhere, $"grid.{axis.Key}", $"only keys under {string.Join(", ", ArmKeys)} can be swept.{Suggestions.DidYouMean(root, ArmKeys)}");
             }
+            if (FindPath(shared, axis.Key.Split('.')) is { Where.Line: 0 } set && set.Where.Source.StartsWith("--set ", StringComparison.Ordinal))
+            {
+                throw new SpecException(set.Where, axis.Key,
+                    $"the grid sweeps {axis.Key}, so this value would be ignored; change the sweep instead by replacing the grid, e.g. --set 'grid={{{axis.Key}: [{(set as SpecScalar)?.Value ?? "…"}]}}' (every axis you keep must be listed).");
+            }
             var label = axis.Key.Split('.')[^1];
             arms = arms.SelectMany(arm => values.Items.Select(v =>
             {
@@ -220,6 +225,15 @@ public static class SpecLoader
             return arm;
         }
         return arm.With(path[0], own is null ? common : common.MergeWith(own), entry.KeyWhere);
+    }
+
+    private static SpecNode? FindPath(SpecNode? node, string[] path)
+    {
+        foreach (var key in path)
+        {
+            node = (node as SpecMap)?.Find(key)?.Value;
+        }
+        return node;
     }
 
     private static SpecNode SetPath(SpecNode? node, string[] path, int depth, SpecNode value)

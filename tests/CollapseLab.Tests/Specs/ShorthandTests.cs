@@ -85,4 +85,19 @@ public class ShorthandTests
         Assert.Equal(10_000, own.Arms[1].Data.Test.Count);
         Assert.Equal(3, ((CollapseLab.Data.RowData)own.Arms[1].Data).Dim);
     }
+
+    [Fact]
+    public void A_set_on_a_key_the_grid_sweeps_is_an_error_not_ignored()
+    {
+        const string yaml = """
+            generations: 2
+            data: { source: moons, train: 20, test: 30 }
+            model: { family: kde, bandwidth: 0.5 }
+            grid: { model.bandwidth: [0.1, 1.0] }
+            """;
+        var error = Assert.Throws<SpecException>(() => TestSpecs.Load(yaml, "model.bandwidth=-1"));
+        Assert.Contains("--set model.bandwidth=-1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the grid sweeps model.bandwidth", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, TestSpecs.Load(yaml, "data.test=40").Arms.Count);
+    }
 }
