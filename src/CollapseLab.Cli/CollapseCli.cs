@@ -39,6 +39,7 @@ public static class CollapseCli
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var parsed = Build().Parse(args);
+        CollapseLab.StartupTrace.Mark("parsed");
         if (parsed.Errors.Count > 0)
         {
             foreach (var e in parsed.Errors)

@@ -31,14 +31,14 @@ internal static class RunCommand
         }
         command.SetAction(parsed =>
         {
-            var output = parsed.InvocationConfiguration.Output;
-            var console = Consoles.For(output);
             var threadCount = parsed.GetValue(threads);
             if (threadCount < 1)
             {
                 throw new CommandLineException($"--threads must be at least 1, got {threadCount}.");
             }
+            CollapseLab.StartupTrace.Mark("run action");
             var compute = CommonOptions.Compute(threadCount);
+            CollapseLab.StartupTrace.Mark("compute");
             var runsDirectory = parsed.GetValue(runs)!;
             var resumeRun = parsed.GetValue(resume);
             if (sharding.Read(parsed, Environment.GetEnvironmentVariable) is { } shard)
@@ -47,7 +47,9 @@ internal static class RunCommand
                 {
                     throw new CommandLineException("--resume does not apply to a shard: rerun the same shard command and it continues where it stopped.");
                 }
+                CollapseLab.StartupTrace.Mark("action");
                 var experiment = LoadSpec(parsed.GetValue(spec), parsed.GetValue(set) ?? []);
+                CollapseLab.StartupTrace.Mark("spec loaded");
                 var shardIndex = RunStore.Named(parsed.GetValue(store)) is null ? null : RunStore.Open(parsed.GetValue(store), runsDirectory);
                 return ShardCommand.Run(parsed, experiment, shard, compute, parsed.GetValue(quiet), shardIndex);
             }
@@ -64,6 +66,8 @@ internal static class RunCommand
                 session = RunSession.Start(experiment, runsDirectory, compute, ReportCommand.RunOptions, RunStore.Open(parsed.GetValue(store), runsDirectory));
             }
             var quietRun = parsed.GetValue(quiet);
+            // Made only here: a shard writes plain lines, and building the terminal costs a shard's start-up.
+            var console = Consoles.For(parsed.InvocationConfiguration.Output);
             if (!quietRun)
             {
                 console.MarkupLine($"[bold]{Markup.Escape(session.Spec.Name)}[/]: {session.Spec.Arms.Count} arm(s) × {session.Spec.Replicates} replicate(s) × {session.Spec.Generations + 1} generations on {threadCount} thread(s)");

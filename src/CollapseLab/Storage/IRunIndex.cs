@@ -27,6 +27,9 @@ public interface IRunIndex
     /// <summary>Every run, newest first.</summary>
     IReadOnlyList<IndexedRun> Runs();
 
+    /// <summary>A run's arms and statistics as stored here (no folder needed); null when the index has no such run.</summary>
+    IndexedResults? Results(string runId);
+
     /// <summary>A table's rows for one run, each as invariant text in key order: what two stores are compared by.</summary>
     IReadOnlyList<string> Rows(string table, string runId);
 }
