@@ -10,8 +10,8 @@ COPY . .
 RUN bash scripts/publish.sh /app
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0
-# OpenBLAS is optional (COLLAPSELAB_GEMM=auto measures it against the managed GEMM and keeps the faster).
-RUN apt-get update && apt-get install -y --no-install-recommends libopenblas0-pthread && rm -rf /var/lib/apt/lists/*
+# No OpenBLAS on purpose: with it, COLLAPSELAB_GEMM=auto would time both GEMMs in every new pod (about a second each,
+# with no cache to keep), and pods could choose differently, which changes the neural families' bits between shards.
 COPY --from=build /app /app
 RUN ln -s /app/collapse /usr/local/bin/collapse
 WORKDIR /runs

@@ -21,8 +21,8 @@ public interface IRunIndex
     /// <summary>A shard's state, as in its shard.json.</summary>
     void RecordShard(string runId, ShardManifest manifest);
 
-    /// <summary>A chain a shard has computed, under its content address.</summary>
-    void RecordChain(string runId, int shard, int arm, int replicate, string address);
+    /// <summary>Chains a shard has computed, each under its content address, in one transaction.</summary>
+    void RecordChains(string runId, int shard, IReadOnlyCollection<(int Arm, int Replicate, string Address)> chains);
 
     /// <summary>Every run, newest first.</summary>
     IReadOnlyList<IndexedRun> Runs();

@@ -131,12 +131,17 @@ public abstract class SqlIndex : IRunIndex
             ("r", runId), ("i", (long)manifest.Shard), ("n", (long)manifest.Shards), ("hash", manifest.SpecHash), ("status", manifest.Status),
             ("chains", (long)manifest.Chains), ("completed", (long)manifest.Completed), ("seconds", manifest.Seconds)));
 
-    public void RecordChain(string runId, int shard, int arm, int replicate, string address) => Write((c, tx) =>
-        Execute(c, tx, """
+    public void RecordChains(string runId, int shard, IReadOnlyCollection<(int Arm, int Replicate, string Address)> chains) => Write((c, tx) =>
+    {
+        using var chain = Prepare(c, tx, """
             INSERT INTO chains VALUES (@r, @a, @k, @address, @i)
             ON CONFLICT (run_id, arm, replicate) DO UPDATE SET address = excluded.address, shard = excluded.shard
-            """,
-            ("r", runId), ("a", (long)arm), ("k", (long)replicate), ("address", address), ("i", (long)shard)));
+            """);
+        foreach (var (arm, replicate, address) in chains)
+        {
+            Run(chain, ("r", runId), ("a", (long)arm), ("k", (long)replicate), ("address", address), ("i", (long)shard));
+        }
+    });
 
     public IReadOnlyList<IndexedRun> Runs() => Write((c, tx) =>
     {
