@@ -39,7 +39,6 @@ public static class CollapseCli
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var parsed = Build().Parse(args);
-        CollapseLab.StartupTrace.Mark("parsed");
         if (parsed.Errors.Count > 0)
         {
             foreach (var e in parsed.Errors)

@@ -36,9 +36,7 @@ internal static class RunCommand
             {
                 throw new CommandLineException($"--threads must be at least 1, got {threadCount}.");
             }
-            CollapseLab.StartupTrace.Mark("run action");
             var compute = CommonOptions.Compute(threadCount);
-            CollapseLab.StartupTrace.Mark("compute");
             var runsDirectory = parsed.GetValue(runs)!;
             var resumeRun = parsed.GetValue(resume);
             if (sharding.Read(parsed, Environment.GetEnvironmentVariable) is { } shard)
@@ -47,9 +45,7 @@ internal static class RunCommand
                 {
                     throw new CommandLineException("--resume does not apply to a shard: rerun the same shard command and it continues where it stopped.");
                 }
-                CollapseLab.StartupTrace.Mark("action");
                 var experiment = LoadSpec(parsed.GetValue(spec), parsed.GetValue(set) ?? []);
-                CollapseLab.StartupTrace.Mark("spec loaded");
                 var shardIndex = RunStore.Named(parsed.GetValue(store)) is null ? null : RunStore.Open(parsed.GetValue(store), runsDirectory);
                 return ShardCommand.Run(parsed, experiment, shard, compute, parsed.GetValue(quiet), shardIndex);
             }

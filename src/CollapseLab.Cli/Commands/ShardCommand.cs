@@ -15,7 +15,6 @@ internal static class ShardCommand
         var output = parsed.InvocationConfiguration.Output;
         var error = parsed.InvocationConfiguration.Error;
         var run = new ShardRun(spec, shard.Folder, shard.Index, shard.Count, compute, new RunnerOptions(RunnerOptions.DefaultCheckpointInterval), index);
-        CollapseLab.StartupTrace.Mark("shard run built");
         if (!quiet)
         {
             output.WriteLine($"{spec.Name}: shard {shard.Index} of {shard.Count}, {run.Slots.Count} of {spec.ChainCount} chains × {spec.Generations + 1} generations on {compute.Threads} thread(s) into {run.Folder}");
@@ -44,7 +43,6 @@ internal static class ShardCommand
         {
             output.WriteLine($"shard {shard.Index} of {shard.Count} done; when every shard is, merge with: collapse merge {shard.Folder}");
         }
-        CollapseLab.StartupTrace.Mark("end");
         return CollapseCli.Ok;
     }
 }

@@ -73,7 +73,6 @@ public sealed class ExperimentRunner
         {
             results[Slot(done.Arm, done.Replicate)] = done;
         }
-        StartupTrace.Mark("chain log read");
         var owned = Owned;
         var pending = owned.Where(i => results[i] is null).ToArray();
         Interlocked.Exchange(ref _completedSteps, (owned.Count - pending.Length) * (long)(_spec.Generations + 1));
@@ -82,7 +81,6 @@ public sealed class ExperimentRunner
         {
             return null;
         }
-        StartupTrace.Mark("calibrated");
         var workers = Math.Min(Threads, Math.Max(pending.Length, 1));
         var chainCompute = Compute.WithThreads(Math.Max(1, Threads / workers));
         var next = -1;

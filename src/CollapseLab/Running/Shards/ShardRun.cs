@@ -39,9 +39,7 @@ public sealed class ShardRun
         Shard = shard;
         Shards = shards;
         _run = new ShardedRunFolder(directory);
-        StartupTrace.Mark("shard ctor");
         _hash = Claim(spec, _run);
-        StartupTrace.Mark("claimed");
         _folder = _run.Shard(shard);
         _index = index ?? new SqliteIndex(Path.GetDirectoryName(_run.Path)!);
         Directory.CreateDirectory(_folder.Path);
@@ -50,7 +48,6 @@ public sealed class ShardRun
             throw new RunFolderException($"{_folder.Path} was shard {previous.Shard} of {previous.Shards} (spec {previous.SpecHash}); this is shard {shard} of {shards} (spec {_hash}). Rerun with --shard {previous.Shard}/{previous.Shards}, or use a new --out folder.");
         }
         Slots = ShardPlan.Slots(spec, shard, shards);
-        StartupTrace.Mark("planned");
         Runner = new ExperimentRunner(spec, _folder, compute)
         {
             Slots = Slots,
@@ -86,7 +83,6 @@ public sealed class ShardRun
         var clock = Stopwatch.StartNew();
         var seconds = ShardManifest.Load(_folder)?.Seconds ?? 0;
         Save("running", 0, seconds);
-        StartupTrace.Mark("marker running + index");
         ChainResult[]? results;
         try
         {
@@ -97,7 +93,6 @@ public sealed class ShardRun
             Finish("failed", _folder.Chains.ReadAll(), seconds + clock.Elapsed.TotalSeconds);
             throw;
         }
-        StartupTrace.Mark("chains run");
         Finish(results is null ? "stopped" : "done", (IReadOnlyList<ChainResult>?)results ?? _folder.Chains.ReadAll(), seconds + clock.Elapsed.TotalSeconds);
         if (results is not null)
         {
