@@ -15,9 +15,8 @@ public static class ReportBuilder
     public static string Write(RunFolder folder, string? output = null) =>
         Save(output ?? folder.File(FileName), Render([RunRecord.Load(folder)], compare: false));
 
-    /// <summary>One report overlaying the arms of several runs (arm names prefixed by run id).</summary>
-    public static string Compare(IReadOnlyList<RunFolder> folders, string output) =>
-        Save(output, Render(folders.Select(RunRecord.Load).ToList(), compare: true));
+    /// <summary>One report overlaying the arms of several runs (arm names prefixed by run id), read from their folders or the index.</summary>
+    public static string Compare(IReadOnlyList<RunRecord> runs, string output) => Save(output, Render(runs, compare: true));
 
     private static string Save(string output, string html)
     {

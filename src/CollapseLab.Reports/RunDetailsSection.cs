@@ -27,6 +27,7 @@ public static class RunDetailsSection
                 ("seed", run.Seed.ToString(CultureInfo.InvariantCulture)),
                 ("generations", $"0 … {run.LastGeneration.ToString(CultureInfo.InvariantCulture)}"),
                 ("replicates", run.Replicates.ToString(CultureInfo.InvariantCulture)),
+                ("read from", run.IndexNote ?? ""),
             };
             if (info is not null)
             {

@@ -14,6 +14,7 @@ public sealed record MetricInfo(string Name, string Description);
 /// <summary>
 /// One run folder read back through its generic files only (spec.yaml, run.json, summary.csv, summary.json):
 /// whatever family or data produced it. Larger files (composition, samples, images) are read by their sections.
+/// A run whose folder is on another machine is read from the index instead (<see cref="FromIndex"/>).
 /// </summary>
 public sealed class RunRecord
 {
@@ -56,6 +57,9 @@ public sealed class RunRecord
 
     public int LastGeneration { get; }
 
+    /// <summary>Where a run read from the index came from and what that leaves out; null for a run read from its folder.</summary>
+    public string? IndexNote { get; private init; }
+
     public static RunRecord Load(RunFolder folder)
     {
         var summary = SummaryTable.Read(folder);
@@ -96,6 +100,36 @@ public sealed class RunRecord
             }
         }
         return new RunRecord(folder, info, specYaml, summary, metrics, arms, description, seed, replicates);
+    }
+
+    /// <summary>
+    /// A run from the index alone: its arms, statistics, seed and resolved spec. Its folder is not on this machine,
+    /// so the sections that read the folder's files (composition, curation, samples, monitors) find nothing.
+    /// </summary>
+    public static RunRecord FromIndex(IndexedResults indexed, string location)
+    {
+        var run = indexed.Run;
+        var info = new RunInfo
+        {
+            Id = run.Id,
+            Name = run.Name,
+            Status = run.Status,
+            Started = DateTime.TryParse(run.Started, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var started) ? started : default,
+            Seconds = run.Seconds ?? 0,
+            Threads = run.Threads ?? 0,
+            // Versions, machine and file names are in the folder's run.json, which the index does not keep.
+            Version = "",
+            Runtime = "",
+            Machine = "",
+            MetricsFile = "",
+        };
+        var metrics = indexed.Summary.Select(r => r.Metric).Distinct().Select(m => new MetricInfo(m, "")).ToList();
+        var arms = indexed.Arms.Select(a => new ArmInfo(a.Name, a.Family, a.Policy, a.Data, a.SamplesPerGeneration, a.CollapsedChains, double.NaN)).ToList();
+        return new RunRecord(new RunFolder(run.Folder), info, indexed.SpecYaml, [.. indexed.Summary], metrics, arms, "", indexed.Seed, indexed.Replicates)
+        {
+            IndexNote = $"the index at {location}; the folder {run.Folder} is not on this machine, so standard deviations, "
+                + "per-replicate values, composition, curation, samples and monitors are not shown",
+        };
     }
 
     private static string Text(JsonElement e, string name) =>

@@ -23,13 +23,17 @@ internal static class CompareCommand
             {
                 throw new CommandLineException($"compare needs at least two runs, got {names.Length}; for one run use 'collapse report {names.FirstOrDefault() ?? "RUN"}'.");
             }
-            var folders = names.Select(n => IndexedRuns.Find(n, parsed.GetValue(runs)!, parsed.GetValue(store))).ToList();
-            var duplicate = folders.GroupBy(f => f.Path).FirstOrDefault(g => g.Count() > 1);
+            var records = names.Select(n => IndexedRuns.Find(n, parsed.GetValue(runs)!, parsed.GetValue(store))).ToList();
+            var duplicate = records.GroupBy(r => r.Folder.Path).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null)
             {
                 throw new CommandLineException($"run {duplicate.First().Id} is named twice; compare different runs.");
             }
-            var path = ReportBuilder.Compare(folders, parsed.GetValue(output)!);
+            var path = ReportBuilder.Compare(records, parsed.GetValue(output)!);
+            foreach (var note in records.Select(r => r.IndexNote).OfType<string>())
+            {
+                parsed.InvocationConfiguration.Error.WriteLine($"read from {note}.");
+            }
             parsed.InvocationConfiguration.Output.WriteLine($"report: {path}");
             return CollapseCli.Ok;
         });

@@ -18,6 +18,7 @@ internal static class KubernetesSubmitter
         var wait = $"kubectl wait --for=condition=complete --timeout=-1s job/{manifests.JobName} && kubectl apply -f {merge}";
         output.WriteLine($"wrote {shards} (Indexed Job {manifests.JobName}: {manifests.Shards} shards, {manifests.Parallel} at once) and {merge}.");
         output.WriteLine($"the pods run in {manifests.PodFolder} on claim {manifests.Claim}: {folder} must be that folder of the volume.");
+        output.WriteLine($"the pods run the collapse of image {manifests.Image}; the repository's Dockerfile builds one from a ReadyToRun publish (scripts/publish.sh), which starts each shard faster than a JIT build.");
         if (!apply)
         {
             output.WriteLine($"start with: kubectl apply -f {shards}");

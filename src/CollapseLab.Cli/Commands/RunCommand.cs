@@ -31,8 +31,6 @@ internal static class RunCommand
         }
         command.SetAction(parsed =>
         {
-            var output = parsed.InvocationConfiguration.Output;
-            var console = Consoles.For(output);
             var threadCount = parsed.GetValue(threads);
             if (threadCount < 1)
             {
@@ -64,6 +62,8 @@ internal static class RunCommand
                 session = RunSession.Start(experiment, runsDirectory, compute, ReportCommand.RunOptions, RunStore.Open(parsed.GetValue(store), runsDirectory));
             }
             var quietRun = parsed.GetValue(quiet);
+            // Made only here: a shard writes plain lines, and building the terminal costs a shard's start-up.
+            var console = Consoles.For(parsed.InvocationConfiguration.Output);
             if (!quietRun)
             {
                 console.MarkupLine($"[bold]{Markup.Escape(session.Spec.Name)}[/]: {session.Spec.Arms.Count} arm(s) × {session.Spec.Replicates} replicate(s) × {session.Spec.Generations + 1} generations on {threadCount} thread(s)");

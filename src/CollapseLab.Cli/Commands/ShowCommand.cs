@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using CollapseLab.Cli.Terminal;
+using CollapseLab.Reports;
 using CollapseLab.Specs;
 using CollapseLab.Storage;
 using Spectre.Console;
@@ -24,9 +25,9 @@ internal static class ShowCommand
         };
         command.SetAction(parsed =>
         {
-            var folder = IndexedRuns.Find(parsed.GetValue(run)!, parsed.GetValue(runs)!, parsed.GetValue(store));
+            var record = IndexedRuns.Find(parsed.GetValue(run)!, parsed.GetValue(runs)!, parsed.GetValue(store));
             var output = parsed.InvocationConfiguration.Output;
-            var rows = SummaryTable.Read(folder);
+            var rows = record.Summary;
             var metrics = rows.Select(r => r.Metric).Distinct().ToList();
             var chosen = parsed.GetValue(metric) is { Length: > 0 } picked ? picked : metrics.ToArray();
             foreach (var m in chosen.Where(m => !metrics.Contains(m)))
@@ -41,6 +42,11 @@ internal static class ShowCommand
             }
             var generations = Enumerable.Range(0, last + 1).Where(g => g % step == 0 || g == last).ToHashSet();
             var selected = rows.Where(r => chosen.Contains(r.Metric) && generations.Contains(r.Generation)).ToList();
+            if (record.IndexNote is { } note)
+            {
+                // On the error stream, so csv and json output stay machine-readable.
+                parsed.InvocationConfiguration.Error.WriteLine($"read from {note}.");
+            }
             switch (parsed.GetValue(format))
             {
                 case "csv":
@@ -53,10 +59,10 @@ internal static class ShowCommand
                     }
                     break;
                 case "json":
-                    WriteJson(output, folder, selected);
+                    WriteJson(output, record.Id, selected);
                     break;
                 default:
-                    WriteTables(Consoles.For(output), folder, selected, chosen);
+                    WriteTables(Consoles.For(output), record, selected, chosen);
                     break;
             }
             return CollapseCli.Ok;
@@ -65,9 +71,9 @@ internal static class ShowCommand
     }
 
     /// <summary>One table per metric: a row per arm (and its theory, where it exists), a column per generation shown.</summary>
-    private static void WriteTables(IAnsiConsole console, RunFolder folder, List<SummaryRow> rows, IEnumerable<string> metrics)
+    private static void WriteTables(IAnsiConsole console, RunRecord run, List<SummaryRow> rows, IEnumerable<string> metrics)
     {
-        console.MarkupLine($"[bold]{Markup.Escape(folder.Id)}[/] ({RunInfo.Load(folder)?.Status}): mean ± 95% interval across replicates");
+        console.MarkupLine($"[bold]{Markup.Escape(run.Id)}[/] ({run.Info?.Status}): mean ± 95% interval across replicates");
         var arms = rows.Select(r => r.Arm).Distinct().ToList();
         foreach (var metric in metrics)
         {
@@ -95,13 +101,13 @@ internal static class ShowCommand
     private static Summaries.Statistic Stat(SummaryRow r) =>
         new(r.Count, r.Finite, r.Mean, r.StdDev, r.CiLow, r.CiHigh, r.Median, r.QuantileLow, r.QuantileHigh, r.Theory);
 
-    private static void WriteJson(TextWriter output, RunFolder folder, List<SummaryRow> rows)
+    private static void WriteJson(TextWriter output, string id, List<SummaryRow> rows)
     {
         using var buffer = new MemoryStream();
         using (var w = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions { Indented = true }))
         {
             w.WriteStartObject();
-            w.WriteString("run", folder.Id);
+            w.WriteString("run", id);
             w.WriteStartArray("rows");
             foreach (var r in rows)
             {

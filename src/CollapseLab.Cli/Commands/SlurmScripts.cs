@@ -21,7 +21,7 @@ internal sealed record SlurmScripts(string Folder, string Name, int Shards, int 
         var s = Header($"collapse-{Name}", Path.Combine(Directory, "shard-%a.out"));
         s.Append(CultureInfo.InvariantCulture, $"#SBATCH --cpus-per-task={Threads}\n");
         s.Append("# One shard per array task; SLURM_ARRAY_TASK_ID is the shard index. Submit with --array=TASKS%P.\n");
-        s.Append(CultureInfo.InvariantCulture, $"exec {Program()} run {Quote(Path.Combine(Folder, "spec.yaml"))} --shards {Shards} --out {Quote(Folder)} --threads {Threads} --quiet\n");
+        s.Append(CultureInfo.InvariantCulture, $"exec {ProgramBuild.CommandLine()} run {Quote(Path.Combine(Folder, "spec.yaml"))} --shards {Shards} --out {Quote(Folder)} --threads {Threads} --quiet\n");
         return s.ToString();
     }
 
@@ -30,7 +30,7 @@ internal sealed record SlurmScripts(string Folder, string Name, int Shards, int 
         var s = Header($"collapse-{Name}-merge", Path.Combine(Directory, "merge.out"));
         s.Append("#SBATCH --cpus-per-task=1\n");
         s.Append("# Runs after the array (afterany): a shard that failed makes the merge name it; resubmit with 'collapse submit --resume'.\n");
-        s.Append(CultureInfo.InvariantCulture, $"exec {Program()} merge {Quote(Folder)} --quiet\n");
+        s.Append(CultureInfo.InvariantCulture, $"exec {ProgramBuild.CommandLine()} merge {Quote(Folder)} --quiet\n");
         return s.ToString();
     }
 
@@ -58,18 +58,5 @@ internal sealed record SlurmScripts(string Folder, string Name, int Shards, int 
         return s;
     }
 
-    /// <summary>This program as a command line: its apphost, or the runtime with its assembly.</summary>
-    private static string Program()
-    {
-        var process = Environment.ProcessPath ?? "dotnet";
-        if (Path.GetFileNameWithoutExtension(process) == "collapse")
-        {
-            return Quote(process);
-        }
-        var assembly = typeof(SlurmScripts).Assembly.Location;
-        var runtime = Path.GetFileNameWithoutExtension(process) == "dotnet" ? process : "dotnet";
-        return $"{Quote(runtime)} {Quote(assembly)}";
-    }
-
-    private static string Quote(string value) => $"'{value.Replace("'", "'\\''", StringComparison.Ordinal)}'";
+    private static string Quote(string value) => ProgramBuild.Quote(value);
 }

@@ -22,6 +22,7 @@ internal static class SlurmSubmitter
         AtomicFile.WriteText(scripts.ArrayPath, scripts.Array());
         AtomicFile.WriteText(scripts.MergePath, scripts.Merge());
         var tasks = SlurmScripts.Tasks(shards, scripts.Parallel);
+        output.WriteLine(ProgramBuild.Describe());
         var previous = Load(scripts.Folder);
         List<string> arrays = [.. previous?.ArrayJobs ?? []], merges = [.. previous?.MergeJobs ?? []];
         void Record() => AtomicFile.WriteText(JobsPath(scripts.Folder),

@@ -21,11 +21,14 @@ public interface IRunIndex
     /// <summary>A shard's state, as in its shard.json.</summary>
     void RecordShard(string runId, ShardManifest manifest);
 
-    /// <summary>A chain a shard has computed, under its content address.</summary>
-    void RecordChain(string runId, int shard, int arm, int replicate, string address);
+    /// <summary>Chains a shard has computed, each under its content address, in one transaction.</summary>
+    void RecordChains(string runId, int shard, IReadOnlyCollection<(int Arm, int Replicate, string Address)> chains);
 
     /// <summary>Every run, newest first.</summary>
     IReadOnlyList<IndexedRun> Runs();
+
+    /// <summary>A run's arms and statistics as stored here (no folder needed); null when the index has no such run.</summary>
+    IndexedResults? Results(string runId);
 
     /// <summary>A table's rows for one run, each as invariant text in key order: what two stores are compared by.</summary>
     IReadOnlyList<string> Rows(string table, string runId);

@@ -131,12 +131,17 @@ public abstract class SqlIndex : IRunIndex
             ("r", runId), ("i", (long)manifest.Shard), ("n", (long)manifest.Shards), ("hash", manifest.SpecHash), ("status", manifest.Status),
             ("chains", (long)manifest.Chains), ("completed", (long)manifest.Completed), ("seconds", manifest.Seconds)));
 
-    public void RecordChain(string runId, int shard, int arm, int replicate, string address) => Write((c, tx) =>
-        Execute(c, tx, """
+    public void RecordChains(string runId, int shard, IReadOnlyCollection<(int Arm, int Replicate, string Address)> chains) => Write((c, tx) =>
+    {
+        using var chain = Prepare(c, tx, """
             INSERT INTO chains VALUES (@r, @a, @k, @address, @i)
             ON CONFLICT (run_id, arm, replicate) DO UPDATE SET address = excluded.address, shard = excluded.shard
-            """,
-            ("r", runId), ("a", (long)arm), ("k", (long)replicate), ("address", address), ("i", (long)shard)));
+            """);
+        foreach (var (arm, replicate, address) in chains)
+        {
+            Run(chain, ("r", runId), ("a", (long)arm), ("k", (long)replicate), ("address", address), ("i", (long)shard));
+        }
+    });
 
     public IReadOnlyList<IndexedRun> Runs() => Write((c, tx) =>
     {
@@ -146,11 +151,66 @@ public abstract class SqlIndex : IRunIndex
         while (reader.Read())
         {
             runs.Add(new IndexedRun(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.IsDBNull(5) ? null : Convert.ToDouble(reader.GetValue(5), CultureInfo.InvariantCulture),
-                reader.IsDBNull(6) ? null : Convert.ToInt32(reader.GetValue(6), CultureInfo.InvariantCulture)));
+                Real(reader, 5), Whole(reader, 6)));
         }
         return runs;
     });
+
+    public IndexedResults? Results(string runId) => Write((c, tx) =>
+    {
+        using var runCommand = Prepare(c, tx, "SELECT id, name, folder, status, started, seconds, threads, spec, seed, replicates FROM runs WHERE id = @r");
+        Bind(runCommand, ("r", runId));
+        IndexedRun run;
+        string spec;
+        long seed;
+        int replicates;
+        using (var reader = runCommand.ExecuteReader())
+        {
+            if (!reader.Read())
+            {
+                return null;
+            }
+            run = new IndexedRun(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                Real(reader, 5), Whole(reader, 6));
+            spec = reader.IsDBNull(7) ? "" : reader.GetString(7);
+            seed = reader.IsDBNull(8) ? 0 : Convert.ToInt64(reader.GetValue(8), CultureInfo.InvariantCulture);
+            replicates = Whole(reader, 9) ?? 0;
+        }
+        var arms = new List<IndexedArm>();
+        using (var armCommand = Prepare(c, tx, "SELECT arm, name, family, policy, samples_per_generation, data, collapsed_chains FROM arms WHERE run_id = @r ORDER BY arm"))
+        {
+            Bind(armCommand, ("r", runId));
+            using var reader = armCommand.ExecuteReader();
+            while (reader.Read())
+            {
+                arms.Add(new IndexedArm(Whole(reader, 0)!.Value, reader.GetString(1), Text(reader, 2), Text(reader, 3), Text(reader, 5), Whole(reader, 4) ?? 0, Whole(reader, 6) ?? 0));
+            }
+        }
+        var names = arms.ToDictionary(a => a.Index, a => a.Name);
+        var summary = new List<SummaryRow>();
+        using (var metricCommand = Prepare(c, tx, """
+            SELECT arm, generation, metric, n, n_finite, mean, ci_low, ci_high, median, q025, q975, theory
+            FROM metrics WHERE run_id = @r ORDER BY arm, generation, metric
+            """))
+        {
+            Bind(metricCommand, ("r", runId));
+            using var reader = metricCommand.ExecuteReader();
+            while (reader.Read())
+            {
+                var arm = Whole(reader, 0)!.Value;
+                summary.Add(new SummaryRow(names.GetValueOrDefault(arm) ?? $"arm {arm}", Whole(reader, 1)!.Value, reader.GetString(2), Whole(reader, 3) ?? 0,
+                    Whole(reader, 4) ?? 0, Real(reader, 5) ?? double.NaN, double.NaN, Real(reader, 6) ?? double.NaN, Real(reader, 7) ?? double.NaN,
+                    Real(reader, 8) ?? double.NaN, Real(reader, 9) ?? double.NaN, Real(reader, 10) ?? double.NaN, Real(reader, 11)));
+            }
+        }
+        return new IndexedResults(run, spec, seed, replicates, arms, summary);
+    });
+
+    private static double? Real(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : Convert.ToDouble(reader.GetValue(i), CultureInfo.InvariantCulture);
+
+    private static int? Whole(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : Convert.ToInt32(reader.GetValue(i), CultureInfo.InvariantCulture);
+
+    private static string Text(DbDataReader reader, int i) => reader.IsDBNull(i) ? "" : reader.GetString(i);
 
     public IReadOnlyList<string> Rows(string table, string runId)
     {

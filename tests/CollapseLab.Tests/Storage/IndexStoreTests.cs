@@ -90,7 +90,7 @@ public class IndexStoreTests
         {
             for (var k = 0; k < 3; k++)
             {
-                index.RecordChain(id, 0, 1, 2, "address");
+                index.RecordChains(id, 0, [(1, 2, "address")]);
                 index.RecordShard(id, manifest with { Status = k == 2 ? "done" : "running" });
             }
             Assert.Equal(["1|2|address|0"], Rows(index, "chains", id));
