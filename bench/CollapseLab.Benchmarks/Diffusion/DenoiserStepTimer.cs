@@ -10,7 +10,8 @@ namespace CollapseLab.Benchmarks.Diffusion;
 /// <summary>
 /// `-- denoiser [seconds]`: training steps of the diffusion denoisers as bench/peers/diffusion_torch.py times them
 /// (MLP D=2 H=128 at batch 1024, U-Net 28×28 C=32 at batch 64; AdamW, T = 1000 linear) and one MLP sampling
-/// forward at batch 1024, with 2 threads, OpenBLAS and managed GEMM in alternating rounds. Median step times.
+/// forward at batch 1024, with 2 threads, OpenBLAS and managed GEMM in alternating rounds. Median step times. A
+/// fingerprint of the U-Net's parameters after three steps (1 and 2 threads) lets two builds be compared bit for bit.
 /// </summary>
 public static class DenoiserStepTimer
 {
@@ -24,6 +25,23 @@ public static class DenoiserStepTimer
         Report("MLP denoiser sampling step, batch 1024", "sample-steps/s", 1024, mlps, c => c.Forward(), 50, seconds / 2);
         var unets = kinds.Select(k => new Case(k, new UNetDenoiser(28, 32, 32, 1), 64, schedule)).ToArray();
         Report("U-Net train step, batch 64", "images/s", 64, unets, c => c.TrainStep(), 2, seconds);
+        foreach (var kind in kinds)
+        {
+            Console.WriteLine($"U-Net parameters after 3 train steps at batch 16, {kind}, 1 / 2 threads: {UNetFingerprint(kind, 1, schedule)} / {UNetFingerprint(kind, 2, schedule)}");
+        }
+    }
+
+    private static string UNetFingerprint(GemmKind kind, int threads, NoiseSchedule schedule)
+    {
+        using var compute = new Compute(kind, threads).Enter();
+        var net = new UNetDenoiser(28, 32, 32, 1);
+        var c = new Case(kind, net, 16, schedule);
+        for (var s = 0; s < 3; s++)
+        {
+            c.TrainStep();
+        }
+
+        return Fingerprints.Of(net.Parameters.Data.Select(v => (double)v).ToArray());
     }
 
     private static void Report(string name, string unit, int items, Case[] cases, Action<Case> step, int perRound, double seconds)
