@@ -10,8 +10,9 @@ namespace CollapseLab.Benchmarks.Diffusion;
 /// <summary>
 /// `-- denoiser [seconds]`: training steps of the diffusion denoisers as bench/peers/diffusion_torch.py times them
 /// (MLP D=2 H=128 at batch 1024, U-Net 28×28 C=32 at batch 64; AdamW, T = 1000 linear) and one MLP sampling
-/// forward at batch 1024, with 2 threads, OpenBLAS and managed GEMM in alternating rounds. Median step times. A
-/// fingerprint of the U-Net's parameters after three steps (1 and 2 threads) lets two builds be compared bit for bit.
+/// forward at batch 1024, with 2 threads, OpenBLAS and managed GEMM in alternating rounds. Median step times, wall
+/// and CPU (all the process's threads: a loaded machine inflates it less than wall time). A fingerprint of the
+/// U-Net's parameters after three steps (1 and 2 threads) lets two builds be compared bit for bit.
 /// </summary>
 public static class DenoiserStepTimer
 {
@@ -47,12 +48,16 @@ public static class DenoiserStepTimer
     private static void Report(string name, string unit, int items, Case[] cases, Action<Case> step, int perRound, double seconds)
     {
         var times = cases.Select(_ => new List<double>()).ToArray();
+        var cpu = cases.Select(_ => new List<double>()).ToArray();
+        var process = Process.GetCurrentProcess();
         var clock = Stopwatch.StartNew();
         for (var round = 0; clock.Elapsed.TotalSeconds < seconds || round < 4; round++)
         {
             for (var i = 0; i < cases.Length; i++)
             {
                 using var compute = new Compute(cases[i].Kind, 2).Enter();
+                process.Refresh();
+                var cpu0 = process.TotalProcessorTime;
                 var sw = Stopwatch.StartNew();
                 for (var s = 0; s < perRound; s++)
                 {
@@ -63,6 +68,8 @@ public static class DenoiserStepTimer
                 if (round > 0)
                 {
                     times[i].Add(sw.Elapsed.TotalMilliseconds / perRound);
+                    process.Refresh();
+                    cpu[i].Add((process.TotalProcessorTime - cpu0).TotalMilliseconds / perRound);
                 }
             }
         }
@@ -70,8 +77,9 @@ public static class DenoiserStepTimer
         for (var i = 0; i < cases.Length; i++)
         {
             times[i].Sort();
+            cpu[i].Sort();
             var median = times[i][times[i].Count / 2];
-            Console.WriteLine($"{name}, {cases[i].Kind}: median {median:F3} ms/step over {times[i].Count} rounds of {perRound} = {items * 1000 / median:N0} {unit}");
+            Console.WriteLine($"{name}, {cases[i].Kind}: median {median:F3} ms/step over {times[i].Count} rounds of {perRound} = {items * 1000 / median:N0} {unit}; CPU (all threads) {cpu[i][cpu[i].Count / 2]:F3} ms/step");
         }
     }
 
