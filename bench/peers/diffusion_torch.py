@@ -6,7 +6,8 @@ MLP denoiser (D=2, H=128, 3 layers, time embedding 32): time MLP E->H SiLU H->H;
 down; res(2C); nearest up + conv, concat skip, conv, res(2C); up + conv, concat skip, conv, res(C);
 GroupNorm(8) SiLU conv_out. Each step: t ~ U{0..T-1}, eps ~ N(0,1), loss = mean((eps - net(x_t, t))^2),
 backward, AdamW (lr 1e-3, no weight decay). Reports the median step time over rounds for --seconds per model,
-as items/s; sampling: the median time of one denoiser forward at batch 1024 (MLP), as samples x steps / s.
+as items/s (the U-Net also with its median CPU time per step, all threads); sampling: the median time of one
+denoiser forward at batch 1024 (MLP), as samples x steps / s.
 torch.set_num_threads(--threads, default 2). Usage: /usr/bin/python3 diffusion_torch.py [--seconds 20] [--threads 2]
 """
 import argparse
@@ -81,15 +82,18 @@ class UNet(nn.Module):
 
 
 def median_ms(fn, seconds, per_round):
+    """Median wall ms per call over rounds, and the median CPU ms (all the process's threads) beside it."""
     fn()  # warm-up
-    times, start = [], time.perf_counter()
+    times, cpu, start = [], [], time.perf_counter()
     while time.perf_counter() - start < seconds or len(times) < 4:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for _ in range(per_round):
             fn()
         times.append((time.perf_counter() - t0) * 1000 / per_round)
+        cpu.append((time.process_time() - c0) * 1000 / per_round)
     times.sort()
-    return times[len(times) // 2], len(times)
+    cpu.sort()
+    return times[len(times) // 2], len(times), cpu[len(cpu) // 2]
 
 
 def train_step(net, opt, x0, steps=1000):
@@ -115,17 +119,17 @@ def main():
     mlp = Mlp()
     opt = torch.optim.AdamW(mlp.parameters(), lr=1e-3, weight_decay=0.0)
     x = torch.randn(1024, 2)
-    ms, n = median_ms(lambda: train_step(mlp, opt, x), a.seconds, 20)
+    ms, n, cpu = median_ms(lambda: train_step(mlp, opt, x), a.seconds, 20)
     print(f"MLP denoiser train step, batch 1024: median {ms:.2f} ms/step over {n} rounds = {1024 * 1000 / ms:,.0f} rows/s")
     with torch.no_grad():
         t = torch.full((1024,), 10)
-        ms, n = median_ms(lambda: mlp(x, t), a.seconds / 2, 50)
+        ms, n, cpu = median_ms(lambda: mlp(x, t), a.seconds / 2, 50)
     print(f"MLP denoiser sampling step, batch 1024: median {ms:.3f} ms/step = {1024 * 1000 / ms:,.0f} sample-steps/s")
     unet = UNet()
     opt = torch.optim.AdamW(unet.parameters(), lr=1e-3, weight_decay=0.0)
     img = torch.rand(64, 784) * 2 - 1
-    ms, n = median_ms(lambda: train_step(unet, opt, img), a.seconds, 2)
-    print(f"U-Net train step, batch 64: median {ms:.1f} ms/step over {n} rounds = {64 * 1000 / ms:,.0f} images/s")
+    ms, n, cpu = median_ms(lambda: train_step(unet, opt, img), a.seconds, 2)
+    print(f"U-Net train step, batch 64: median {ms:.1f} ms/step over {n} rounds = {64 * 1000 / ms:,.0f} images/s; CPU (all threads) {cpu:.1f} ms/step")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@ namespace CollapseLab.Benchmarks.Diffusion;
 /// <summary>
 /// `-- denoiser [seconds]`: training steps of the diffusion denoisers as bench/peers/diffusion_torch.py times them
 /// (MLP D=2 H=128 at batch 1024, U-Net 28×28 C=32 at batch 64; AdamW, T = 1000 linear) and one MLP sampling
-/// forward at batch 1024, with 2 threads, OpenBLAS and managed GEMM in alternating rounds. Median step times.
+/// forward at batch 1024, with 2 threads, OpenBLAS and managed GEMM in alternating rounds. Median step times, wall
+/// and CPU (all the process's threads: a loaded machine inflates it less than wall time). A fingerprint of the
+/// U-Net's parameters after three steps (1 and 2 threads) lets two builds be compared bit for bit.
 /// </summary>
 public static class DenoiserStepTimer
 {
@@ -24,17 +26,38 @@ public static class DenoiserStepTimer
         Report("MLP denoiser sampling step, batch 1024", "sample-steps/s", 1024, mlps, c => c.Forward(), 50, seconds / 2);
         var unets = kinds.Select(k => new Case(k, new UNetDenoiser(28, 32, 32, 1), 64, schedule)).ToArray();
         Report("U-Net train step, batch 64", "images/s", 64, unets, c => c.TrainStep(), 2, seconds);
+        foreach (var kind in kinds)
+        {
+            Console.WriteLine($"U-Net parameters after 3 train steps at batch 16, {kind}, 1 / 2 threads: {UNetFingerprint(kind, 1, schedule)} / {UNetFingerprint(kind, 2, schedule)}");
+        }
+    }
+
+    private static string UNetFingerprint(GemmKind kind, int threads, NoiseSchedule schedule)
+    {
+        using var compute = new Compute(kind, threads).Enter();
+        var net = new UNetDenoiser(28, 32, 32, 1);
+        var c = new Case(kind, net, 16, schedule);
+        for (var s = 0; s < 3; s++)
+        {
+            c.TrainStep();
+        }
+
+        return Fingerprints.Of(net.Parameters.Data.Select(v => (double)v).ToArray());
     }
 
     private static void Report(string name, string unit, int items, Case[] cases, Action<Case> step, int perRound, double seconds)
     {
         var times = cases.Select(_ => new List<double>()).ToArray();
+        var cpu = cases.Select(_ => new List<double>()).ToArray();
+        var process = Process.GetCurrentProcess();
         var clock = Stopwatch.StartNew();
         for (var round = 0; clock.Elapsed.TotalSeconds < seconds || round < 4; round++)
         {
             for (var i = 0; i < cases.Length; i++)
             {
                 using var compute = new Compute(cases[i].Kind, 2).Enter();
+                process.Refresh();
+                var cpu0 = process.TotalProcessorTime;
                 var sw = Stopwatch.StartNew();
                 for (var s = 0; s < perRound; s++)
                 {
@@ -45,6 +68,8 @@ public static class DenoiserStepTimer
                 if (round > 0)
                 {
                     times[i].Add(sw.Elapsed.TotalMilliseconds / perRound);
+                    process.Refresh();
+                    cpu[i].Add((process.TotalProcessorTime - cpu0).TotalMilliseconds / perRound);
                 }
             }
         }
@@ -52,8 +77,9 @@ public static class DenoiserStepTimer
         for (var i = 0; i < cases.Length; i++)
         {
             times[i].Sort();
+            cpu[i].Sort();
             var median = times[i][times[i].Count / 2];
-            Console.WriteLine($"{name}, {cases[i].Kind}: median {median:F3} ms/step over {times[i].Count} rounds of {perRound} = {items * 1000 / median:N0} {unit}");
+            Console.WriteLine($"{name}, {cases[i].Kind}: median {median:F3} ms/step over {times[i].Count} rounds of {perRound} = {items * 1000 / median:N0} {unit}; CPU (all threads) {cpu[i][cpu[i].Count / 2]:F3} ms/step");
         }
     }
 

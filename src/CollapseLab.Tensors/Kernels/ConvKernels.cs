@@ -28,9 +28,11 @@ internal readonly record struct ConvGeometry(int B, int C, int H, int W, int KH,
 /// GEMM, so each output is computed the same way for any thread count. The backward pass rebuilds each image's
 /// columns from the input rather than keeping B·K·P floats. The weight gradient is summed over images inside fixed
 /// pieces of the batch (their boundaries depend on B only) and then over pieces in order, so it too is the same
-/// bits for any thread count.
+/// bits for any thread count. With a GEMM that packs its own operand (<see cref="IPanelGemm"/>, the managed one),
+/// stride-1 "same" convolutions skip the column matrices: the panels are packed from the image or from dy
+/// (<see cref="ShiftColumns"/>), with the same bits.
 /// </summary>
-internal static class ConvKernels
+internal static unsafe class ConvKernels
 {
     /// <summary>Batch pieces of the weight gradient: enough to share among threads, few enough to sum cheaply.</summary>
     private const int GradientPieces = 8;
@@ -45,13 +47,27 @@ internal static class ConvKernels
     public static void Forward(ConvGeometry g, float[] x, int xOffset, float[] weight, int wOffset, ReadOnlySpan<float> bias, int oc, float[] y, int yOffset)
     {
         var gemm = Compute.Current.Serial.Gemm;
+        var implicitGemm = IsShift(g) ? gemm as IPanelGemm : null;
         var bs = bias.IsEmpty ? null : bias.ToArray();
         Parallelism.For(g.B, (long)oc * g.Rows * g.Plane, b =>
         {
-            var col = Buffer(ref colBuffer, g.Rows * g.Plane);
-            Im2Col(g, x.AsSpan(xOffset + (b * g.InputImage), g.InputImage), col);
+            var xb = x.AsSpan(xOffset + (b * g.InputImage), g.InputImage);
             var yb = y.AsSpan(yOffset + (b * oc * g.Plane), oc * g.Plane);
-            gemm.Sgemm(false, false, oc, g.Plane, g.Rows, 1f, weight.AsSpan(wOffset, oc * g.Rows), g.Rows, col, g.Plane, 0f, yb, g.Plane);
+            var w = weight.AsSpan(wOffset, oc * g.Rows);
+            if (implicitGemm is not null)
+            {
+                fixed (float* image = xb)
+                {
+                    implicitGemm.Sgemm(false, oc, g.Plane, g.Rows, 1f, w, g.Rows, new ShiftColumns(g, image, transposed: false), 0f, yb, g.Plane);
+                }
+            }
+            else
+            {
+                var col = Buffer(ref colBuffer, g.Rows * g.Plane);
+                Im2Col(g, xb, col);
+                gemm.Sgemm(false, false, oc, g.Plane, g.Rows, 1f, w, g.Rows, col, g.Plane, 0f, yb, g.Plane);
+            }
+
             if (bs is not null)
             {
                 for (var o = 0; o < oc; o++)
@@ -80,28 +96,55 @@ internal static class ConvKernels
         // im2col of dy and a GEMM instead of a GEMM and a scattering col2im.
         var transposed = dx is not null && IsShift(g) ? new ConvGeometry(g.B, oc, g.H, g.W, g.KH, g.KW, 1, g.Padding) : (ConvGeometry?)null;
         var flipped = transposed is null ? null : Flip(weight, wOffset, oc, g);
+        // A GEMM that packs from the image itself needs no column matrices for stride-1 "same" convolutions.
+        var implicitGemm = IsShift(g) ? gemm as IPanelGemm : null;
         Parallelism.For(pieces, (long)pieceSize * oc * k * p * (dx is null ? 1 : 2), piece =>
         {
-            var col = Buffer(ref colBuffer, k * p);
-            var dcol = dx is null ? null : Buffer(ref dcolBuffer, Math.Max(k, oc * g.KH * g.KW) * p);
+            var col = partial is null || implicitGemm is not null ? null : Buffer(ref colBuffer, k * p);
+            var dcol = dx is null || implicitGemm is not null ? null : Buffer(ref dcolBuffer, Math.Max(k, oc * g.KH * g.KW) * p);
             for (var b = piece * pieceSize; b < Math.Min(g.B, (piece + 1) * pieceSize); b++)
             {
                 var dyb = dy.AsSpan(dyOffset + (b * oc * p), oc * p);
+                var xb = x.AsSpan(xOffset + (b * g.InputImage), g.InputImage);
                 if (partial is not null)
                 {
-                    Im2Col(g, x.AsSpan(xOffset + (b * g.InputImage), g.InputImage), col);
-                    gemm.Sgemm(false, true, oc, k, p, 1f, dyb, p, col, p, 1f, partial.AsSpan(piece * oc * k, oc * k), k);
+                    var dwPart = partial.AsSpan(piece * oc * k, oc * k);
+                    if (implicitGemm is not null)
+                    {
+                        fixed (float* image = xb)
+                        {
+                            implicitGemm.Sgemm(false, oc, k, p, 1f, dyb, p, new ShiftColumns(g, image, transposed: true), 1f, dwPart, k);
+                        }
+                    }
+                    else
+                    {
+                        Im2Col(g, xb, col);
+                        gemm.Sgemm(false, true, oc, k, p, 1f, dyb, p, col, p, 1f, dwPart, k);
+                    }
                 }
 
-                if (transposed is { } t)
+                if (dx is null)
                 {
-                    Im2Col(t, dyb, dcol);
-                    gemm.Sgemm(false, false, g.C, p, t.Rows, 1f, flipped, t.Rows, dcol, p, 1f, dx.AsSpan(dxOffset + (b * g.InputImage), g.InputImage), p);
+                    continue;
                 }
-                else if (dcol is not null)
+
+                var dxb = dx.AsSpan(dxOffset + (b * g.InputImage), g.InputImage);
+                if (transposed is { } t && implicitGemm is not null)
+                {
+                    fixed (float* grad = dyb)
+                    {
+                        implicitGemm.Sgemm(false, g.C, p, t.Rows, 1f, flipped, t.Rows, new ShiftColumns(t, grad, transposed: false), 1f, dxb, p);
+                    }
+                }
+                else if (transposed is { } shift)
+                {
+                    Im2Col(shift, dyb, dcol);
+                    gemm.Sgemm(false, false, g.C, p, shift.Rows, 1f, flipped, shift.Rows, dcol, p, 1f, dxb, p);
+                }
+                else
                 {
                     gemm.Sgemm(true, false, k, p, oc, 1f, weight.AsSpan(wOffset, oc * k), k, dyb, p, 0f, dcol, p);
-                    Col2ImAdd(g, dcol, dx.AsSpan(dxOffset + (b * g.InputImage), g.InputImage));
+                    Col2ImAdd(g, dcol, dxb);
                 }
             }
         });

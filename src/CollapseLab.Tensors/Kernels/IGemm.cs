@@ -36,6 +36,18 @@ internal static class GemmArgs
         Operand("c", m, n, cLength, ldc, "(m,n)");
     }
 
+    /// <summary>The checks of a product whose b is not in memory (<see cref="IPanelGemm"/>).</summary>
+    public static void Check(bool transA, int m, int n, int k, int aLength, int lda, int cLength, int ldc)
+    {
+        if (m < 0 || n < 0 || k < 0)
+        {
+            throw new ArgumentException($"sgemm: sizes m={m}, n={n}, k={k} must not be negative");
+        }
+
+        Operand("a", transA ? k : m, transA ? m : k, aLength, lda, transA ? "(k,m)" : "(m,k)");
+        Operand("c", m, n, cLength, ldc, "(m,n)");
+    }
+
     private static void Operand(string name, int rows, int cols, int length, int ld, string layout)
     {
         if (ld < Math.Max(1, cols))

@@ -11,7 +11,7 @@ namespace CollapseLab.Tensors.Kernels;
 /// or vector width: results are bit-identical for 1 or many threads. The hot methods skip tiered compilation: their
 /// unoptimised first tier is several times slower, which short runs and the first training steps would pay.
 /// </summary>
-public sealed unsafe partial class ManagedGemm : IGemm
+public sealed unsafe partial class ManagedGemm : IGemm, IPanelGemm
 {
     private const int MR = 6;
     private const int KC = 256;
@@ -48,35 +48,50 @@ public sealed unsafe partial class ManagedGemm : IGemm
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
         GemmArgs.Check(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            Run(new Job(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, pc, ldc, null), beta, c);
+        }
+    }
+
+    /// <summary>The same product with b's panels packed by <paramref name="b"/>: the same bits as for the materialised b.</summary>
+    void IPanelGemm.Sgemm(bool transA, int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda, IPanelSource b, float beta, Span<float> c, int ldc)
+    {
+        GemmArgs.Check(transA, m, n, k, a.Length, lda, c.Length, ldc);
+        fixed (float* pa = a, pc = c)
+        {
+            Run(new Job(transA, false, m, n, k, alpha, pa, lda, null, n, pc, ldc, b), beta, c);
+        }
+    }
+
+    private void Run(Job job, float beta, Span<float> c)
+    {
+        var (m, n, k) = (job.M, job.N, job.K);
         if (m == 0 || n == 0)
         {
             return;
         }
 
-        ScaleC(m, n, beta, c, ldc);
-        if (k == 0 || alpha == 0f)
+        ScaleC(m, n, beta, c, job.Ldc);
+        if (k == 0 || job.Alpha == 0f)
         {
             return;
         }
 
-        fixed (float* pa = a, pb = b, pc = c)
+        var threads = (long)m * n * k < ParallelThreshold ? 1 : Threads;
+        var (rowGroups, colGroups) = Split(m, n, threads);
+        if (rowGroups * colGroups == 1)
         {
-            var job = new Job(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, pc, ldc);
-            var threads = (long)m * n * k < ParallelThreshold ? 1 : Threads;
-            var (rowGroups, colGroups) = Split(m, n, threads);
-            if (rowGroups * colGroups == 1)
-            {
-                RunTask(job, 0, m, 0, n);
-                return;
-            }
-
-            Parallel.For(0, rowGroups * colGroups, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
-            {
-                var (i0, i1) = Range(m, MR, t / colGroups, rowGroups);
-                var (j0, j1) = Range(n, NR, t % colGroups, colGroups);
-                RunTask(job, i0, i1, j0, j1);
-            });
+            RunTask(job, 0, m, 0, n);
+            return;
         }
+
+        Parallel.For(0, rowGroups * colGroups, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            var (i0, i1) = Range(m, MR, t / colGroups, rowGroups);
+            var (j0, j1) = Range(n, NR, t % colGroups, colGroups);
+            RunTask(job, i0, i1, j0, j1);
+        });
     }
 
     /// <summary>
@@ -139,7 +154,15 @@ public sealed unsafe partial class ManagedGemm : IGemm
                 for (var pc = 0; pc < job.K; pc += KC)
                 {
                     var kc = Math.Min(KC, job.K - pc);
-                    PackB(job, pc, kc, jc, nc, bp);
+                    if (job.Source is { } source)
+                    {
+                        source.Pack(pc, kc, jc, nc, bp, NR);
+                    }
+                    else
+                    {
+                        PackB(job, pc, kc, jc, nc, bp);
+                    }
+
                     for (var ic = i0; ic < i1; ic += MC)
                     {
                         var mc = Math.Min(MC, i1 - ic);
@@ -187,7 +210,7 @@ public sealed unsafe partial class ManagedGemm : IGemm
     }
 
     private readonly struct Job(bool transA, bool transB, int m, int n, int k, float alpha,
-        float* a, int lda, float* b, int ldb, float* c, int ldc)
+        float* a, int lda, float* b, int ldb, float* c, int ldc, IPanelSource? source)
     {
         public readonly bool TransA = transA;
         public readonly bool TransB = transB;
@@ -201,5 +224,8 @@ public sealed unsafe partial class ManagedGemm : IGemm
         public readonly int Ldb = ldb;
         public readonly float* C = c;
         public readonly int Ldc = ldc;
+
+        /// <summary>Packs b's panels in place of <see cref="B"/> when not null.</summary>
+        public readonly IPanelSource? Source = source;
     }
 }
