@@ -39,6 +39,22 @@ public static class Moments
         return cov;
     }
 
+    /// <summary>
+    /// The mean and (1/(n − ddof)) Σ (xᵢ − μ)² of n ≤ <see cref="ChunkRows"/> one-dimensional rows, without
+    /// allocating: the bits of <see cref="Mean"/> and <see cref="Covariance"/> on the same rows.
+    /// </summary>
+    public static (double Mean, double Variance) Scalar(ReadOnlySpan<double> x, int ddof)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(x.Length, ChunkRows);
+        // Sums start from 0 and divide afterwards, as Reduce and the two loops above do.
+        var mean = 0.0;
+        mean += Sum4(x, 0);
+        mean /= x.Length;
+        var squares = 0.0;
+        squares += SumSquares4(x, mean);
+        return (mean, squares / Math.Max(x.Length - ddof, 1));
+    }
+
     private static void SumRows(ReadOnlySpan<double> rows, int d, Span<double> acc)
     {
         if (d == 1)
