@@ -1,6 +1,7 @@
 using CollapseLab.Running;
 using CollapseLab.Specs;
 using CollapseLab.Storage;
+using CollapseLab.Tests.Fixtures.Mixture;
 
 namespace CollapseLab.Tests.Running;
 
@@ -80,6 +81,13 @@ public class LockstepTests
         Assert.True(RunSession.Resume(new RunFolder(first.Folder.Path), runs, 1).Execute(CancellationToken.None));
         Assert.Equal(File.ReadAllText(whole.Folder.File("metrics.csv")), File.ReadAllText(first.Folder.File("metrics.csv")));
         Assert.Equal(File.ReadAllText(whole.Folder.File("summary.csv")), File.ReadAllText(first.Folder.File("summary.csv")));
+    }
+
+    [Fact]
+    public void The_shumailov_example_runs_in_lockstep()
+    {
+        var spec = SpecLoader.LoadFile(MixtureFixtures.Example("shumailov-gaussian.yaml"), ["generations=2", "replicates=2"]);
+        Assert.All(spec.Arms, arm => Assert.True(LockstepChains.Supports(spec, arm), arm.Name));
     }
 
     [Theory]
