@@ -18,7 +18,8 @@ public sealed class LockstepChains(ExperimentSpec spec, ArmSpec arm, IReadOnlyLi
     /// <summary>Row values a block holds at most, so its samples stay in a core's cache.</summary>
     private const int BlockValues = 1 << 15;
 
-    private const int MaxChains = 32;
+    /// <summary>Few enough that the workers, taking blocks in turn, end within a short block of each other.</summary>
+    private const int MaxChains = 16;
 
     /// <summary>Chains per block for <paramref name="arm"/>.</summary>
     public static int ChainsPerBlock(ArmSpec arm) => Math.Clamp(BlockValues / arm.SamplesPerGeneration, 1, MaxChains);
@@ -61,11 +62,20 @@ public sealed class LockstepChains(ExperimentSpec spec, ArmSpec arm, IReadOnlyLi
         for (var g = 0; g <= spec.Generations && !cancel.IsCancellationRequested; g++)
         {
             // Generation 0 trains on the real pool, later ones on the last samples, which the draw then overwrites.
+            if (g == 0)
+            {
+                for (var c = 0; c < n; c++)
+                {
+                    block.Fit(c, 1, pools[c]);
+                }
+            }
+            else
+            {
+                block.Fit(0, n, _rows);
+            }
             for (var c = 0; c < n; c++)
             {
-                var rows = Rows(c);
-                block.Fit(c, g == 0 ? pools[c].AsSpan() : rows);
-                block.Sample(c, new StreamKey(spec.Seed, replicates[c], g, Purpose.Sample), rows);
+                block.Sample(c, new StreamKey(spec.Seed, replicates[c], g, Purpose.Sample), Rows(c));
             }
             var composition = g == 0 ? Composition.AllReal(pools[0].Length / d) : arm.Policy.InPlaceComposition(g, m)!;
             var context = new LockstepMetricContext(g, block, arm.Data, composition);

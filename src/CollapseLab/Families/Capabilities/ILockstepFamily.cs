@@ -23,8 +23,11 @@ public interface IChainBlock
     /// <summary>Values per row.</summary>
     int Dim { get; }
 
-    /// <summary>Fits chain <paramref name="chain"/>'s model on <paramref name="rows"/> (whole rows), replacing its last one.</summary>
-    void Fit(int chain, ReadOnlySpan<double> rows);
+    /// <summary>
+    /// Fits the models of chains <paramref name="first"/> … <paramref name="first"/> + <paramref name="chains"/> − 1,
+    /// replacing their last ones: <paramref name="rows"/> holds their training sets back to back, of equal size.
+    /// </summary>
+    void Fit(int first, int chains, ReadOnlySpan<double> rows);
 
     /// <summary>Fills <paramref name="destination"/> (whole rows) with chain <paramref name="chain"/>'s samples from <paramref name="stream"/>.</summary>
     void Sample(int chain, StreamKey stream, Span<double> destination);

@@ -19,12 +19,16 @@ internal sealed class GaussianBlock(GaussianEstimator estimator, int chains) : I
 
     public int Dim => 1;
 
-    public void Fit(int chain, ReadOnlySpan<double> rows)
+    public void Fit(int first, int chains, ReadOnlySpan<double> rows)
     {
-        var ddof = estimator == GaussianEstimator.Unbiased && rows.Length > 1 ? 1 : 0;
-        (_mean[chain], _variance[chain]) = Moments.Scalar(rows, ddof);
-        _factor[chain] = Cholesky.Scalar(_variance[chain]);
-        _degeneracy[chain] = GaussianModel.FindDegeneracy(Mean(chain), Covariance(chain), _factor[chain] > 0 ? 1 : 0);
+        var n = rows.Length / chains;
+        var ddof = estimator == GaussianEstimator.Unbiased && n > 1 ? 1 : 0;
+        Moments.Scalar(rows, n, ddof, _mean.AsSpan(first, chains), _variance.AsSpan(first, chains));
+        for (var c = first; c < first + chains; c++)
+        {
+            _factor[c] = Cholesky.Scalar(_variance[c]);
+            _degeneracy[c] = GaussianModel.FindDegeneracy(Mean(c), Covariance(c), _factor[c] > 0 ? 1 : 0);
+        }
     }
 
     public void Sample(int chain, StreamKey stream, Span<double> destination) =>
