@@ -13,7 +13,8 @@ namespace CollapseLab.Benchmarks.Gaussian;
 [MemoryDiagnoser]
 public class GaussianLoopBenchmarks
 {
-    public record Case(string Name, int Dim, int Replicates, int Samples, int Generations)
+    /// <param name="Lockstep">False runs every chain on its own (the runner's reference path), for comparison.</param>
+    public record Case(string Name, int Dim, int Replicates, int Samples, int Generations, bool Lockstep = true)
     {
         public override string ToString() => Name;
     }
@@ -21,6 +22,7 @@ public class GaussianLoopBenchmarks
     public static IEnumerable<Case> Cases =>
     [
         new("R1000_M100", 1, 1000, 100, 100),
+        new("R1000_M100_alone", 1, 1000, 100, 100, Lockstep: false),
         new("R1_M100", 1, 1, 100, 100_000),
         new("R1_M1000000", 1, 1, 1_000_000, 20),
         new("R1_d16_M10000", 16, 1, 10_000, 100),
@@ -51,7 +53,7 @@ public class GaussianLoopBenchmarks
     [Benchmark]
     public int Run()
     {
-        var results = new ExperimentRunner(_spec, null, Environment.ProcessorCount).Run(CancellationToken.None)!;
+        var results = new ExperimentRunner(_spec, null, Environment.ProcessorCount) { Lockstep = Loop.Lockstep }.Run(CancellationToken.None)!;
         return results.Length;
     }
 }

@@ -34,16 +34,23 @@ public static class ChunkedRows
         var chunks = (count + ChunkRows - 1) / ChunkRows;
         if (chunks <= 1 || threads <= 1)
         {
-            for (var c = 0; c < chunks; c++)
-            {
-                FillChunk(values, count, dim, c, stream, state, fill);
-            }
+            Fill(values, dim, stream, state, fill);
         }
         else
         {
             FillInParallel(values, count, dim, chunks, stream, threads, state, fill);
         }
         return new RowBatch(values, dim);
+    }
+
+    /// <summary>Fills <paramref name="destination"/> (whole rows) on this thread with the rows <see cref="Sample{TState}"/> draws.</summary>
+    public static void Fill<TState>(Span<double> destination, int dim, StreamKey stream, TState state, Filler<TState> fill)
+    {
+        var count = destination.Length / dim;
+        for (var c = 0; c * ChunkRows < count; c++)
+        {
+            FillChunk(destination, count, dim, c, stream, state, fill);
+        }
     }
 
     private static void FillInParallel<TState>(double[] values, int count, int dim, int chunks, StreamKey stream, int threads, TState state, Filler<TState> fill) =>
@@ -64,7 +71,7 @@ public static class ChunkedRows
     [ThreadStatic]
     private static RandomStream? t_stream;
 
-    private static void FillChunk<TState>(double[] values, int count, int dim, int chunk, StreamKey stream, TState state, Filler<TState> fill)
+    private static void FillChunk<TState>(Span<double> values, int count, int dim, int chunk, StreamKey stream, TState state, Filler<TState> fill)
     {
         var start = chunk * ChunkRows;
         var rows = Math.Min(ChunkRows, count - start);
@@ -72,7 +79,7 @@ public static class ChunkedRows
         var rng = t_stream ?? new RandomStream(0);
         t_stream = null;
         rng.Reseed(stream.WithChunk(chunk).Hash);
-        fill(values.AsSpan(start * dim, rows * dim), start, rng, state);
+        fill(values.Slice(start * dim, rows * dim), start, rng, state);
         t_stream = rng;
     }
 }

@@ -5,13 +5,40 @@ using CollapseLab.Numerics;
 namespace CollapseLab.Metrics;
 
 /// <summary>Closed-form distances between the Gaussian model and the real distribution's Gaussian (its moments).</summary>
-public abstract class GaussianMetric : RowMetric
+public abstract class GaussianMetric : RowMetric, ILockstepMetric
 {
     public override IReadOnlyList<Capability> Requires => [Capabilities.GaussianForm];
 
-    public override double Compute(MetricContext context) => Compute((IGaussianForm)context.Model, (RowData)context.Data);
+    public override double Compute(MetricContext context)
+    {
+        var model = (IGaussianForm)context.Model;
+        return Compute(new Gaussian(model.Mean, model.Covariance, model, null, 0), (RowData)context.Data);
+    }
 
-    protected abstract double Compute(IGaussianForm model, RowData real);
+    public bool Supports(IChainBlock block, ExperimentData data) => block is IGaussianBlock && data is RowData;
+
+    public void Compute(in LockstepMetricContext context, Span<double> destination)
+    {
+        var block = (IGaussianBlock)context.Block;
+        var real = (RowData)context.Data;
+        for (var c = 0; c < destination.Length; c++)
+        {
+            destination[c] = Compute(new Gaussian(block.Mean(c), block.Covariance(c), null, block, c), real);
+        }
+    }
+
+    /// <summary>One chain's N(μ̂, Σ̂), from a model or a lockstep block; the factor is taken only by metrics that read it.</summary>
+    protected readonly ref struct Gaussian(ReadOnlySpan<double> mean, ReadOnlySpan<double> covariance, IGaussianForm? model, IGaussianBlock? block, int chain)
+    {
+        public ReadOnlySpan<double> Mean { get; } = mean;
+
+        /// <summary>Row-major d×d.</summary>
+        public ReadOnlySpan<double> Covariance { get; } = covariance;
+
+        public Cholesky Factor => model?.Factor ?? block!.Factor(chain);
+    }
+
+    protected abstract double Compute(Gaussian model, RowData real);
 }
 
 public sealed class W2Metric : GaussianMetric
@@ -20,7 +47,7 @@ public sealed class W2Metric : GaussianMetric
 
     public override string Description => "2-Wasserstein distance to the real Gaussian, √(‖Δμ‖² + tr(Σ̂ + Σ − 2(Σ^½Σ̂Σ^½)^½))";
 
-    protected override double Compute(IGaussianForm model, RowData real)
+    protected override double Compute(Gaussian model, RowData real)
     {
         if (real.Dim == 1)
         {
@@ -40,14 +67,15 @@ public sealed class KlMetric : GaussianMetric
 
     public override string Description => "KL(real ‖ model) in nats; +∞ once the model is singular";
 
-    protected override double Compute(IGaussianForm model, RowData real)
+    protected override double Compute(Gaussian model, RowData real)
     {
         var d = real.Dim;
-        if (!model.Factor.IsFullRank)
+        var factor = model.Factor;
+        if (!factor.IsFullRank)
         {
             return double.PositiveInfinity;
         }
-        var precision = model.Factor.Inverse();
+        var precision = factor.Inverse();
         var trace = 0.0;
         for (var i = 0; i < d; i++)
         {
@@ -57,8 +85,8 @@ public sealed class KlMetric : GaussianMetric
             }
         }
         Span<double> work = stackalloc double[d];
-        var mahalanobis = model.Factor.Mahalanobis2(real.ReferenceMean, model.Mean, work);
-        var kl = 0.5 * (trace + mahalanobis - d + model.Factor.LogDeterminant - real.ReferenceFactor.LogDeterminant);
+        var mahalanobis = factor.Mahalanobis2(real.ReferenceMean, model.Mean, work);
+        var kl = 0.5 * (trace + mahalanobis - d + factor.LogDeterminant - real.ReferenceFactor.LogDeterminant);
         return double.IsNaN(kl) ? double.PositiveInfinity : Math.Max(kl, 0);
     }
 }

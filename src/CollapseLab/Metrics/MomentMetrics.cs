@@ -5,7 +5,7 @@ using CollapseLab.Numerics;
 namespace CollapseLab.Metrics;
 
 /// <summary>Metrics on a model's mean and covariance against the real distribution's.</summary>
-public abstract class MomentMetric : RowMetric
+public abstract class MomentMetric : RowMetric, ILockstepMetric
 {
     public override IReadOnlyList<Capability> Requires => [Capabilities.Moments];
 
@@ -13,12 +13,25 @@ public abstract class MomentMetric : RowMetric
     {
         var model = context.Model as IMomentModel
             ?? throw new InvalidOperationException($"{Name} needs a model with closed-form moments");
-        return Compute(model, (RowData)context.Data);
+        return Compute(model.Mean, model.Covariance, (RowData)context.Data);
     }
 
-    protected abstract double Compute(IMomentModel model, RowData real);
+    public bool Supports(IChainBlock block, ExperimentData data) => block is IMomentBlock && data is RowData;
 
-    protected static double Trace(double[] matrix, int d)
+    public void Compute(in LockstepMetricContext context, Span<double> destination)
+    {
+        var block = (IMomentBlock)context.Block;
+        var real = (RowData)context.Data;
+        for (var c = 0; c < destination.Length; c++)
+        {
+            destination[c] = Compute(block.Mean(c), block.Covariance(c), real);
+        }
+    }
+
+    /// <param name="covariance">Row-major d×d.</param>
+    protected abstract double Compute(ReadOnlySpan<double> mean, ReadOnlySpan<double> covariance, RowData real);
+
+    protected static double Trace(ReadOnlySpan<double> matrix, int d)
     {
         var t = 0.0;
         for (var i = 0; i < d; i++)
@@ -35,7 +48,7 @@ public sealed class MeanSquaredErrorMetric : MomentMetric
 
     public override string Description => "‖μ̂ − μ‖², squared distance of the model mean from the real mean";
 
-    protected override double Compute(IMomentModel model, RowData real) => Distance.Squared(model.Mean, real.ReferenceMean);
+    protected override double Compute(ReadOnlySpan<double> mean, ReadOnlySpan<double> covariance, RowData real) => Distance.Squared(mean, real.ReferenceMean);
 }
 
 public sealed class TraceRatioMetric : MomentMetric
@@ -44,8 +57,8 @@ public sealed class TraceRatioMetric : MomentMetric
 
     public override string Description => "tr(Σ̂)/tr(Σ), total model variance relative to the real (1 = none lost)";
 
-    protected override double Compute(IMomentModel model, RowData real) =>
-        Trace(model.Covariance, real.Dim) / Trace(real.ReferenceCovariance, real.Dim);
+    protected override double Compute(ReadOnlySpan<double> mean, ReadOnlySpan<double> covariance, RowData real) =>
+        Trace(covariance, real.Dim) / Trace(real.ReferenceCovariance, real.Dim);
 }
 
 public sealed class LogDetRatioMetric : MomentMetric
@@ -54,8 +67,8 @@ public sealed class LogDetRatioMetric : MomentMetric
 
     public override string Description => "ln det Σ̂ − ln det Σ (0 = same volume; −∞ once singular)";
 
-    protected override double Compute(IMomentModel model, RowData real) =>
-        new Cholesky(model.Covariance, real.Dim).LogDeterminant - real.ReferenceFactor.LogDeterminant;
+    protected override double Compute(ReadOnlySpan<double> mean, ReadOnlySpan<double> covariance, RowData real) =>
+        new Cholesky(covariance, real.Dim).LogDeterminant - real.ReferenceFactor.LogDeterminant;
 }
 
 public sealed class VarianceMetric : MomentMetric
@@ -67,5 +80,5 @@ public sealed class VarianceMetric : MomentMetric
     public override string? Unsupported(IFamily family, ExperimentData data) =>
         base.Unsupported(family, data) ?? (data is RowData { Dim: 1 } ? null : "is defined for 1-D data; use trace_ratio or logdet_ratio in d-D");
 
-    protected override double Compute(IMomentModel model, RowData real) => model.Covariance[0];
+    protected override double Compute(ReadOnlySpan<double> mean, ReadOnlySpan<double> covariance, RowData real) => covariance[0];
 }

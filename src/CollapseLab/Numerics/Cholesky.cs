@@ -54,8 +54,7 @@ public sealed class Cholesky
             {
                 sum -= L[j * dim + k] * L[j * dim + k];
             }
-            var scale = Math.Abs(a[j * dim + j]);
-            if (!(sum > RelativeTolerance * scale) || sum <= double.Epsilon)
+            if (!IsPivot(sum, Math.Abs(a[j * dim + j])))
             {
                 // Singular direction: leave the column zero.
                 continue;
@@ -75,6 +74,12 @@ public sealed class Cholesky
         }
         Rank = rank;
     }
+
+    /// <summary>True when a direction keeps variance <paramref name="sum"/> above rounding of its diagonal entry <paramref name="scale"/>.</summary>
+    private static bool IsPivot(double sum, double scale) => sum > RelativeTolerance * scale && sum > double.Epsilon;
+
+    /// <summary>L of a 1×1 matrix [a] without allocating: √a, or 0 when singular (the L[0] of <c>new Cholesky([a], 1)</c>).</summary>
+    public static double Scalar(double a) => IsPivot(a, Math.Abs(a)) ? Math.Sqrt(a) : 0;
 
     /// <summary>True when A is symmetric and its Cholesky factor is of full rank.</summary>
     public static bool IsPositiveDefinite(ReadOnlySpan<double> a, int dim)

@@ -6,7 +6,7 @@ namespace CollapseLab.Numerics;
 /// </summary>
 public static class GaussianFrechet
 {
-    public static double Squared(double[] m1, double[] c1, double[] root1, double[] m2, double[] c2)
+    public static double Squared(ReadOnlySpan<double> m1, ReadOnlySpan<double> c1, ReadOnlySpan<double> root1, ReadOnlySpan<double> m2, ReadOnlySpan<double> c2)
     {
         var d = m1.Length;
         var result = 0.0;
@@ -30,7 +30,7 @@ public static class GaussianFrechet
         return Math.Max(result, 0);
     }
 
-    private static double[] Multiply(double[] a, double[] b, int d)
+    private static double[] Multiply(ReadOnlySpan<double> a, ReadOnlySpan<double> b, int d)
     {
         var c = new double[d * d];
         for (var i = 0; i < d; i++)

@@ -17,6 +17,13 @@ public abstract record Policy
 
     public abstract TrainingSet Compose(PolicyInput input);
 
+    /// <summary>
+    /// When generation g's training set is exactly generation g−1's <paramref name="samples"/> samples (no draws,
+    /// no real data), its composition, so a lockstep block can fit each chain on its samples in place; null for a
+    /// policy that composes anything else.
+    /// </summary>
+    public virtual Composition? InPlaceComposition(int generation, int samples) => null;
+
     /// <summary>A human summary, e.g. "keep-real p=0.1".</summary>
     public abstract string Describe();
 

@@ -8,7 +8,9 @@ public sealed record ReplacePolicy : Policy
     public override int TrainingSize(int generation, int poolSize, int samplesPerGeneration) => samplesPerGeneration;
 
     public override TrainingSet Compose(PolicyInput input) =>
-        new(input.Last, Composition.Of(0, input.Generation - 1, input.Last.Count));
+        new(input.Last, InPlaceComposition(input.Generation, input.Last.Count));
+
+    public override Composition InPlaceComposition(int generation, int samples) => Composition.Of(0, generation - 1, samples);
 
     public override string Describe() => "replace";
 }

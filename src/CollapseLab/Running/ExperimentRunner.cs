@@ -53,6 +53,12 @@ public sealed class ExperimentRunner
 
     private IReadOnlyList<int> Owned => Slots ?? Enumerable.Range(0, _spec.ChainCount).ToArray();
 
+    /// <summary>
+    /// True (the default) runs arms that support it in lockstep blocks (<see cref="LockstepChains"/>); false runs
+    /// every chain on its own, the reference the lockstep path is tested against. Results are the same bits.
+    /// </summary>
+    public bool Lockstep { get; init; } = true;
+
     /// <summary>Generations to run in all (chains × (G+1)), plus the calibration chains' when calibration is still to do.</summary>
     public long TotalSteps => (long)Owned.Count * (_spec.Generations + 1) + _calibrationSteps;
 
@@ -81,7 +87,8 @@ public sealed class ExperimentRunner
         {
             return null;
         }
-        var workers = Math.Min(Threads, Math.Max(pending.Length, 1));
+        var items = WorkItems(pending);
+        var workers = Math.Min(Threads, Math.Max(items.Count, 1));
         var chainCompute = Compute.WithThreads(Math.Max(1, Threads / workers));
         var next = -1;
         Exception? failure = null;
@@ -92,10 +99,17 @@ public sealed class ExperimentRunner
             try
             {
                 int i;
-                while (!failed.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < pending.Length)
+                while (!failed.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < items.Count)
                 {
-                    var slot = pending[i];
-                    results[slot] = RunChain(slot % _spec.Arms.Count, slot / _spec.Arms.Count, chainCompute, progress, failed.Token);
+                    var (arm, replicates, lockstep) = items[i];
+                    if (lockstep)
+                    {
+                        RunBlock(arm, replicates, progress, results, failed.Token);
+                    }
+                    else
+                    {
+                        results[Slot(arm, replicates[0])] = RunChain(arm, replicates[0], chainCompute, progress, failed.Token);
+                    }
                 }
             }
             catch (Exception e)
@@ -113,6 +127,35 @@ public sealed class ExperimentRunner
         }
         var mine = owned.Select(i => results[i]).ToArray();
         return mine.All(r => r is not null && r.Completed == _spec.Generations + 1) ? mine.Select(r => r!).ToArray() : null;
+    }
+
+    /// <summary>
+    /// The pending chains as units of work, in slot order: blocks of up to <see cref="LockstepChains.ChainsPerBlock"/>
+    /// chains of one arm where the arm runs in lockstep (chains that start afresh and record no per-sample values),
+    /// otherwise one chain each.
+    /// </summary>
+    private List<(int Arm, int[] Replicates, bool Lockstep)> WorkItems(int[] pending)
+    {
+        var lockstep = _spec.Arms.Select(a => Lockstep && LockstepChains.Supports(_spec, a)).ToArray();
+        var open = _spec.Arms.Select(_ => new List<int>()).ToArray();
+        var items = new List<(int, int[], bool)>();
+        foreach (var slot in pending)
+        {
+            var (arm, replicate) = (slot % _spec.Arms.Count, slot / _spec.Arms.Count);
+            if (!lockstep[arm] || replicate < _spec.Output.SampleValueReplicates || _folder?.HasCheckpoint(arm, replicate) == true)
+            {
+                items.Add((arm, [replicate], false));
+                continue;
+            }
+            open[arm].Add(replicate);
+            if (open[arm].Count == LockstepChains.ChainsPerBlock(_spec.Arms[arm]))
+            {
+                items.Add((arm, [.. open[arm]], true));
+                open[arm].Clear();
+            }
+        }
+        items.AddRange(open.Select((replicates, arm) => (arm, replicates.ToArray(), true)).Where(item => item.Item2.Length > 0));
+        return items;
     }
 
     /// <summary>The thresholds this run's monitors use, calibrated on its null arms first (see <see cref="Monitoring.Calibrator"/>).</summary>
@@ -165,18 +208,7 @@ public sealed class ExperimentRunner
                 Monitoring.MonitorExport.AppendLive(_folder, armSpec.Name, result, announced);
                 announced = result.Alarms.Count;
             }
-            var finished = result.Completed == _spec.Generations + 1;
-            var generation = result.Completed - 1;
-            progress?.Append(arm, replicate, generation, result.Values.AsSpan(generation * result.MetricCount, result.MetricCount));
-            // Progress is published in batches: one shared counter bumped by every generation of every worker
-            // would bounce its cache line between cores. A callback, when set, sees every generation.
-            unpublished++;
-            if (AfterGeneration is not null || finished || unpublished >= 64)
-            {
-                var done = Interlocked.Add(ref _completedSteps, unpublished);
-                unpublished = 0;
-                AfterGeneration?.Invoke(done);
-            }
+            var finished = Counted(result, progress, ref unpublished);
             if (_folder is not null && !finished && lastSave.Elapsed >= CheckpointInterval)
             {
                 _folder.SaveCheckpoint(new ChainState(result, synthetic));
@@ -184,20 +216,78 @@ public sealed class ExperimentRunner
             }
         }, cancel);
         Interlocked.Add(ref _completedSteps, unpublished);
+        Conclude(state);
+        return state.Result;
+    }
+
+    /// <summary>Runs a lockstep block of one arm's chains from generation 0, into their slots of <paramref name="results"/>.</summary>
+    private void RunBlock(int arm, int[] replicates, ProgressLog? progress, ChainResult?[] results, CancellationToken cancel)
+    {
+        var lastSave = Stopwatch.StartNew();
+        var unpublished = 0;
+        var block = new LockstepChains(_spec, _spec.Arms[arm], replicates);
+        block.Run(chains =>
+        {
+            var finished = false;
+            foreach (var result in chains.Results)
+            {
+                finished = Counted(result, progress, ref unpublished);
+            }
+            if (_folder is not null && !finished && lastSave.Elapsed >= CheckpointInterval)
+            {
+                for (var c = 0; c < replicates.Length; c++)
+                {
+                    _folder.SaveCheckpoint(chains.State(c));
+                }
+                lastSave.Restart();
+            }
+        }, cancel);
+        Interlocked.Add(ref _completedSteps, unpublished);
+        for (var c = 0; c < replicates.Length; c++)
+        {
+            Conclude(block.State(c));
+            results[Slot(arm, replicates[c])] = block.Results[c];
+        }
+    }
+
+    /// <summary>
+    /// Records that <paramref name="result"/> completed a generation: its progress line and the shared count. True
+    /// when that was the chain's last generation.
+    /// </summary>
+    private bool Counted(ChainResult result, ProgressLog? progress, ref int unpublished)
+    {
+        var finished = result.Completed == _spec.Generations + 1;
+        var generation = result.Completed - 1;
+        progress?.Append(result.Arm, result.Replicate, generation, result.Values.AsSpan(generation * result.MetricCount, result.MetricCount));
+        // Progress is published in batches: one shared counter bumped by every generation of every worker
+        // would bounce its cache line between cores. A callback, when set, sees every generation.
+        unpublished++;
+        if (AfterGeneration is not null || finished || unpublished >= 64)
+        {
+            var done = Interlocked.Add(ref _completedSteps, unpublished);
+            unpublished = 0;
+            AfterGeneration?.Invoke(done);
+        }
+        return finished;
+    }
+
+    /// <summary>Logs a finished chain (and drops its checkpoint), or checkpoints one stopped part-way.</summary>
+    private void Conclude(ChainState state)
+    {
+        var result = state.Result;
         if (_folder is null)
         {
-            return state.Result;
+            return;
         }
-        if (state.Result.Completed == _spec.Generations + 1)
+        if (result.Completed == _spec.Generations + 1)
         {
-            _folder.Chains.Append(state.Result);
-            ChainFinished?.Invoke(state.Result);
-            _folder.DeleteCheckpoint(arm, replicate);
+            _folder.Chains.Append(result);
+            ChainFinished?.Invoke(result);
+            _folder.DeleteCheckpoint(result.Arm, result.Replicate);
         }
-        else if (state.Result.Completed > 0)
+        else if (result.Completed > 0)
         {
             _folder.SaveCheckpoint(state);
         }
-        return state.Result;
     }
 }

@@ -74,6 +74,8 @@ public sealed class RunFolder
         });
     }
 
+    public bool HasCheckpoint(int arm, int replicate) => System.IO.File.Exists(CheckpointPath(arm, replicate));
+
     public ChainState? LoadCheckpoint(int arm, int replicate)
     {
         var path = CheckpointPath(arm, replicate);

@@ -55,6 +55,28 @@ public class MomentsTests
     }
 
     [Theory]
+    [InlineData(1, 1, 0)]
+    [InlineData(7, 4, 1)]
+    [InlineData(33, 5, 0)]
+    [InlineData(100, 9, 1)]
+    [InlineData(1025, 6, 0)]
+    public void Sets_side_by_side_give_each_set_the_bits_of_its_own_mean_and_covariance(int n, int sets, int ddof)
+    {
+        var x = Rows(n * sets, 1, (ulong)(n + sets));
+        var mean = new double[sets];
+        var variance = new double[sets];
+        Moments.Scalar(x.Span, n, ddof, mean, variance);
+        for (var s = 0; s < sets; s++)
+        {
+            var set = new RowBatch(x.Span.Slice(s * n, n).ToArray(), 1);
+            var expected = Moments.Mean(set, 1);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected[0]), BitConverter.DoubleToInt64Bits(mean[s]));
+            var covariance = Moments.Covariance(set, expected, ddof, 1);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(covariance[0]), BitConverter.DoubleToInt64Bits(variance[s]));
+        }
+    }
+
+    [Theory]
     [InlineData(2)]
     [InlineData(16)]
     [InlineData(21)]

@@ -37,5 +37,8 @@ public static class Capabilities
     /// <summary>Rows sampled with their class (a mixture's component), and a classifier of rows: labelled verification and test accuracy.</summary>
     public static readonly Capability ClassConditional = new("class_conditional", "class-conditional sampling (rows with their class; for a mixture the component) and a classifier of rows", typeof(IClassConditional));
 
-    public static IReadOnlyList<Capability> All { get; } = [Density, Moments, GaussianForm, MixtureForm, LinearPredictor, SequenceLogProb, Watermarkable, SavedWeights, TrajectoryVariance, ClassConditional];
+    /// <summary>Many chains advanced side by side in flat arrays, for models whose cost is per generation (the runner's lockstep path).</summary>
+    public static readonly Capability Lockstep = new("lockstep", "a block of chains fitted and sampled side by side in flat arrays", typeof(ILockstepFamily), OfFamily: true);
+
+    public static IReadOnlyList<Capability> All { get; } = [Density, Moments, GaussianForm, MixtureForm, LinearPredictor, SequenceLogProb, Watermarkable, SavedWeights, TrajectoryVariance, ClassConditional, Lockstep];
 }

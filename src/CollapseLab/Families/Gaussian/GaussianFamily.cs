@@ -8,12 +8,12 @@ namespace CollapseLab.Families.Gaussian;
 /// A full-covariance Gaussian fitted by maximum likelihood (divide by n) or unbiasedly (divide by n − 1): the
 /// model of Shumailov et al.'s and Kazdan et al.'s closed-form collapse results.
 /// </summary>
-public sealed record GaussianFamily(GaussianEstimator Estimator) : IFamily
+public sealed record GaussianFamily(GaussianEstimator Estimator) : ILockstepFamily
 {
     public static readonly string[] Estimators = ["mle", "unbiased"];
 
     public static FamilyRegistration Registration { get; } = new("gaussian", Read,
-        [Capabilities.Density, Capabilities.Moments, Capabilities.GaussianForm, Capabilities.MixtureForm],
+        [Capabilities.Density, Capabilities.Moments, Capabilities.GaussianForm, Capabilities.MixtureForm, Capabilities.Lockstep],
         "data: { source: gaussian, dim: 2, train: 40, test: 200 }\nmodel: { family: gaussian }")
     {
         Theory = [new GaussianMomentTheory()],
@@ -55,6 +55,12 @@ public sealed record GaussianFamily(GaussianEstimator Estimator) : IFamily
         var covariance = Moments.Covariance(rows, mean, ddof, context.Threads);
         return new GaussianModel(mean, covariance);
     }
+
+    /// <summary>1-D chains whose training sets and draws fit in one chunk: the small models whose cost is per generation.</summary>
+    public IChainBlock? OpenBlock(ExperimentData data, int chains, int samples) =>
+        data is RowData { Dim: 1 } && data.PoolSize is > 0 and <= Moments.ChunkRows && samples is > 0 and <= Moments.ChunkRows
+            ? new GaussianBlock(Estimator, chains)
+            : null;
 }
 
 public enum GaussianEstimator

@@ -13,7 +13,7 @@ public sealed class GaussianModel : IDensityModel, IGaussianForm, IMixtureForm
         Covariance = covariance;
         Factor = new Cholesky(covariance, mean.Length);
         _transform = mean.Length > 1 ? new LowerTransform(Factor.L, mean.Length) : null;
-        Degeneracy = FindDegeneracy();
+        Degeneracy = FindDegeneracy(mean, covariance, Factor.Rank);
     }
 
     /// <summary>x = μ + L·z for sampling (d &gt; 1).</summary>
@@ -32,16 +32,18 @@ public sealed class GaussianModel : IDensityModel, IGaussianForm, IMixtureForm
 
     public string? Degeneracy { get; }
 
-    private string? FindDegeneracy()
+    /// <summary>Why N(μ, Σ) with a factor of this rank is degenerate, or null (shared with the lockstep block).</summary>
+    internal static string? FindDegeneracy(ReadOnlySpan<double> mean, ReadOnlySpan<double> covariance, int rank)
     {
-        if (!Factor.IsFullRank)
+        var dim = mean.Length;
+        if (rank < dim)
         {
-            return Dim == 1 ? "variance is zero" : $"covariance is singular (rank {Factor.Rank} of {Dim})";
+            return dim == 1 ? "variance is zero" : $"covariance is singular (rank {rank} of {dim})";
         }
-        for (var i = 0; i < Dim; i++)
+        for (var i = 0; i < dim; i++)
         {
             // Below this spread every sample rounds to the mean: the model can no longer produce distinct values.
-            if (Math.Sqrt(Covariance[i * Dim + i]) <= double.Epsilon + 2.3e-16 * Math.Abs(Mean[i]))
+            if (Math.Sqrt(covariance[i * dim + i]) <= double.Epsilon + 2.3e-16 * Math.Abs(mean[i]))
             {
                 return $"spread in dimension {i + 1} is below float64 resolution of its mean";
             }
