@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using CollapseLab.Tensors.Kernels;
 
 namespace CollapseLab.Cli.Commands;
 
@@ -61,6 +62,7 @@ internal sealed record KubernetesManifests(string Name, int Shards, int Parallel
         s.Append("        - name: collapse\n");
         s.Append(CultureInfo.InvariantCulture, $"          image: {Quote(Image)}\n");
         s.Append(CultureInfo.InvariantCulture, $"          command: [{string.Join(", ", command.Select(Quote))}]\n");
+        s.Append(CultureInfo.InvariantCulture, $"          env:\n            - {{ name: {Gemm.KindVariable}, value: {Quote(ShardGemm.Kind)} }}\n");
         s.Append("          resources:\n");
         s.Append(CultureInfo.InvariantCulture, $"            requests: {{ cpu: {Quote($"{cpus}")}, memory: {Quote(memory)} }}\n");
         s.Append(CultureInfo.InvariantCulture, $"            limits: {{ cpu: {Quote($"{cpus}")}, memory: {Quote(memory)} }}\n");

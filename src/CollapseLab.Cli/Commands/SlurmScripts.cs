@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CollapseLab.Tensors.Kernels;
 
 namespace CollapseLab.Cli.Commands;
 
@@ -21,6 +22,7 @@ internal sealed record SlurmScripts(string Folder, string Name, int Shards, int 
         var s = Header($"collapse-{Name}", Path.Combine(Directory, "shard-%a.out"));
         s.Append(CultureInfo.InvariantCulture, $"#SBATCH --cpus-per-task={Threads}\n");
         s.Append("# One shard per array task; SLURM_ARRAY_TASK_ID is the shard index. Submit with --array=TASKS%P.\n");
+        s.Append(CultureInfo.InvariantCulture, $"export {Gemm.KindVariable}={ShardGemm.Kind}\n");
         s.Append(CultureInfo.InvariantCulture, $"exec {ProgramBuild.CommandLine()} run {Quote(Path.Combine(Folder, "spec.yaml"))} --shards {Shards} --out {Quote(Folder)} --threads {Threads} --quiet\n");
         return s.ToString();
     }

@@ -30,6 +30,9 @@ public class ProgramBuildTests
         Assert.Contains(typeof(CollapseCli).Assembly.Location, line, StringComparison.Ordinal);
         Assert.Contains("a JIT build (not ReadyToRun)", line, StringComparison.Ordinal);
         Assert.Contains("scripts/publish.sh", line, StringComparison.Ordinal);
-        Assert.Contains(ProgramBuild.CommandLine(), File.ReadAllText(Path.Combine(dir, "run", "slurm", "array.sbatch")), StringComparison.Ordinal);
+        var array = File.ReadAllText(Path.Combine(dir, "run", "slurm", "array.sbatch"));
+        Assert.Contains(ProgramBuild.CommandLine(), array, StringComparison.Ordinal);
+        // Shards on different machines must multiply with the same GEMM; auto could choose differently on each.
+        Assert.Contains($"export COLLAPSELAB_GEMM={ShardGemm.Kind}\n", array, StringComparison.Ordinal);
     }
 }
