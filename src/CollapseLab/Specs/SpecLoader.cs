@@ -186,21 +186,22 @@ public static class SpecLoader
             {
                 throw new SpecException(axis.Value.Where, $"grid.{axis.Key}", "expected a non-empty list of values to sweep.");
             }
-            var root = axis.Key.Split('.')[0];
+            var path = axis.Key.Split('.');
+            var root = path[0];
             if (!ArmKeys.Contains(root))
             {
                 throw new SpecException(axis.KeyWhere, $"grid.{axis.Key}", $"only keys under {string.Join(", ", ArmKeys)} can be swept.{Suggestions.DidYouMean(root, ArmKeys)}");
             }
-            if (FindPath(shared, axis.Key.Split('.')) is { Where.Line: 0 } set && set.Where.Source.StartsWith("--set ", StringComparison.Ordinal))
+            if (FindPath(shared, path) is { Where.IsOverride: true } set)
             {
                 throw new SpecException(set.Where, axis.Key,
                     $"the grid sweeps {axis.Key}, so this value would be ignored; change the sweep instead by replacing the grid, e.g. --set 'grid={{{axis.Key}: [{(set as SpecScalar)?.Value ?? "…"}]}}' (every axis you keep must be listed).");
             }
-            var label = axis.Key.Split('.')[^1];
+            var label = path[^1];
             arms = arms.SelectMany(arm => values.Items.Select(v =>
             {
                 var text = v is SpecScalar s ? s.Value : "…";
-                var overrides = (SpecMap)SetPath(SweptSection(arm.Overrides, shared, axis.Key), axis.Key.Split('.'), 0, v);
+                var overrides = (SpecMap)SetPath(SweptSection(arm.Overrides, shared, path), path, 0, v);
                 return ($"{arm.Name} {label}={text}", overrides);
             })).ToList();
         }
@@ -212,9 +213,8 @@ public static class SpecLoader
     /// shared section's other keys (data.test, data.dim, …) carry into every swept value, as written once for all of
     /// them; only an arm that names its own source, family or kind starts that section afresh (<see cref="ArmBase"/>).
     /// </summary>
-    private static SpecMap SweptSection(SpecMap arm, SpecMap shared, string axis)
+    private static SpecMap SweptSection(SpecMap arm, SpecMap shared, string[] path)
     {
-        var path = axis.Split('.');
         if (path.Length != 2 || !Shorthands.Contains((path[0], path[1])) || shared.Find(path[0]) is not { Value: SpecMap common } entry)
         {
             return arm;

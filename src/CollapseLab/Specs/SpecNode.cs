@@ -5,6 +5,9 @@ public sealed record SourceLocation(string Source, int Line, int Column)
 {
     public static SourceLocation Override(string text) => new($"--set {text}", 0, 0);
 
+    /// <summary>Whether this location is a command-line <c>--set</c> (<see cref="Override"/>) rather than a line of a file.</summary>
+    public bool IsOverride => Line == 0 && Source.StartsWith("--set ", StringComparison.Ordinal);
+
     public override string ToString() => Line > 0 ? $"{Source}:{Line}:{Column}" : Source;
 }
 
