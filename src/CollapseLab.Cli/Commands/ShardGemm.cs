@@ -10,5 +10,5 @@ namespace CollapseLab.Cli.Commands;
 /// </summary>
 internal static class ShardGemm
 {
-    public static string Kind => Gemm.KindFromEnvironment() == GemmKind.OpenBlas ? "openblas" : "managed";
+    public static string Kind => Gemm.KindName(Gemm.KindFromEnvironment() == GemmKind.OpenBlas ? GemmKind.OpenBlas : GemmKind.Managed);
 }

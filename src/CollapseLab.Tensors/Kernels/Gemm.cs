@@ -34,6 +34,14 @@ public static class Gemm
         _ => throw new ArgumentException($"{KindVariable}={value} is not one of auto, managed, openblas"),
     };
 
+    /// <summary>The value of <c>COLLAPSELAB_GEMM</c> that asks for <paramref name="kind"/> (the inverse of <see cref="ParseKind"/>).</summary>
+    public static string KindName(GemmKind kind) => kind switch
+    {
+        GemmKind.Managed => "managed",
+        GemmKind.OpenBlas => "openblas",
+        _ => "auto",
+    };
+
     /// <summary>The kind <c>COLLAPSELAB_GEMM</c> asks for (auto when unset).</summary>
     public static GemmKind KindFromEnvironment() => ParseKind(Environment.GetEnvironmentVariable(KindVariable));
 }

@@ -38,7 +38,7 @@ public sealed record GemmChoice(GemmKind Kind, string Reason)
         var (managed, openBlas) = (managed1 + managedAll, openBlas1 + openBlasAll);
         var kind = managed <= openBlas ? GemmKind.Managed : GemmKind.OpenBlas;
         var reason = string.Create(CultureInfo.InvariantCulture,
-            $"auto: {(kind == GemmKind.Managed ? "managed" : "openblas")} measured faster on training shapes (managed {managed * 1e3:F2} ms, openblas {openBlas * 1e3:F2} ms a round) on {DateTime.UtcNow:yyyy-MM-dd}; cached in {path}");
+            $"auto: {Gemm.KindName(kind)} measured faster on training shapes (managed {managed * 1e3:F2} ms, openblas {openBlas * 1e3:F2} ms a round) on {DateTime.UtcNow:yyyy-MM-dd}; cached in {path}");
         Write(path, key, kind, reason);
         return new(kind, reason);
     }
@@ -143,7 +143,7 @@ public sealed record GemmChoice(GemmKind Kind, string Reason)
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.AppendAllText(path, $"{key}\t{(kind == GemmKind.Managed ? "managed" : "openblas")}\t{reason}\n");
+            File.AppendAllText(path, $"{key}\t{Gemm.KindName(kind)}\t{reason}\n");
         }
         catch (IOException)
         {
